@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` and `make test`. Everything else is what they need.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app nmg_ops
+INSTALLED := $(VENV)/.installed
+CATALOGUES := $(wildcard nmg_ops/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+.PHONY: run test lint system-packages install translations extract-messages
+
+run: install translations
+	$(FLASK) db upgrade
+	$(FLASK) demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install translations system-packages
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+install: $(INSTALLED)
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+translations: $(COMPILED)
+
+%.mo: %.po $(INSTALLED)
+	$(BIN)/pybabel compile -i $< -o $@
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o nmg_ops/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i nmg_ops/translations/messages.pot -d nmg_ops/translations --no-fuzzy-matching
+
+system-packages:
+	bash .ci/system-packages

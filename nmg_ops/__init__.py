@@ -1,0 +1,53 @@
+"""NMG Ops: meetings and governance of a National Mirror Group."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config as nmg_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application from the layered configuration; test_config overrides every layer."""
+    instance_path = Path(os.environ.get("NMG_INSTANCE_PATH") or PROJECT_ROOT / "instance").resolve()
+    environment = (test_config or {}).get("ENVIRONMENT") or nmg_config.environment_name()
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(nmg_config.load(environment, instance_path, test_config))
+
+    from . import extensions as ext
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(PROJECT_ROOT / "migrations"))
+    ext.csrf.init_app(app)
+    ext.mail.init_app(app)
+    ext.bootstrap.init_app(app)
+
+    from . import auth, i18n, web
+
+    i18n.init_app(app)
+    auth.init_app(app)
+    web.init_app(app)
+
+    from .auth import bp as auth_bp
+    from .governance import bp as governance_bp
+    from .members import bp as members_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(members_bp)
+    app.register_blueprint(governance_bp)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db
+from . import bp
+from .forms import ForgotPasswordForm, NewPasswordForm, SignInForm
+from .services import (
+    LinkError,
+    LinkPurpose,
+    TooManyAttempts,
+    authenticate,
+    member_for_token,
+    send_password_reset,
+    set_password,
+)
+
+
+def _safe_next(target: str | None) -> str:
+    """Follow ?next= only to a path on this site, never to another host."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("web.home")
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = SignInForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            member = authenticate(form.email.data, form.password.data, request.remote_addr or "unknown")
+        except TooManyAttempts as exc:
+            minutes = max(1, round(exc.retry_after.total_seconds() / 60))
+            form.email.errors.append(
+                _(
+                    "Too many failed sign-ins. Try again in %(minutes)d minutes or reset your password.",
+                    minutes=minutes,
+                )
+            )
+            status = 429
+        else:
+            if member is not None:
+                login_user(member, remember=form.remember.data)
+                return redirect(_safe_next(request.args.get("next")))
+            form.password.errors.append(_("E-mail or password is wrong."))
+            status = 401
+    return render_template("auth/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out():
+    """Sign out of this browser."""
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a password reset link."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        send_password_reset(form.email.data)
+        flash(_("If the address belongs to a member, a link to reset the password is on its way."), "info")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+def _set_password_page(token: str, purpose: LinkPurpose, title: str, done: str):
+    try:
+        member = member_for_token(token, purpose)
+    except LinkError as exc:
+        return render_template("auth/link_error.html", message=str(exc)), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        set_password(member, form.password.data)
+        db.session.commit()
+        login_user(member)
+        flash(done, "success")
+        return redirect(url_for("web.home"))
+    return render_template("auth/set_password.html", form=form, member=member, title=title)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    """Accept an invitation by choosing a password."""
+    return _set_password_page(
+        token,
+        LinkPurpose.INVITATION,
+        _("Welcome – choose your password"),
+        _("Welcome! Your account is ready."),
+    )
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Choose a new password from a reset link."""
+    return _set_password_page(
+        token, LinkPurpose.PASSWORD_RESET, _("Choose a new password"), _("Your password has been changed.")
+    )

@@ -1,0 +1,1 @@
+"""Import and export of the B1MG expert mapping file."""

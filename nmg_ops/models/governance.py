@@ -1,0 +1,33 @@
+"""Coordinator terms: the coordinator role rotates, and its rights move with the term."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ..extensions import db
+from .people import Member
+
+
+class CoordinatorTerm(db.Model):
+    __table_args__ = (sa.CheckConstraint("ends_on > starts_on", name="ends_after_start"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: who coordinates the NMG during the term
+    member_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("member.id"), index=True)
+    #: first day of the term
+    starts_on: so.Mapped[date] = so.mapped_column(sa.Date, unique=True)
+    #: first day after the term (exclusive), so that consecutive terms share a boundary without overlapping
+    ends_on: so.Mapped[date] = so.mapped_column(sa.Date)
+    #: place in the agreed rotation, 1 for the first holder
+    rotation_position: so.Mapped[int] = so.mapped_column()
+
+    member: so.Mapped[Member] = so.relationship()
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day < self.ends_on
+
+    def __repr__(self) -> str:
+        return f"<CoordinatorTerm {self.starts_on}..{self.ends_on} member={self.member_id}>"

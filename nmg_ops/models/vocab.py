@@ -1,0 +1,107 @@
+"""The fixed vocabularies of an NMG: B1MG stakeholder types, gender, member roles, languages."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+
+class StakeholderType(StrEnum):
+    MINISTRY = "ministry"
+    RESEARCH = "research"
+    CLINICAL = "clinical"
+    IT_DATA = "it_data"
+    SCIENTIFIC = "scientific"
+    POLICY_ADVISORY = "policy_advisory"
+    INDUSTRY = "industry"
+    ELSI = "elsi"
+    FUNDING = "funding"
+    PATIENT = "patient"
+
+    @property
+    def b1mg_name(self) -> str:
+        """The name the B1MG expert mapping file uses, which imports and exports keep in English."""
+        return B1MG_STAKEHOLDER_NAMES[self]
+
+    @property
+    def label(self) -> str:
+        return str(_STAKEHOLDER_LABELS[self])
+
+
+B1MG_STAKEHOLDER_NAMES = {
+    StakeholderType.MINISTRY: "Ministry/Agency/Executive/Policy Maker",
+    StakeholderType.RESEARCH: "Research/University",
+    StakeholderType.CLINICAL: "Clinical communities",
+    StakeholderType.IT_DATA: "IT/Data communities",
+    StakeholderType.SCIENTIFIC: "Scientific communities",
+    StakeholderType.POLICY_ADVISORY: "Policy advisory groups",
+    StakeholderType.INDUSTRY: "Industry/Private sector",
+    StakeholderType.ELSI: "ELSI",
+    StakeholderType.FUNDING: "Funding Agencies",
+    StakeholderType.PATIENT: "Patient organisations",
+}
+
+_STAKEHOLDER_LABELS = {
+    StakeholderType.MINISTRY: _l("Ministry/Agency/Executive/Policy Maker"),
+    StakeholderType.RESEARCH: _l("Research/University"),
+    StakeholderType.CLINICAL: _l("Clinical communities"),
+    StakeholderType.IT_DATA: _l("IT/Data communities"),
+    StakeholderType.SCIENTIFIC: _l("Scientific communities"),
+    StakeholderType.POLICY_ADVISORY: _l("Policy advisory groups"),
+    StakeholderType.INDUSTRY: _l("Industry/Private sector"),
+    StakeholderType.ELSI: _l("ELSI (ethical, legal and social issues)"),
+    StakeholderType.FUNDING: _l("Funding agencies"),
+    StakeholderType.PATIENT: _l("Patient organisations"),
+}
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    NON_BINARY = "non_binary"
+    UNDISCLOSED = "undisclosed"
+
+    @property
+    def label(self) -> str:
+        return str(_GENDER_LABELS[self])
+
+
+_GENDER_LABELS = {
+    Gender.FEMALE: _l("Female"),
+    Gender.MALE: _l("Male"),
+    Gender.NON_BINARY: _l("Non-binary"),
+    Gender.UNDISCLOSED: _l("Prefer not to say"),
+}
+
+
+class MemberRole(StrEnum):
+    """What a member is in the group; coordinator rights come from the coordinator term, not from here."""
+
+    EXPERT = "expert"
+    NATIONAL_CONTACT_POINT = "national_contact_point"
+    SCIENTIFIC_COORDINATOR = "scientific_coordinator"
+    OBSERVER = "observer"
+    SECRETARIAT = "secretariat"
+
+    @property
+    def label(self) -> str:
+        return str(_ROLE_LABELS[self])
+
+
+_ROLE_LABELS = {
+    MemberRole.EXPERT: _l("Expert"),
+    MemberRole.NATIONAL_CONTACT_POINT: _l("National contact point"),
+    MemberRole.SCIENTIFIC_COORDINATOR: _l("Scientific coordinator"),
+    MemberRole.OBSERVER: _l("Observer"),
+    MemberRole.SECRETARIAT: _l("Secretariat"),
+}
+
+
+class Language(StrEnum):
+    IT = "it"
+    EN = "en"
+
+    @property
+    def label(self) -> str:
+        return {Language.IT: "Italiano", Language.EN: "English"}[self]

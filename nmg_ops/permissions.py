@@ -1,0 +1,90 @@
+"""Who may do what: the one place that turns governance (terms, flags) into rights."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, g
+from flask_login import current_user
+
+from .extensions import login_manager
+from .models import Member
+
+
+class Role(StrEnum):
+    PUBLIC = "public"
+    MEMBER = "member"
+    COORDINATION_TEAM = "coordination_team"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+class Right(StrEnum):
+    VIEW_DIRECTORY = "view_directory"
+    VIEW_COMPOSITION = "view_composition"
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_GOVERNANCE = "manage_governance"
+    VIEW_AUDIT = "view_audit"
+
+
+_SIGNED_IN = frozenset({Role.MEMBER, Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
+_LEADERSHIP = frozenset({Role.COORDINATOR, Role.ADMIN})
+
+GRANTS: dict[Right, frozenset[Role]] = {
+    Right.VIEW_DIRECTORY: _SIGNED_IN,
+    Right.VIEW_COMPOSITION: _SIGNED_IN,
+    Right.MANAGE_MEMBERS: _LEADERSHIP,
+    Right.MANAGE_GOVERNANCE: _LEADERSHIP,
+    Right.VIEW_AUDIT: frozenset({Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN}),
+}
+
+
+def roles_of(member: Member | None) -> frozenset[Role]:
+    """The member's roles today; the coordinator role follows the current coordinator term."""
+    if member is None or not member.is_authenticated or not member.is_active:
+        return frozenset({Role.PUBLIC})
+    from .governance.services import current_coordinator_id
+
+    roles = {Role.MEMBER}
+    if member.is_coordination_team:
+        roles.add(Role.COORDINATION_TEAM)
+    if member.is_admin:
+        roles.add(Role.ADMIN)
+    if current_coordinator_id() == member.id:
+        roles.add(Role.COORDINATOR)
+    return frozenset(roles)
+
+
+def current_roles() -> frozenset[Role]:
+    if "nmg_roles" not in g:
+        g.nmg_roles = roles_of(current_user if current_user.is_authenticated else None)
+    return g.nmg_roles
+
+
+def can(right: Right, member: Member | None = None) -> bool:
+    roles = current_roles() if member is None else roles_of(member)
+    return bool(roles & GRANTS[right])
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def require(right: Right) -> Callable[[F], F]:
+    """Send anonymous visitors to sign in and refuse signed-in members who lack the right."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not can(right):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_right = right  # type: ignore[attr-defined]
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

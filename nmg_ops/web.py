@@ -1,0 +1,61 @@
+"""What every page shares: the home page, error pages, template helpers and response headers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .permissions import Right, can, current_roles
+
+bp = Blueprint("web", __name__)
+
+
+@bp.route("/")
+def home():
+    """Send members to the directory and visitors to sign in."""
+    if current_user.is_authenticated:
+        return redirect(url_for("members.directory"))
+    return redirect(url_for("auth.sign_in"))
+
+
+def _error_page(error: HTTPException):
+    status = error.code or 500
+    return render_template("error.html", error=error, status=status), status
+
+
+def _csrf_error(error: CSRFError):
+    return render_template("error.html", error=error, status=400, csrf=True), 400
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+    )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _error_page)
+    app.after_request(_security_headers)
+
+    @app.context_processor
+    def _helpers():
+        return {
+            "can": can,
+            "Right": Right,
+            "current_roles": current_roles,
+            "nmg_name": current_app.config["NMG_NAME"],
+            "nmg_short_name": current_app.config["NMG_SHORT_NAME"],
+            "current_locale": str(get_locale()),
+            "format_date": format_date,
+            "request_path": request.path,
+        }
