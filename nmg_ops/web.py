@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, url_for
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -57,5 +57,4 @@ def init_app(app: Flask) -> None:
             "nmg_short_name": current_app.config["NMG_SHORT_NAME"],
             "current_locale": str(get_locale()),
             "format_date": format_date,
-            "request_path": request.path,
         }

@@ -31,7 +31,7 @@ PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
 @pytest.fixture(scope="session")
-def postgresql_url() -> Iterator[str]:
+def postgresql_server() -> Iterator[PostgresServer]:
     bindir = find_bindir()
     if bindir is None:
         if IN_CI:
@@ -40,10 +40,15 @@ def postgresql_url() -> Iterator[str]:
     server = PostgresServer(bindir, Path(tempfile.mkdtemp(prefix="nmg-pg-")))
     server.start()
     try:
-        yield server.create_database("nmg_test")
+        yield server
     finally:
         server.stop()
         shutil.rmtree(server.base, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgresql_url(postgresql_server: PostgresServer) -> str:
+    return postgresql_server.create_database("nmg_test")
 
 
 @pytest.fixture(scope="session")
@@ -114,8 +119,13 @@ class IsolatedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
-    app = _app_for(database_url, tmp_path / "outbox")
+def app(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The application on the test's backend; tests marked `smtp` send through the `smtp_sink` server."""
+    overrides: dict[str, Any] = {}
+    if request.node.get_closest_marker("smtp"):
+        sink = request.getfixturevalue("smtp_sink")
+        overrides = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": sink.port}
+    app = _app_for(database_url, tmp_path / "outbox", **overrides)
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
@@ -275,3 +285,16 @@ def count_queries(app: Flask):
             sa.event.remove(db.engine, "before_cursor_execute", before)
 
     return counting
+
+
+@pytest.fixture
+def smtp_sink():
+    """A real SMTP server on 127.0.0.1; mark a test `smtp` to have the app send to it."""
+    from tests.smtp_sink import SmtpSink
+
+    sink = SmtpSink()
+    sink.start()
+    try:
+        yield sink
+    finally:
+        sink.stop()

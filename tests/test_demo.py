@@ -1,0 +1,73 @@
+from datetime import date
+
+import sqlalchemy as sa
+
+from nmg_ops import clock
+from nmg_ops.extensions import db
+from nmg_ops.models import CoordinatorTerm, Member, Organisation, StakeholderType
+from tests.conftest import _app_for
+
+
+def test_demo_loads_the_italian_nmg_as_of_its_kick_off(app, runner, client):
+    result = runner.invoke(args=["demo", "--password", "a-test-password"])
+    assert result.exit_code == 0, result.output
+
+    members = db.session.scalars(sa.select(Member)).all()
+    experts = [m for m in members if not m.is_admin]
+    assert len(experts) == 22  # 21 experts and ProMIS's representative
+    acronyms = set(db.session.scalars(sa.select(Organisation.acronym)))
+    assert {
+        "DPE",
+        "DTD",
+        "AGENAS",
+        "AIFA",
+        "ISS",
+        "MUR",
+        "MoH",
+        "Regione Toscana",
+        "Regione Veneto",
+        "Regione Lombardia",
+        "INMP",
+        "ProMIS",
+    } <= acronyms
+
+    terms = db.session.scalars(sa.select(CoordinatorTerm).order_by(CoordinatorTerm.starts_on)).all()
+    assert terms[0].starts_on == date(2024, 11, 12)
+    assert terms[0].member.organisation.acronym == "ProMIS"
+    current = next(t for t in terms if t.covers(clock.today()))
+    assert current.member.email == "coordinator@demo.nmg"
+    assert terms[-1].starts_on > clock.today(), "the next rotation is planned"
+
+    for email in ("coordinator@demo.nmg", "ct@demo.nmg", "member@demo.nmg", "admin@demo.nmg"):
+        response = client.post("/sign-in", data={"email": email, "password": "a-test-password"})
+        assert response.status_code == 302, email
+        assert client.get("/members/").status_code == 200
+        client.post("/sign-out")
+
+
+def test_demo_refuses_a_second_load_unless_asked_to_skip(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    again = runner.invoke(args=["demo"])
+    assert again.exit_code != 0
+    assert "already has members" in again.output
+    skipped = runner.invoke(args=["demo", "--if-empty"])
+    assert skipped.exit_code == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Member)) == 23
+
+
+def test_demo_scale_adds_synthetic_members_of_every_stakeholder_type(app, runner):
+    result = runner.invoke(args=["demo", "--scale", "40"])
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Member)) == 23 + 40
+    types = set(db.session.scalars(sa.select(Organisation.stakeholder_type)))
+    assert types == set(StakeholderType)
+
+
+def test_demo_refuses_to_run_under_production(database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("NMG_SECRET_KEY", "x" * 40)
+    app = _app_for(database_url, tmp_path, ENVIRONMENT="production")
+    result = app.test_cli_runner().invoke(args=["demo"])
+    with app.app_context():
+        db.engine.dispose()
+    assert result.exit_code != 0
+    assert "production" in result.output

@@ -1,0 +1,44 @@
+import itertools
+
+import pytest
+import sqlalchemy as sa
+
+from nmg_ops import create_app
+from nmg_ops.extensions import db
+
+_names = itertools.count()
+
+
+@pytest.fixture
+def empty_database_url(request, backend, tmp_path):
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    server = request.getfixturevalue("postgresql_server")
+    return server.create_database(f"nmg_empty_{next(_names)}")
+
+
+def test_upgrade_on_an_empty_database_leaves_no_drift(empty_database_url, tmp_path):
+    app = create_app(
+        {"ENVIRONMENT": "testing", "DATABASE_URL": empty_database_url, "OUTBOX_DIR": str(tmp_path)}
+    )
+    runner = app.test_cli_runner()
+    upgrade = runner.invoke(args=["db", "upgrade"])
+    assert upgrade.exit_code == 0, upgrade.output
+    check = runner.invoke(args=["db", "check"])
+    assert check.exit_code == 0, check.output
+    with app.app_context():
+        tables = set(sa.inspect(db.engine).get_table_names())
+        db.engine.dispose()
+    assert {"member", "organisation", "coordinator_term", "audit_entry", "working_group"} <= tables
+
+
+def test_downgrade_to_base_and_back(empty_database_url, tmp_path):
+    app = create_app(
+        {"ENVIRONMENT": "testing", "DATABASE_URL": empty_database_url, "OUTBOX_DIR": str(tmp_path)}
+    )
+    runner = app.test_cli_runner()
+    for args in (["db", "upgrade"], ["db", "downgrade", "base"], ["db", "upgrade"], ["db", "check"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, (args, result.output)
+    with app.app_context():
+        db.engine.dispose()
