@@ -157,3 +157,37 @@ def test_session_cookie_is_http_only_and_same_site(client, people):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
+
+
+def test_create_admin_bootstraps_an_installation(runner, client, outbox):
+    result = runner.invoke(
+        args=[
+            "create-admin",
+            "--email",
+            "Root@Example.org",
+            "--name",
+            "Rita Root",
+            "--organisation",
+            "ProMIS",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    [mail] = outbox()
+    assert mail["To"] == "Rita Root <root@example.org>"
+    link = _link(mail)
+    response = client.post(link, data={"password": "first admin secret", "confirm": "first admin secret"})
+    assert response.status_code == 302
+    assert client.get("/audit").status_code == 200
+    again = runner.invoke(
+        args=["create-admin", "--email", "root@example.org", "--name", "Rita", "--organisation", "ProMIS"]
+    )
+    assert again.exit_code != 0
+    assert "already exists" in again.output
+
+
+def test_create_admin_names_a_bad_address(runner):
+    result = runner.invoke(
+        args=["create-admin", "--email", "not-an-address", "--name", "X", "--organisation", "Y"]
+    )
+    assert result.exit_code == 2
+    assert "--email" in result.output

@@ -119,7 +119,7 @@ def send_invitation(member: Member) -> None:
         subject=_l("Your invitation to %(nmg)s", nmg=current_app.config["NMG_SHORT_NAME"]),
         template="invitation",
         member=member,
-        link=_external_url("auth.accept_invitation", token=token),
+        link=external_url("auth.accept_invitation", token=token),
         valid_hours=current_app.config["INVITATION_VALID_HOURS"],
     )
     member.invited_at = clock.now()
@@ -140,12 +140,12 @@ def send_password_reset(email: str) -> None:
         subject=_l("Reset your %(nmg)s password", nmg=current_app.config["NMG_SHORT_NAME"]),
         template="password_reset",
         member=member,
-        link=_external_url("auth.reset_password", token=token),
+        link=external_url("auth.reset_password", token=token),
         valid_hours=current_app.config["PASSWORD_RESET_VALID_HOURS"],
     )
 
 
-def _external_url(endpoint: str, **values: str) -> str:
+def external_url(endpoint: str, **values: str) -> str:
     """Links in mails use the configured public address, not whatever host a request came in on."""
     if has_request_context():
         path = url_for(endpoint, **values)
