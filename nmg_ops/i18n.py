@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_login import current_user
 
 from .extensions import babel
 
 
 def select_locale() -> str:
+    # Commands and jobs have no browser to ask; they speak the NMG's language unless a mail forces another.
+    if not has_request_context():
+        return current_app.config["DEFAULT_LANGUAGE"]
     languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated:
         return str(current_user.language)

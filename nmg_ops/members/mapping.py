@@ -1,0 +1,769 @@
+"""The B1MG expert mapping file (survey section 4.1.6): planning and applying an import, and the export.
+
+Importing is two steps so that nobody writes to the member list blind: `plan_import` reads the file and works
+out, without writing, what every row would do; `apply_import` writes a plan in one transaction. The web
+preview and the command line's dry run show the plan; both apply the same rules.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
+from .. import audit, clock
+from ..extensions import db
+from ..governance.services import term_on
+from ..models import Gender, Member, MemberRole, Organisation, StakeholderType, WorkingGroup
+
+
+class Column(StrEnum):
+    """The columns of the mapping file, in the B1MG order; the names stay in English in every language."""
+
+    WORKING_GROUP = "Working group"
+    ROLE = "Role"
+    STAKEHOLDER_TYPE = "Stakeholder type"
+    INSTITUTION = "Institution"
+    NAME = "Name"
+    POSITION = "Position"
+    GENDER = "Gender"
+    REGION = "Region"
+    CONTACT = "Contact"
+
+
+# Without these a row cannot say who the member is and whom they represent. The other columns may be left
+# out of a file: an absent column leaves that field of existing members as it is.
+REQUIRED_COLUMNS = (Column.STAKEHOLDER_TYPE, Column.INSTITUTION, Column.NAME, Column.CONTACT)
+MAX_ROWS = 5000
+COORDINATOR = "coordinator"
+GENDER_NAMES = {
+    Gender.FEMALE: "female",
+    Gender.MALE: "male",
+    Gender.NON_BINARY: "non-binary",
+    Gender.UNDISCLOSED: "prefer not to say",
+}
+_GENDER_SPELLINGS = {
+    **{spelling: gender for gender, name in GENDER_NAMES.items() for spelling in (name, gender.value)},
+    "f": Gender.FEMALE,
+    "m": Gender.MALE,
+}
+_STAKEHOLDER_SPELLINGS = {
+    **{kind.b1mg_name.casefold(): kind for kind in StakeholderType},
+    **{kind.value: kind for kind in StakeholderType},
+}
+# Spreadsheets run a cell starting with one of these as a formula; exports defuse it with an apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+_FULL_NAME_MAX = Member.__table__.c.full_name.type.length
+_POSITION_MAX = Member.__table__.c.position.type.length
+_REGION_MAX = Member.__table__.c.region.type.length
+_EMAIL_MAX = Member.__table__.c.email.type.length
+_INSTITUTION_MAX = Organisation.__table__.c.name.type.length
+_CODE_MAX = WorkingGroup.__table__.c.code.type.length
+
+
+class MappingFileError(ValueError):
+    """The file as a whole cannot be imported (not CSV, too big, a required column missing)."""
+
+
+class Outcome(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(eq=False)
+class NewOrganisation:
+    """An institution the file names that is not registered yet; created when a valid row needs it."""
+
+    name: str
+    stakeholder_type: StakeholderType
+    #: the line that first named it, which decides its stakeholder type
+    line: int
+
+
+@dataclass(eq=False)
+class NewWorkingGroup:
+    """A working group the file names that is not registered yet; its code and name are the text given."""
+
+    code: str
+
+
+@dataclass
+class PlannedRow:
+    """A valid row and what importing it would do to the member it names."""
+
+    line: int
+    email: str
+    full_name: str
+    role: MemberRole
+    organisation: Organisation | NewOrganisation
+    position: str | None
+    gender: Gender | None
+    region: str | None
+    working_groups: list[WorkingGroup | NewWorkingGroup]
+    #: the existing member with this e-mail, None for a new one
+    member: Member | None
+    #: field -> [old, new], in the audit trail's terms
+    changes: dict[str, list[Any]]
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.member is None:
+            return Outcome.NEW
+        return Outcome.UPDATED if self.changes else Outcome.UNCHANGED
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "full_name": self.full_name,
+            "role": self.role.value,
+            "organisation": self.organisation.name,
+            "position": self.position,
+            "gender": self.gender.value if self.gender else None,
+            "region": self.region,
+            "working_groups": sorted(group.code for group in self.working_groups),
+        }
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    new: int
+    updated: int
+    unchanged: int
+    organisations: int
+    working_groups: int
+
+
+@dataclass
+class ImportPlan:
+    """What importing a file would do: the valid rows, the records to create, and what is wrong."""
+
+    rows: list[PlannedRow] = field(default_factory=list)
+    new_organisations: list[NewOrganisation] = field(default_factory=list)
+    new_working_groups: list[NewWorkingGroup] = field(default_factory=list)
+    #: (line, message), in file order; a row may have several
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    #: (line, message) for what is imported but deserves a look
+    warnings: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def counts(self) -> ImportCounts:
+        outcomes = [row.outcome for row in self.rows]
+        return ImportCounts(
+            new=outcomes.count(Outcome.NEW),
+            updated=outcomes.count(Outcome.UPDATED),
+            unchanged=outcomes.count(Outcome.UNCHANGED),
+            organisations=len(self.new_organisations),
+            working_groups=len(self.new_working_groups),
+        )
+
+    @property
+    def invalid_row_count(self) -> int:
+        return len({line for line, _message in self.errors})
+
+    @property
+    def changes_anything(self) -> bool:
+        counts = self.counts
+        return bool(counts.new or counts.updated or counts.organisations or counts.working_groups)
+
+
+# --- reading the file -------------------------------------------------------------------------------------
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, n // 1024)} KB"
+
+
+def too_large_message() -> str:
+    return _("The file is larger than %(limit)s.", limit=_size(current_app.config["MAX_CONTENT_LENGTH"]))
+
+
+def decode(data: bytes) -> str:
+    """The text of a mapping file: UTF-8 with or without BOM, else the Windows encoding Excel saves in."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and len(data) > limit:
+        raise MappingFileError(too_large_message())
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        # cp1252 leaves five bytes undefined; Latin-1 reads any byte, so a file always gets a preview.
+        return data.decode("latin-1")
+
+
+def _delimiter(first_line: str) -> str:
+    # The header names contain neither separator, so the more frequent one in the header is the delimiter.
+    # Excel writes ";" where the decimal separator is a comma, as in Italy.
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def _records(text: str) -> list[tuple[int, list[str]]]:
+    """Non-blank records with the physical line each starts on; quoted values may span lines."""
+    first_line = next(line for line in text.splitlines() if line.strip())
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    records: list[tuple[int, list[str]]] = []
+    ends_on = 0
+    try:
+        for cells in reader:
+            starts_on, ends_on = ends_on + 1, reader.line_num
+            if any(cell.strip() for cell in cells):
+                records.append((starts_on, cells))
+                if len(records) > MAX_ROWS + 1:
+                    raise MappingFileError(
+                        _("The file has more than %(max)d rows; split it into smaller files.", max=MAX_ROWS)
+                    )
+    except csv.Error as exc:
+        raise MappingFileError(
+            _("Line %(line)d cannot be read as CSV: %(reason)s", line=reader.line_num, reason=str(exc))
+        ) from exc
+    return records
+
+
+def _read_header(cells: list[str], line: int) -> tuple[dict[Column, int], list[tuple[int, str]]]:
+    by_name = {column.value.casefold(): column for column in Column}
+    positions: dict[Column, int] = {}
+    warnings: list[tuple[int, str]] = []
+    for index, cell in enumerate(cells):
+        name = cell.strip()
+        column = by_name.get(name.casefold())
+        if column is None:
+            if name:
+                warnings.append(
+                    (
+                        line,
+                        _(
+                            "The column “%(column)s” is not part of the mapping file and is ignored.",
+                            column=name,
+                        ),
+                    )
+                )
+        elif column in positions:
+            raise MappingFileError(_("The column “%(column)s” appears twice in the header.", column=name))
+        else:
+            positions[column] = index
+    missing = [column.value for column in REQUIRED_COLUMNS if column not in positions]
+    if missing:
+        raise MappingFileError(
+            ngettext(
+                "The required column %(columns)s is missing from the header (line %(line)d).",
+                "The required columns %(columns)s are missing from the header (line %(line)d).",
+                len(missing),
+                columns=", ".join(f"“{name}”" for name in missing),
+                line=line,
+            )
+        )
+    return positions, warnings
+
+
+def _unguard(value: str) -> str:
+    """Undo the export's formula guard: exactly one apostrophe before a character a spreadsheet would run."""
+    return value[1:] if value.startswith("'") and value[1:2] in FORMULA_STARTS else value
+
+
+def _guard(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+# --- planning ---------------------------------------------------------------------------------------------
+
+
+def _index(items: Sequence[Any], key: Callable[[Any], str | None]) -> dict[str, list[Any]]:
+    found: dict[str, list[Any]] = {}
+    for item in items:
+        value = key(item)
+        if value:
+            found.setdefault(value.casefold(), []).append(item)
+    return found
+
+
+def _role_names() -> dict[str, MemberRole | None]:
+    """Spellings of the Role cell: each role's value, English and local label; coordinator maps to None."""
+    names: dict[str, MemberRole | None] = {COORDINATOR: None}
+    for role in MemberRole:
+        names[role.value] = role
+        names[role.value.replace("_", " ")] = role
+        names[role.label.casefold()] = role
+    return names
+
+
+def _member_snapshot(member: Member, organisations: dict[int, Organisation]) -> dict[str, Any]:
+    return {
+        "full_name": member.full_name,
+        "role": member.role.value,
+        "organisation": organisations[member.organisation_id].name,
+        "position": member.position,
+        "gender": member.gender.value if member.gender else None,
+        "region": member.region,
+        "working_groups": sorted(group.code for group in member.working_groups),
+    }
+
+
+class _Planner:
+    """Reads the rows against the registered organisations, working groups and members, loaded once."""
+
+    def __init__(self, columns: dict[Column, int], header_width: int, plan: ImportPlan) -> None:
+        self.columns = columns
+        self.header_width = header_width
+        self.plan = plan
+        organisations = db.session.scalars(sa.select(Organisation)).all()
+        self.organisations_by_id = {org.id: org for org in organisations}
+        self.organisations_by_name = _index(organisations, lambda org: org.name)
+        self.organisations_by_acronym = _index(organisations, lambda org: org.acronym)
+        groups = db.session.scalars(sa.select(WorkingGroup)).all()
+        self.groups_by_code = _index(groups, lambda group: group.code)
+        self.groups_by_name = _index(groups, lambda group: group.name)
+        members = db.session.scalars(sa.select(Member).options(so.selectinload(Member.working_groups)))
+        self.members = {member.email: member for member in members}
+        term = term_on(clock.today())
+        self.coordinator_id = term.member_id if term else None
+        self.role_names = _role_names()
+        self.new_organisations: dict[str, NewOrganisation] = {}
+        self.new_groups: dict[str, NewWorkingGroup] = {}
+        self.first_line_of_email: dict[str, int] = {}
+
+    def cell(self, cells: list[str], column: Column) -> str | None:
+        """The cleaned value of a column, None when the file has no such column."""
+        index = self.columns.get(column)
+        if index is None:
+            return None
+        return _unguard(cells[index]).strip() if index < len(cells) else ""
+
+    def plan_row(self, line: int, cells: list[str]) -> PlannedRow | None:
+        errors: list[str] = []
+        if any(cell.strip() for cell in cells[self.header_width :]):
+            errors.append(
+                _(
+                    "The row has %(cells)d cells but the header has %(columns)d; "
+                    "put values that contain the delimiter in double quotes.",
+                    cells=len(cells),
+                    columns=self.header_width,
+                )
+            )
+        full_name = self.text(cells, Column.NAME, _FULL_NAME_MAX, errors, required=True)
+        email = self.email(line, cells, errors)
+        member = self.members.get(email) if email else None
+        if member is not None and not member.is_current:
+            errors.append(
+                _(
+                    "%(name)s (%(email)s) has left the group; "
+                    "reactivate the member before importing this row.",
+                    name=member.full_name,
+                    email=email,
+                )
+            )
+        role = self.role(line, cells, member, full_name, errors)
+        organisation = self.organisation(line, cells, errors)
+        position = self.text(cells, Column.POSITION, _POSITION_MAX, errors)
+        region = self.text(cells, Column.REGION, _REGION_MAX, errors)
+        gender = self.gender(cells, errors)
+        groups = self.working_groups(cells, errors)
+        if errors or email is None or full_name is None or role is None or organisation is None:
+            self.plan.errors.extend((line, message) for message in errors)
+            return None
+        # A column the file leaves out keeps what is stored.
+        if Column.POSITION not in self.columns:
+            position = member.position if member else None
+        if Column.REGION not in self.columns:
+            region = member.region if member else None
+        if Column.GENDER not in self.columns:
+            gender = member.gender if member else None
+        if groups is None:
+            groups = list(member.working_groups) if member else []
+        row = PlannedRow(
+            line=line,
+            email=email,
+            full_name=full_name,
+            role=role,
+            organisation=organisation,
+            position=position,
+            gender=gender,
+            region=region,
+            working_groups=groups,
+            member=member,
+            changes={},
+        )
+        if member is not None:
+            row.changes = audit.diff(_member_snapshot(member, self.organisations_by_id), row.snapshot())
+        return row
+
+    def text(
+        self, cells: list[str], column: Column, max_length: int, errors: list[str], required: bool = False
+    ) -> str | None:
+        value = self.cell(cells, column)
+        if not value:
+            if required:
+                errors.append(_("%(column)s is missing.", column=column.value))
+            return None
+        if len(value) > max_length:
+            errors.append(
+                _("%(column)s is longer than %(max)d characters.", column=column.value, max=max_length)
+            )
+        return value
+
+    def email(self, line: int, cells: list[str], errors: list[str]) -> str | None:
+        value = self.cell(cells, Column.CONTACT)
+        if not value:
+            errors.append(_("Contact (the e-mail address) is missing."))
+            return None
+        try:
+            email = validate_email(value, check_deliverability=False).normalized.lower()
+        except EmailNotValidError:
+            errors.append(_("“%(value)s” is not a valid e-mail address.", value=value))
+            return None
+        if len(email) > _EMAIL_MAX:
+            errors.append(
+                _(
+                    "%(column)s is longer than %(max)d characters.",
+                    column=Column.CONTACT.value,
+                    max=_EMAIL_MAX,
+                )
+            )
+            return None
+        first = self.first_line_of_email.setdefault(email, line)
+        if first != line:
+            errors.append(_("The e-mail %(email)s is already on line %(line)d.", email=email, line=first))
+            return None
+        return email
+
+    def role(
+        self, line: int, cells: list[str], member: Member | None, full_name: str | None, errors: list[str]
+    ) -> MemberRole | None:
+        """The role to store: an empty cell keeps the member's role, and a new member is an expert."""
+        value = self.cell(cells, Column.ROLE) or ""
+        if not value:
+            return member.role if member else MemberRole.EXPERT
+        if value.casefold() not in self.role_names:
+            others = ", ".join(
+                role.value.replace("_", " ") for role in MemberRole if role is not MemberRole.EXPERT
+            )
+            errors.append(
+                _(
+                    "Unknown role “%(value)s”; use coordinator or expert (or %(others)s).",
+                    value=value,
+                    others=others,
+                )
+            )
+            return None
+        role = self.role_names[value.casefold()]
+        if role is not None:
+            return role
+        # Coordinator rights come from the coordinator term, so the file cannot hand them out: the holder
+        # keeps the role stored for them, and a new member is an expert.
+        if member is None or member.id != self.coordinator_id:
+            self.plan.warnings.append(
+                (
+                    line,
+                    _(
+                        "%(name)s does not hold the current coordinator term; coordinator rights follow "
+                        "the coordinator terms, not this file.",
+                        name=full_name or value,
+                    ),
+                )
+            )
+        return member.role if member else MemberRole.EXPERT
+
+    def stakeholder_type(self, cells: list[str], errors: list[str]) -> StakeholderType | None:
+        value = self.cell(cells, Column.STAKEHOLDER_TYPE) or ""
+        kind = _STAKEHOLDER_SPELLINGS.get(value.casefold())
+        if kind is None:
+            allowed = ", ".join(kind.b1mg_name for kind in StakeholderType)
+            if value:
+                errors.append(
+                    _(
+                        "Unknown stakeholder type “%(value)s”; use one of: %(allowed)s.",
+                        value=value,
+                        allowed=allowed,
+                    )
+                )
+            else:
+                errors.append(_("Stakeholder type is missing; use one of: %(allowed)s.", allowed=allowed))
+        return kind
+
+    def organisation(
+        self, line: int, cells: list[str], errors: list[str]
+    ) -> Organisation | NewOrganisation | None:
+        kind = self.stakeholder_type(cells, errors)
+        name = self.text(cells, Column.INSTITUTION, _INSTITUTION_MAX, errors, required=True)
+        if name is None or len(name) > _INSTITUTION_MAX:
+            return None
+        key = name.casefold()
+        matches = self.organisations_by_name.get(key) or self.organisations_by_acronym.get(key) or []
+        if len(matches) > 1:
+            errors.append(
+                _(
+                    "Institution “%(value)s” matches several organisations (%(matches)s); "
+                    "write the full name.",
+                    value=name,
+                    matches="; ".join(org.name for org in matches),
+                )
+            )
+            return None
+        if kind is None:
+            return None
+        if matches:
+            org = matches[0]
+            if org.stakeholder_type is not kind:
+                errors.append(
+                    _(
+                        "%(institution)s is registered as %(registered)s; the row says %(given)s.",
+                        institution=name,
+                        registered=org.stakeholder_type.b1mg_name,
+                        given=kind.b1mg_name,
+                    )
+                )
+                return None
+            return org
+        new = self.new_organisations.setdefault(key, NewOrganisation(name, kind, line))
+        if new.stakeholder_type is not kind:
+            errors.append(
+                _(
+                    "%(institution)s is given as %(first)s on line %(line)d; the row says %(given)s.",
+                    institution=name,
+                    first=new.stakeholder_type.b1mg_name,
+                    line=new.line,
+                    given=kind.b1mg_name,
+                )
+            )
+            return None
+        return new
+
+    def gender(self, cells: list[str], errors: list[str]) -> Gender | None:
+        value = self.cell(cells, Column.GENDER)
+        if not value:
+            return None
+        gender = _GENDER_SPELLINGS.get(value.casefold())
+        if gender is None:
+            errors.append(
+                _(
+                    "Unknown gender “%(value)s”; leave it blank or write female, male, non-binary or "
+                    "prefer not to say.",
+                    value=value,
+                )
+            )
+        return gender
+
+    def working_groups(
+        self, cells: list[str], errors: list[str]
+    ) -> list[WorkingGroup | NewWorkingGroup] | None:
+        """The groups a row names, separated by ";"; None when the file has no such column."""
+        value = self.cell(cells, Column.WORKING_GROUP)
+        if value is None:
+            return None
+        found: list[WorkingGroup | NewWorkingGroup] = []
+        for text in (part.strip() for part in value.split(";")):
+            group = self.working_group(text, errors) if text else None
+            if group is not None and group not in found:
+                found.append(group)
+        return found
+
+    def working_group(self, text: str, errors: list[str]) -> WorkingGroup | NewWorkingGroup | None:
+        key = text.casefold()
+        matches = self.groups_by_code.get(key) or self.groups_by_name.get(key) or []
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            errors.append(
+                _(
+                    "Working group “%(value)s” matches several working groups (%(matches)s); write its code.",
+                    value=text,
+                    matches=", ".join(group.code for group in matches),
+                )
+            )
+            return None
+        if len(text) > _CODE_MAX:
+            errors.append(
+                _(
+                    "Working group “%(value)s” is not registered, and the code of a new working group has "
+                    "at most %(max)d characters.",
+                    value=text,
+                    max=_CODE_MAX,
+                )
+            )
+            return None
+        return self.new_groups.setdefault(key, NewWorkingGroup(text))
+
+
+def plan_import(text: str) -> ImportPlan:
+    """Check every row of a mapping file and work out what importing it would do, without writing."""
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise MappingFileError(_("The file is empty."))
+    if "\x00" in text:
+        raise MappingFileError(
+            _(
+                "This is not a CSV file. "
+                "Save the sheet as CSV (comma- or semicolon-separated) and upload that."
+            )
+        )
+    records = _records(text)
+    if not records:
+        raise MappingFileError(_("The file is empty."))
+    (header_line, header), rows = records[0], records[1:]
+    columns, warnings = _read_header(header, header_line)
+    plan = ImportPlan(warnings=warnings)
+    planner = _Planner(columns, len(header), plan)
+    for line, cells in rows:
+        row = planner.plan_row(line, cells)
+        if row is not None:
+            plan.rows.append(row)
+    # Only what a valid row needs is created: a misspelt institution on a skipped row leaves no trace.
+    used_organisations = {row.organisation for row in plan.rows}
+    used_groups = {group for row in plan.rows for group in row.working_groups}
+    plan.new_organisations = [org for org in planner.new_organisations.values() if org in used_organisations]
+    plan.new_working_groups = [group for group in planner.new_groups.values() if group in used_groups]
+    plan.errors.sort(key=lambda error: error[0])
+    plan.warnings.sort(key=lambda warning: warning[0])
+    return plan
+
+
+# --- applying ---------------------------------------------------------------------------------------------
+
+
+def _write_member(
+    row: PlannedRow, organisation: Organisation, groups: list[WorkingGroup]
+) -> tuple[Member, bool]:
+    """Create or update the row's member; True when it is new."""
+    if row.member is None:
+        member = Member(
+            email=row.email,
+            full_name=row.full_name,
+            role=row.role,
+            organisation=organisation,
+            position=row.position,
+            gender=row.gender,
+            region=row.region,
+            working_groups=groups,
+        )
+        db.session.add(member)
+        return member, True
+    member = row.member
+    member.full_name, member.role, member.organisation = row.full_name, row.role, organisation
+    member.position, member.gender, member.region = row.position, row.gender, row.region
+    # Assigning an equal collection would still delete and re-insert every link row.
+    if "working_groups" in row.changes:
+        member.working_groups = groups
+    return member, False
+
+
+def apply_import(plan: ImportPlan, progress: Callable[[], None] | None = None) -> ImportCounts:
+    """Write the plan's valid rows in one transaction with their audit entries: all of them or nothing."""
+    try:
+        organisations = {
+            new: Organisation(name=new.name, stakeholder_type=new.stakeholder_type)
+            for new in plan.new_organisations
+        }
+        groups = {new: WorkingGroup(code=new.code, name=new.code) for new in plan.new_working_groups}
+        db.session.add_all([*organisations.values(), *groups.values()])
+        db.session.flush()
+        for org in organisations.values():
+            changes = {"name": [None, org.name], "stakeholder_type": [None, org.stakeholder_type.value]}
+            audit.record("created", "organisation", org.id, org.name, changes)
+        for group in groups.values():
+            audit.record("created", "working_group", group.id, group.code, {"code": [None, group.code]})
+
+        written: list[tuple[PlannedRow, Member, bool]] = []
+        for row in plan.rows:
+            if row.outcome is not Outcome.UNCHANGED:
+                organisation = (
+                    organisations[row.organisation]
+                    if isinstance(row.organisation, NewOrganisation)
+                    else row.organisation
+                )
+                member_groups = [
+                    groups[group] if isinstance(group, NewWorkingGroup) else group
+                    for group in row.working_groups
+                ]
+                written.append((row, *_write_member(row, organisation, member_groups)))
+            if progress is not None:
+                progress()
+        db.session.flush()
+        for row, member, is_new in written:
+            if is_new:
+                changes = audit.diff({}, {"email": row.email, **row.snapshot()})
+                audit.record("created", "member", member.id, member.full_name, changes)
+            else:
+                audit.record("updated", "member", member.id, member.full_name, row.changes)
+        db.session.commit()
+    except BaseException:
+        # Including an interrupted command: a half-imported file is worse than none.
+        db.session.rollback()
+        raise
+    return plan.counts
+
+
+# --- exporting --------------------------------------------------------------------------------------------
+
+
+def role_name(member: Member, coordinator_id: int | None) -> str:
+    """The Role cell: coordinator for today's term holder, else the stored role in English."""
+    return COORDINATOR if member.id == coordinator_id else member.role.value.replace("_", " ")
+
+
+def export_csv() -> str:
+    """The current members as a mapping file, with a BOM so that Excel reads it as UTF-8."""
+    today = clock.today()
+    members = db.session.scalars(
+        sa.select(Member)
+        .join(Member.organisation)
+        .where(Member.current_clause(today))
+        .options(so.contains_eager(Member.organisation), so.selectinload(Member.working_groups))
+    ).all()
+    term = term_on(today)
+    coordinator_id = term.member_id if term else None
+    # Sorted here rather than in SQL: SQLite and PostgreSQL collate differently, and the file should not.
+    members = sorted(members, key=lambda m: (m.organisation.name.casefold(), m.full_name.casefold(), m.email))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([column.value for column in Column])
+    for member in members:
+        cells = {
+            Column.WORKING_GROUP: "; ".join(group.code for group in member.working_groups),
+            Column.ROLE: role_name(member, coordinator_id),
+            Column.STAKEHOLDER_TYPE: member.organisation.stakeholder_type.b1mg_name,
+            Column.INSTITUTION: member.organisation.name,
+            Column.NAME: member.full_name,
+            Column.POSITION: member.position or "",
+            Column.GENDER: GENDER_NAMES[member.gender] if member.gender else "",
+            Column.REGION: member.region or "",
+            Column.CONTACT: member.email,
+        }
+        writer.writerow([_guard(cells[column]) for column in Column])
+    return "\ufeff" + out.getvalue()
+
+
+def describe_value(field_name: str, value: Any) -> str:
+    """A value from a row's changes as the preview shows it."""
+    if value is None or value == []:
+        return "—"
+    if field_name == "role":
+        return MemberRole(value).label
+    if field_name == "gender":
+        return Gender(value).label
+    if isinstance(value, list):
+        return "; ".join(value)
+    return str(value)
+
+
+#: the file's column for each field in a row's changes, to name them in the preview
+FIELD_COLUMNS = {
+    "full_name": Column.NAME,
+    "role": Column.ROLE,
+    "organisation": Column.INSTITUTION,
+    "position": Column.POSITION,
+    "gender": Column.GENDER,
+    "region": Column.REGION,
+    "working_groups": Column.WORKING_GROUP,
+}

@@ -1,0 +1,155 @@
+"""Browser tests: the real application on 127.0.0.1, driven through Playwright by the system's Chromium.
+
+Playwright's own browser downloads are never used; the tests need Chromium from the system's packages
+(`apt-get install chromium`) and skip without it, except on CI where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from nmg_ops import clock, create_app
+from nmg_ops.extensions import db
+from nmg_ops.models import CoordinatorTerm, Language, Member, Organisation, StakeholderType
+from tests.conftest import IN_CI, PASSWORD, PASSWORD_HASH
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ENABLE_HINT = "browser tests need Chromium from the system packages: apt-get install chromium"
+
+
+def _chromium() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = _chromium()
+    if path is None:
+        if IN_CI:
+            pytest.fail(f"CI=true but Chromium is missing; {ENABLE_HINT}")
+        pytest.skip(ENABLE_HINT)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass
+class LiveServer:
+    app: Flask
+    url: str
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[LiveServer]:
+    """The application on its own SQLite file, served over real HTTP with CSRF protection on."""
+    from flask_migrate import upgrade
+
+    app = create_app(
+        {
+            "ENVIRONMENT": "testing",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+            "OUTBOX_DIR": str(tmp_path / "outbox"),
+            "WTF_CSRF_ENABLED": True,
+        }
+    )
+    with app.app_context():
+        upgrade()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    # A short poll interval lets the shutdown at the end of each test return quickly.
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def coordinator(live_server: LiveServer) -> str:
+    """The e-mail of a member holding today's coordinator term, with a password to sign in with."""
+    with live_server.app.app_context():
+        org = Organisation(
+            name="Agenzia Nazionale per i Servizi Sanitari Regionali",
+            acronym="AGENAS",
+            stakeholder_type=StakeholderType.MINISTRY,
+        )
+        member = Member(
+            full_name="Carla Coordinator",
+            email="coordinator@example.org",
+            organisation=org,
+            language=Language.EN,
+            password_hash=PASSWORD_HASH,
+        )
+        today = clock.today()
+        db.session.add(
+            CoordinatorTerm(
+                member=member,
+                starts_on=today - timedelta(days=30),
+                ends_on=today + timedelta(days=335),
+                rotation_position=1,
+            )
+        )
+        db.session.commit()
+    return "coordinator@example.org"
+
+
+@pytest.fixture
+def browser_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
+    """A fresh page (own cookies) on the live server; relative URLs resolve against it."""
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    context.set_default_timeout(5000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def sign_in_page(browser_page: Any) -> Any:
+    """Sign a member in through the real sign-in page."""
+
+    def sign_in(email: str) -> None:
+        browser_page.goto("/sign-in")
+        browser_page.get_by_label("E-mail").fill(email)
+        browser_page.get_by_label("Password").fill(PASSWORD)
+        browser_page.get_by_role("button", name="Sign in").click()
+        browser_page.wait_for_url("**/members/")
+
+    return sign_in
