@@ -7,6 +7,7 @@ the outbox folder as an `.eml` file that any mail client opens.
 
 from __future__ import annotations
 
+import smtplib
 from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,10 @@ from .extensions import mail
 
 class HeaderInjectionError(ValueError):
     """A header value holds a line break, which would let it forge further headers."""
+
+
+class MailDeliveryError(RuntimeError):
+    """The mail server refused the mail or could not be reached; the message says why."""
 
 
 def _check_header(name: str, value: str) -> str:
@@ -57,7 +62,11 @@ def send_mail(
     )
     message.msgId = make_msgid(domain=current_app.config["MAIL_DOMAIN"])
     if current_app.config["MAIL_SERVER"]:
-        mail.send(message)
+        try:
+            mail.send(message)
+        except (smtplib.SMTPException, OSError) as exc:
+            current_app.logger.warning("mail to %s not sent: %s", to_email, exc)
+            raise MailDeliveryError(str(exc) or type(exc).__name__) from exc
     else:
         _write_eml(message)
     return message

@@ -47,6 +47,7 @@ class SmtpSink:
         self.handler = SinkHandler()
         self.port = free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.running = False
 
     @property
     def received(self) -> list[Received]:
@@ -54,6 +55,10 @@ class SmtpSink:
 
     def start(self) -> None:
         self.controller.start()
+        self.running = True
 
     def stop(self) -> None:
-        self.controller.stop()
+        """Stop accepting connections; tests stop it early to make the server unreachable."""
+        if self.running:
+            self.controller.stop()
+            self.running = False

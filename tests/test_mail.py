@@ -53,3 +53,22 @@ def test_development_outbox_writes_eml_files_a_mail_client_opens(app, make_membe
     assert message["To"] == "Emma Eml <eml@example.org>"
     assert message["From"] == app.config["MAIL_DEFAULT_SENDER"]
     assert message["Date"]
+
+
+@pytest.mark.smtp
+def test_refused_invitation_is_reported_not_a_500(app, smtp_sink, client, people, sign_in, make_member):
+    newcomer = make_member(email="bounce@example.org", full_name="Bruno Bounce", password=False)
+    smtp_sink.handler.refuse_recipients["bounce@example.org"] = "550 5.1.1 mailbox unavailable"
+    sign_in(people["coordinator"])
+    response = client.post(f"/members/{newcomer.id}/invite", follow_redirects=True)
+    assert response.status_code == 200
+    assert "The invitation could not be sent" in response.get_data(as_text=True)
+    assert smtp_sink.received == []
+
+
+@pytest.mark.smtp
+def test_unreachable_mail_server_on_password_reset_says_try_later(app, smtp_sink, client, people):
+    smtp_sink.stop()
+    response = client.post("/password/forgot", data={"email": "plain@example.org"})
+    assert response.status_code == 503
+    assert "could not be sent just now" in response.get_data(as_text=True)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db
+from ..mail import MailDeliveryError
 from . import bp
 from .forms import ForgotPasswordForm, NewPasswordForm, SignInForm
 from .services import (
@@ -67,7 +68,11 @@ def forgot_password():
     """Ask for a password reset link."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        send_password_reset(form.email.data)
+        try:
+            send_password_reset(form.email.data)
+        except MailDeliveryError:
+            flash(_("The mail could not be sent just now. Try again in a few minutes."), "danger")
+            return render_template("auth/forgot_password.html", form=form), 503
         flash(_("If the address belongs to a member, a link to reset the password is on its way."), "info")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/forgot_password.html", form=form)

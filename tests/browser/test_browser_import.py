@@ -29,7 +29,7 @@ def test_coordinator_previews_and_imports_a_mapping_file(browser_page, sign_in_p
     page = browser_page
     sign_in_page(coordinator)
     page.goto("/members/")
-    page.get_by_role("link", name="Import members").click()
+    page.get_by_role("link", name="Import mapping file").click()
 
     _upload(page, MAPPING_FILE)
 

@@ -1,0 +1,272 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import available_timezones
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .. import clock
+from ..models import Gender, Language, MemberRole, Organisation, StakeholderType, WorkingGroup
+from .services import DirectoryFilter, DirectoryOptions, MemberData, OrganisationData, Status
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _lenient(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Read blank or unknown input as "not chosen": a stale or edited link still shows the directory."""
+
+    def wrapped(value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        try:
+            return coerce(value)
+        except (TypeError, ValueError):
+            return None
+
+    return wrapped
+
+
+def _blank_is_none(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Read blank input as "not chosen"; unknown input still fails, so the form reports it."""
+
+    def wrapped(value: Any) -> Any:
+        return None if value is None or value == "" else coerce(value)
+
+    return wrapped
+
+
+def _choices(pairs: Iterable[tuple[Any, Any]], blank: Any = None) -> list[SelectChoice]:
+    options = [SelectChoice(value="", label=str(blank))] if blank is not None else []
+    return options + [SelectChoice(value=str(value), label=str(label)) for value, label in pairs]
+
+
+def _single_line(form: FlaskForm, field: Any) -> None:
+    # Names end up in mail headers, where a line break would be refused at sending time.
+    if field.data and ("\n" in field.data or "\r" in field.data):
+        raise ValidationError(_l("Use a single line."))
+
+
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _known_zone(form: FlaskForm, field: Any) -> None:
+    if field.data not in _zone_names():
+        raise ValidationError(_l("Not a known time zone; use a name like Europe/Rome."))
+
+
+def _web_address(form: FlaskForm, field: Any) -> None:
+    if not field.data:
+        return
+    parts = urlsplit(field.data)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or any(c.isspace() for c in field.data):
+        raise ValidationError(_l("Use a web address starting with http:// or https://."))
+
+
+def _default_timezone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def _default_language() -> str:
+    return current_app.config["DEFAULT_LANGUAGE"]
+
+
+class DirectoryFilterForm(FlaskForm):
+    """The directory's filters, read from the query string; unknown values are ignored, not refused."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), filters=[_strip], validators=[Optional(), Length(max=200)])
+    stakeholder_type = SelectField(_l("Stakeholder type"), coerce=_lenient(StakeholderType))
+    organisation = SelectField(_l("Organisation"), coerce=_lenient(int))
+    working_group = SelectField(_l("Working group"), coerce=_lenient(int))
+    region = SelectField(_l("Region"), coerce=_lenient(str))
+    status = SelectField(_l("Status"), coerce=_lenient(Status), default=Status.ACTIVE.value)
+
+    def load_options(self, options: DirectoryOptions) -> None:
+        everyone = _l("All")
+        self.stakeholder_type.choices = _choices(((t.value, t.label) for t in StakeholderType), everyone)
+        self.organisation.choices = _choices(
+            ((o.id, o.display_name) for o in options.organisations), everyone
+        )
+        self.working_group.choices = _choices(
+            ((g.id, g.display_name) for g in options.working_groups), everyone
+        )
+        self.region.choices = _choices(((r, r) for r in options.regions), everyone)
+        self.status.choices = _choices(
+            [
+                (Status.ACTIVE, _l("Current members")),
+                (Status.LEFT, _l("Former members")),
+                (Status.ALL, _l("All")),
+            ]
+        )
+
+    def filters(self) -> DirectoryFilter:
+        self.validate()
+
+        def value(field: Any) -> Any:
+            return None if field.errors else field.data
+
+        return DirectoryFilter(
+            stakeholder_type=value(self.stakeholder_type),
+            organisation_id=value(self.organisation),
+            working_group_id=value(self.working_group),
+            region=value(self.region),
+            status=value(self.status) or Status.ACTIVE,
+            search=value(self.q) or "",
+        )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class MemberForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"), filters=[_strip], validators=[DataRequired(), Length(max=200), _single_line]
+    )
+    email = EmailField(_l("E-mail"), filters=[_strip], validators=[DataRequired(), Length(max=320), Email()])
+    organisation_id = SelectField(
+        _l("Organisation"), coerce=_blank_is_none(int), validators=[InputRequired()]
+    )
+    position = StringField(_l("Position"), filters=[_strip], validators=[Length(max=200), _single_line])
+    gender = SelectField(_l("Gender"), coerce=_blank_is_none(Gender))
+    region = StringField(_l("Region"), filters=[_strip], validators=[Length(max=80), _single_line])
+    expertise = TextAreaField(
+        _l("Expertise"), filters=[_strip], validators=[Length(max=2000)], render_kw={"rows": 3}
+    )
+    role = SelectField(
+        _l("Role in the group"), coerce=_blank_is_none(MemberRole), validators=[InputRequired()]
+    )
+    working_group_ids = MultiCheckboxField(_l("Working groups"), coerce=int)
+    is_coordination_team = BooleanField(_l("Member of the coordination team"))
+    is_admin = BooleanField(_l("Administrator of this installation"))
+    joined_on = DateField(
+        _l("Joined on"), default=clock.today, validators=[Optional()], description=_l("Empty means today.")
+    )
+    language = SelectField(
+        _l("Language"),
+        coerce=_blank_is_none(Language),
+        default=_default_language,
+        validators=[InputRequired()],
+    )
+    timezone = StringField(
+        _l("Time zone"),
+        filters=[_strip],
+        default=_default_timezone,
+        validators=[DataRequired(), Length(max=64), _known_zone],
+    )
+    send_invitation = BooleanField(_l("Send the invitation to choose a password now"))
+    submit = SubmitField(_l("Save"))
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[Organisation],
+        working_groups: list[WorkingGroup],
+        may_set_admin: bool,
+        is_new: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation_id.choices = _choices(
+            (
+                (o.id, o.display_name if o.is_active else _l("%(name)s (inactive)", name=o.display_name))
+                for o in organisations
+            ),
+            _l("Choose…"),
+        )
+        self.working_group_ids.choices = _choices((g.id, g.display_name) for g in working_groups)
+        self.gender.choices = _choices(((g.value, g.label) for g in Gender), "—")
+        self.role.choices = _choices((r.value, r.label) for r in MemberRole)
+        self.language.choices = _choices((lang.value, lang.label) for lang in Language)
+        if not may_set_admin:
+            del self.is_admin
+        if not is_new:
+            del self.send_invitation
+
+    def member_data(self) -> MemberData:
+        return MemberData(
+            full_name=self.full_name.data,
+            email=self.email.data,
+            organisation_id=self.organisation_id.data,
+            position=self.position.data,
+            gender=self.gender.data,
+            region=self.region.data,
+            expertise=self.expertise.data,
+            role=self.role.data,
+            working_group_ids=list(self.working_group_ids.data or []),
+            is_coordination_team=self.is_coordination_team.data,
+            is_admin=bool(self.is_admin.data) if "is_admin" in self else False,
+            joined_on=self.joined_on.data,
+            language=self.language.data,
+            timezone=self.timezone.data,
+        )
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(
+        _l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=200), _single_line]
+    )
+    acronym = StringField(_l("Acronym"), filters=[_strip], validators=[Length(max=40), _single_line])
+    stakeholder_type = SelectField(
+        _l("Stakeholder type"), coerce=_blank_is_none(StakeholderType), validators=[InputRequired()]
+    )
+    region = StringField(
+        _l("Region"),
+        filters=[_strip],
+        validators=[Length(max=80), _single_line],
+        description=_l("Leave empty for national bodies."),
+    )
+    website = URLField(_l("Web site"), filters=[_strip], validators=[Length(max=300), _web_address])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.stakeholder_type.choices = _choices(((t.value, t.label) for t in StakeholderType), _l("Choose…"))
+
+    def organisation_data(self) -> OrganisationData:
+        return OrganisationData(
+            name=self.name.data,
+            stakeholder_type=self.stakeholder_type.data,
+            acronym=self.acronym.data,
+            region=self.region.data,
+            website=self.website.data,
+        )
+
+
+class PreferencesForm(FlaskForm):
+    language = SelectField(_l("Language"), coerce=_blank_is_none(Language), validators=[InputRequired()])
+    timezone = StringField(
+        _l("Time zone"), filters=[_strip], validators=[DataRequired(), Length(max=64), _known_zone]
+    )
+    save_preferences = SubmitField(_l("Save preferences"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.language.choices = _choices((lang.value, lang.label) for lang in Language)
