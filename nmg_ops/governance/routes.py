@@ -1,27 +1,223 @@
 from __future__ import annotations
 
-from flask import render_template
+from datetime import timedelta
 
-from ..permissions import Right, require
-from . import bp
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
+from .. import clock
+from ..extensions import db
+from ..models import CoordinatorTerm, Member, WorkingGroup
+from ..permissions import Right, can, require
+from . import bp, services
+from .charts import composition_charts
+from .forms import TermForm, WorkingGroupForm
 
 
 @bp.route("/composition")
 @require(Right.VIEW_COMPOSITION)
 def composition():
     """The group's composition against the B1MG recommendations."""
-    return render_template("members/directory.html")
+    result = services.composition()
+    return render_template(
+        "governance/composition.html",
+        composition=result,
+        checklist=result.checklist(),
+        charts=composition_charts(result),
+    )
+
+
+# --- coordinator terms ------------------------------------------------------------------------------------
+
+
+def _term_form() -> TermForm:
+    form = TermForm()
+    form.member_id.choices = [
+        (m.id, f"{m.full_name} ({m.organisation.display_name})") for m in services.current_members()
+    ]
+    return form
+
+
+def _coordinators_page(form: TermForm | None, status: int = 200):
+    return (
+        render_template(
+            "governance/coordinators.html",
+            terms=services.terms(),
+            today=clock.today(),
+            form=form,
+            last_day=services.last_day,
+            term_status=services.term_status,
+        ),
+        status,
+    )
 
 
 @bp.route("/coordinators")
 @require(Right.VIEW_COMPOSITION)
 def coordinators():
     """Coordinator terms, past, current and planned."""
-    return render_template("members/directory.html")
+    form = None
+    if can(Right.MANAGE_GOVERNANCE):
+        form = _term_form()
+        defaults = services.next_term_defaults()
+        form.starts_on.data = defaults.starts_on
+        form.last_day.data = defaults.ends_on - timedelta(days=1)
+        form.rotation_position.data = defaults.rotation_position
+    return _coordinators_page(form)
+
+
+@bp.post("/coordinators/new")
+@require(Right.MANAGE_GOVERNANCE)
+def add_term():
+    """Plan the next coordinator term, or record a past one."""
+    form = _term_form()
+    if form.validate_on_submit():
+        member = db.get_or_404(Member, form.member_id.data)
+        ends_on = form.last_day.data + timedelta(days=1) if form.last_day.data else None
+        try:
+            services.add_term(member, form.starts_on.data, ends_on, form.rotation_position.data)
+        except services.GovernanceError as exc:
+            field = form.last_day if exc.field == "ends_on" else form[exc.field or "starts_on"]
+            field.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The coordinator term of %(name)s has been added.", name=member.full_name), "success")
+            return redirect(url_for("governance.coordinators"))
+    return _coordinators_page(form, 400)
+
+
+@bp.post("/coordinators/<int:term_id>/end")
+@require(Right.MANAGE_GOVERNANCE)
+def end_term(term_id: int):
+    """Hand over: end the current term today."""
+    term = db.get_or_404(CoordinatorTerm, term_id)
+    try:
+        services.end_term_today(term)
+    except services.GovernanceError as exc:
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(
+            _(
+                "The term of %(name)s ends today. Add the next term starting tomorrow.",
+                name=term.member.full_name,
+            ),
+            "success",
+        )
+    return redirect(url_for("governance.coordinators"))
+
+
+@bp.post("/coordinators/<int:term_id>/delete")
+@require(Right.MANAGE_GOVERNANCE)
+def delete_term(term_id: int):
+    """Delete a planned term that has not started."""
+    term = db.get_or_404(CoordinatorTerm, term_id)
+    name = term.member.full_name
+    try:
+        services.delete_term(term)
+    except services.GovernanceError as exc:
+        flash(str(exc), "danger")
+    else:
+        db.session.commit()
+        flash(_("The planned term of %(name)s has been deleted.", name=name), "success")
+    return redirect(url_for("governance.coordinators"))
+
+
+# --- working groups ---------------------------------------------------------------------------------------
+
+
+def _working_groups_page(form: WorkingGroupForm | None, status: int = 200):
+    return render_template(
+        "governance/working_groups.html", groups=services.working_groups(), form=form
+    ), status
+
+
+@bp.route("/working-groups")
+@require(Right.VIEW_COMPOSITION)
+def working_groups():
+    """The working groups the NMG follows, with how many members follow each."""
+    form = WorkingGroupForm() if can(Right.MANAGE_GOVERNANCE) else None
+    return _working_groups_page(form)
+
+
+@bp.post("/working-groups/new")
+@require(Right.MANAGE_GOVERNANCE)
+def add_working_group():
+    """Add a working group."""
+    form = WorkingGroupForm()
+    if form.validate_on_submit():
+        try:
+            group = services.add_working_group(form.code.data, form.name.data)
+        except services.GovernanceError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Working group %(name)s added.", name=group.display_name), "success")
+            return redirect(url_for("governance.working_groups"))
+    return _working_groups_page(form, 400)
+
+
+@bp.route("/working-groups/<int:group_id>/edit", methods=["GET", "POST"])
+@require(Right.MANAGE_GOVERNANCE)
+def edit_working_group(group_id: int):
+    """Rename a working group or change its code."""
+    group = db.get_or_404(WorkingGroup, group_id)
+    form = WorkingGroupForm(obj=group)
+    if form.validate_on_submit():
+        try:
+            services.rename_working_group(group, form.code.data, form.name.data)
+        except services.GovernanceError as exc:
+            form.code.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Working group %(name)s saved.", name=group.display_name), "success")
+            return redirect(url_for("governance.working_groups"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("governance/working_group_edit.html", group=group, form=form), status
+
+
+@bp.post("/working-groups/<int:group_id>/<any(deactivate, reactivate):change>")
+@require(Right.MANAGE_GOVERNANCE)
+def set_working_group_active(group_id: int, change: str):
+    """Deactivate a working group the NMG no longer follows, or reactivate it."""
+    group = db.get_or_404(WorkingGroup, group_id)
+    services.set_working_group_active(group, change == "reactivate")
+    db.session.commit()
+    if group.is_active:
+        flash(_("Working group %(name)s is active again.", name=group.display_name), "success")
+    else:
+        flash(_("Working group %(name)s is deactivated.", name=group.display_name), "success")
+    return redirect(url_for("governance.working_groups"))
+
+
+# --- audit trail ------------------------------------------------------------------------------------------
+
+
+def _subject_url(subject_type: str, subject_id: int) -> str | None:
+    """Where a trail entry's subject can be looked at, if anywhere."""
+    if subject_type == "member":
+        return url_for("members.member", member_id=subject_id)
+    return {
+        "coordinator_term": url_for("governance.coordinators"),
+        "working_group": url_for("governance.working_groups"),
+    }.get(subject_type)
 
 
 @bp.route("/audit")
 @require(Right.VIEW_AUDIT)
 def audit_log():
     """Who changed what and when."""
-    return render_template("members/directory.html")
+    criteria = services.AuditFilter.from_args(request.args.get("type"), request.args.get("actor"))
+    page = services.audit_entries(request.args.get("page", 1, type=int), criteria)
+    return render_template(
+        "governance/audit_log.html",
+        page=page,
+        criteria=criteria,
+        filters=criteria.as_args(),
+        subject_types=services.audit_subject_types(),
+        actors=services.audit_actors(),
+        system_actor=services.SYSTEM_ACTOR,
+        subject_url=_subject_url,
+        format_datetime=format_datetime,
+    )
