@@ -113,7 +113,7 @@ def targets(make_member, make_org, make_term, make_working_group, people):
 def test_each_role_reaches_exactly_what_the_policy_allows(app, people, targets, role):
     person = people[role]
     outcomes = []
-    for method, rule, path, allowed in MATRIX:
+    for method, _rule, path, allowed in MATRIX:
         client = app.test_client()
         if person is not None:
             assert (
