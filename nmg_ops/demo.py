@@ -255,8 +255,11 @@ REGIONS = [
 ]
 
 
-def add_scale(count: int, seed: int = 2024) -> int:
-    """Synthetic members spread over synthetic organisations of every type, for benchmarks."""
+def add_scale(count: int, organisations: int | None = None, seed: int = 2024) -> int:
+    """Synthetic members spread over synthetic organisations of every type, for benchmarks.
+
+    Without `organisations`, one organisation per ten members (at least one of each stakeholder type).
+    """
     rng = random.Random(seed)
     groups = list(db.session.scalars(sa.select(WorkingGroup)))
     orgs = [
@@ -266,7 +269,7 @@ def add_scale(count: int, seed: int = 2024) -> int:
             stakeholder_type=list(StakeholderType)[i % len(StakeholderType)],
             region=REGIONS[i % len(REGIONS)],
         )
-        for i in range(max(len(StakeholderType), count // 10))
+        for i in range(organisations or max(len(StakeholderType), count // 10))
     ]
     db.session.add_all(orgs)
     genders = list(Gender)

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
@@ -24,6 +25,13 @@ MIN_PASSWORD_LENGTH = 10
 class LinkPurpose(StrEnum):
     INVITATION = "invitation"
     PASSWORD_RESET = "password-reset"
+
+
+_LINKS = {
+    # purpose: (mail template, endpoint the link opens, setting with its validity in hours)
+    LinkPurpose.INVITATION: ("invitation", "auth.accept_invitation", "INVITATION_VALID_HOURS"),
+    LinkPurpose.PASSWORD_RESET: ("password_reset", "auth.reset_password", "PASSWORD_RESET_VALID_HOURS"),
+}
 
 
 class LinkError(ValueError):
@@ -50,10 +58,7 @@ def make_link_token(member: Member, purpose: LinkPurpose) -> str:
 
 
 def member_for_token(token: str, purpose: LinkPurpose) -> Member:
-    hours = {
-        LinkPurpose.INVITATION: current_app.config["INVITATION_VALID_HOURS"],
-        LinkPurpose.PASSWORD_RESET: current_app.config["PASSWORD_RESET_VALID_HOURS"],
-    }[purpose]
+    hours = current_app.config[_LINKS[purpose][2]]
     try:
         data = _serializer(purpose).loads(token, max_age=int(hours) * 3600)
     except SignatureExpired as exc:
@@ -110,18 +115,23 @@ def authenticate(email: str, password: str, remote_addr: str) -> Member | None:
     return member if ok else None
 
 
-def send_invitation(member: Member) -> None:
-    token = make_link_token(member, LinkPurpose.INVITATION)
+def _mail_link(member: Member, purpose: LinkPurpose, subject: Any) -> None:
+    template, endpoint, hours_setting = _LINKS[purpose]
     send_mail(
         to_email=member.email,
         to_name=member.full_name,
         language=member.language,
-        subject=_l("Your invitation to %(nmg)s", nmg=current_app.config["NMG_SHORT_NAME"]),
-        template="invitation",
+        subject=subject,
+        template=template,
         member=member,
-        link=external_url("auth.accept_invitation", token=token),
-        valid_hours=current_app.config["INVITATION_VALID_HOURS"],
+        link=external_url(endpoint, token=make_link_token(member, purpose)),
+        valid_hours=current_app.config[hours_setting],
     )
+
+
+def send_invitation(member: Member) -> None:
+    nmg = current_app.config["NMG_SHORT_NAME"]
+    _mail_link(member, LinkPurpose.INVITATION, _l("Your invitation to %(nmg)s", nmg=nmg))
     member.invited_at = clock.now()
     audit.record("invited", "member", member.id, member.full_name)
     db.session.commit()
@@ -132,17 +142,8 @@ def send_password_reset(email: str) -> None:
     member = db.session.scalar(sa.select(Member).where(Member.email == email.strip().lower()))
     if member is None or not member.is_current:
         return
-    token = make_link_token(member, LinkPurpose.PASSWORD_RESET)
-    send_mail(
-        to_email=member.email,
-        to_name=member.full_name,
-        language=member.language,
-        subject=_l("Reset your %(nmg)s password", nmg=current_app.config["NMG_SHORT_NAME"]),
-        template="password_reset",
-        member=member,
-        link=external_url("auth.reset_password", token=token),
-        valid_hours=current_app.config["PASSWORD_RESET_VALID_HOURS"],
-    )
+    nmg = current_app.config["NMG_SHORT_NAME"]
+    _mail_link(member, LinkPurpose.PASSWORD_RESET, _l("Reset your %(nmg)s password", nmg=nmg))
 
 
 def external_url(endpoint: str, **values: str) -> str:
