@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from nmg_ops.extensions import db
-from nmg_ops.governance import services
+from nmg_ops.governance import audit_trail
 from nmg_ops.models import AuditEntry
 
 START = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -109,7 +109,7 @@ def test_bad_query_parameters_are_ignored(client, people, sign_in, add_entry, qu
 
 
 def test_fifty_entries_per_page_keeping_the_filter(client, people, sign_in, add_entry):
-    for i in range(services.AUDIT_PER_PAGE + 1):
+    for i in range(audit_trail.AUDIT_PER_PAGE + 1):
         add_entry(at=START + timedelta(minutes=i), subject_type="working_group", label=f"Entry {i:02d}")
     add_entry(at=START + timedelta(days=1), subject_type="member", label="Not a group")
     sign_in(people["coordinator"])
@@ -148,7 +148,7 @@ def test_the_page_takes_the_same_number_of_queries_for_any_number_of_actors(
     assert counts[0] == counts[1]
     db.session.expunge_all()
     with count_queries() as queries:
-        page = services.audit_entries(1, services.AuditFilter())
+        page = audit_trail.audit_entries(1, audit_trail.AuditFilter())
         assert len({entry.actor.full_name for entry in page.items}) == 26
     # One count for the pager, one for the entries with their actors.
     assert queries.count == 2

@@ -5,9 +5,9 @@ import pytest
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.governance import services
+from nmg_ops.governance import composition
 from nmg_ops.governance.charts import Row, bar_chart
-from nmg_ops.governance.services import CheckStatus
+from nmg_ops.governance.composition import CheckStatus
 from nmg_ops.models import Gender, Member, MemberRole, Organisation, StakeholderType
 
 REGIONS = ["Lazio", "Lombardia", "Piemonte", "Puglia", "Sicilia"]
@@ -15,12 +15,12 @@ REGIONS = ["Lazio", "Lombardia", "Piemonte", "Puglia", "Sicilia"]
 
 def _statuses(app) -> dict[str, CheckStatus]:
     with app.test_request_context():
-        return {check.key: check.status for check in services.composition().checklist()}
+        return {check.key: check.status for check in composition.composition_on().checklist()}
 
 
-def _checks(app) -> dict[str, services.Check]:
+def _checks(app) -> dict[str, composition.Check]:
     with app.test_request_context():
-        return {check.key: check for check in services.composition().checklist()}
+        return {check.key: check for check in composition.composition_on().checklist()}
 
 
 def _chart(html: str, key: str) -> str:
@@ -78,7 +78,7 @@ def test_empty_group_fails_and_cannot_tell_the_gender_balance(app):
     assert statuses.pop("gender") is CheckStatus.UNKNOWN
     assert set(statuses.values()) == {CheckStatus.FAIL}
     with app.test_request_context():
-        result = services.composition()
+        result = composition.composition_on()
     assert result.total == 0
     assert result.missing_stakeholder_types == list(StakeholderType)
 
@@ -156,7 +156,7 @@ def test_regions_use_the_organisation_when_the_member_gives_none(app, make_org, 
     make_member(organisation=national)
     make_member(organisation=national, region="  ")
     with app.test_request_context():
-        result = services.composition()
+        result = composition.composition_on()
     assert result.by_region[-1] == (None, 2)
     assert result.regions == 4
     assert _statuses(app)["regions"] is CheckStatus.FAIL
@@ -172,7 +172,7 @@ def test_working_group_coverage_counts_current_members_of_active_groups(app, mak
     make_member(working_groups=[wp5], left_on=clock.today())
     db.session.commit()
     with app.test_request_context():
-        result = services.composition()
+        result = composition.composition_on()
     assert [(g.code, g.count) for g in result.by_working_group] == [("WP4", 2), ("WP5", 0)]
 
 
@@ -267,7 +267,7 @@ def test_composition_takes_the_same_number_of_queries_for_any_size(
         db.session.execute(Organisation.__table__.delete().where(Organisation.name.like("Bulk %")))
         _add_members(size)
         with count_queries() as service, app.test_request_context():
-            result = services.composition()
+            result = composition.composition_on()
         assert result.total == size + 4
         with count_queries() as page:
             assert client.get("/composition").status_code == 200

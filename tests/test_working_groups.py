@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.governance import services
+from nmg_ops.governance.composition import composition_on
 from nmg_ops.models import AuditEntry, WorkingGroup
 
 
@@ -94,7 +94,7 @@ def test_deactivate_and_reactivate(app, client, people, sign_in, make_working_gr
     assert "Working group WP4 – Work package WP4 is deactivated." in response.get_data(as_text=True)
     assert _groups() == [("WP4", "Work package WP4", False)]
     with app.test_request_context():
-        assert services.composition().by_working_group == []
+        assert composition_on().by_working_group == []
     client.post(f"/working-groups/{group.id}/reactivate")
     assert _groups()[0][2] is True
     assert [action for action, _changes in _audit()] == ["deactivated", "reactivated"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
-from .services import Composition
+from .composition import Composition
 
 #: width of the drawing in user units; the SVG scales to its container
 WIDTH = 400

@@ -10,8 +10,9 @@ from .. import clock
 from ..extensions import db
 from ..models import CoordinatorTerm, Member, WorkingGroup
 from ..permissions import Right, can, require
-from . import bp, services
+from . import audit_trail, bp, services
 from .charts import composition_charts
+from .composition import composition_on
 from .forms import TermForm, WorkingGroupForm
 
 
@@ -19,7 +20,7 @@ from .forms import TermForm, WorkingGroupForm
 @require(Right.VIEW_COMPOSITION)
 def composition():
     """The group's composition against the B1MG recommendations."""
-    result = services.composition()
+    result = composition_on()
     return render_template(
         "governance/composition.html",
         composition=result,
@@ -208,16 +209,16 @@ def _subject_url(subject_type: str, subject_id: int) -> str | None:
 @require(Right.VIEW_AUDIT)
 def audit_log():
     """Who changed what and when."""
-    criteria = services.AuditFilter.from_args(request.args.get("type"), request.args.get("actor"))
-    page = services.audit_entries(request.args.get("page", 1, type=int), criteria)
+    criteria = audit_trail.AuditFilter.from_args(request.args.get("type"), request.args.get("actor"))
+    page = audit_trail.audit_entries(request.args.get("page", 1, type=int), criteria)
     return render_template(
         "governance/audit_log.html",
         page=page,
         criteria=criteria,
         filters=criteria.as_args(),
-        subject_types=services.audit_subject_types(),
-        actors=services.audit_actors(),
-        system_actor=services.SYSTEM_ACTOR,
+        subject_types=audit_trail.audit_subject_types(),
+        actors=audit_trail.audit_actors(),
+        system_actor=audit_trail.SYSTEM_ACTOR,
         subject_url=_subject_url,
         format_datetime=format_datetime,
     )

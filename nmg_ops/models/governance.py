@@ -29,5 +29,10 @@ class CoordinatorTerm(db.Model):
     def covers(self, day: date) -> bool:
         return self.starts_on <= day < self.ends_on
 
+    @classmethod
+    def covering(cls, day: date) -> sa.ColumnElement[bool]:
+        """The SQL condition for the term that covers `day` (at most one: terms never overlap)."""
+        return sa.and_(cls.starts_on <= day, cls.ends_on > day)
+
     def __repr__(self) -> str:
         return f"<CoordinatorTerm {self.starts_on}..{self.ends_on} member={self.member_id}>"
