@@ -41,11 +41,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .auth import bp as auth_bp
     from .governance import bp as governance_bp
+    from .meetings import bp as meetings_bp
     from .members import bp as members_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(governance_bp)
+    app.register_blueprint(meetings_bp)
 
     from . import cli
 

@@ -28,17 +28,26 @@ class Right(StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_GOVERNANCE = "manage_governance"
     VIEW_AUDIT = "view_audit"
+    VIEW_MEETINGS = "view_meetings"
+    MANAGE_MEETINGS = "manage_meetings"
+    EDIT_AGENDA = "edit_agenda"
+    RECORD_ATTENDANCE = "record_attendance"
 
 
 _SIGNED_IN = frozenset({Role.MEMBER, Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
 _LEADERSHIP = frozenset({Role.COORDINATOR, Role.ADMIN})
+_TEAM_AND_LEADERSHIP = frozenset({Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
 
 GRANTS: dict[Right, frozenset[Role]] = {
     Right.VIEW_DIRECTORY: _SIGNED_IN,
     Right.VIEW_COMPOSITION: _SIGNED_IN,
     Right.MANAGE_MEMBERS: _LEADERSHIP,
     Right.MANAGE_GOVERNANCE: _LEADERSHIP,
-    Right.VIEW_AUDIT: frozenset({Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN}),
+    Right.VIEW_AUDIT: _TEAM_AND_LEADERSHIP,
+    Right.VIEW_MEETINGS: _SIGNED_IN,
+    Right.MANAGE_MEETINGS: _LEADERSHIP,
+    Right.EDIT_AGENDA: _TEAM_AND_LEADERSHIP,
+    Right.RECORD_ATTENDANCE: _TEAM_AND_LEADERSHIP,
 }
 
 

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .permissions import Right, can, current_roles
+from .text import render_markdown
 
 bp = Blueprint("web", __name__)
 
@@ -46,6 +47,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _error_page)
     app.after_request(_security_headers)
+
+    app.add_template_filter(render_markdown, "markdown")
 
     @app.context_processor
     def _helpers():

@@ -2,18 +2,36 @@
 
 from .audit import AuditEntry
 from .governance import CoordinatorTerm
+from .meetings import (
+    AgendaItem,
+    Attendance,
+    Invitation,
+    Meeting,
+    MeetingMode,
+    MeetingStatus,
+    MeetingType,
+    Rsvp,
+)
 from .people import Member, Organisation, WorkingGroup, member_working_group
 from .security import SignInAttempt
 from .vocab import Gender, Language, MemberRole, StakeholderType
 
 __all__ = [
+    "AgendaItem",
+    "Attendance",
     "AuditEntry",
     "CoordinatorTerm",
     "Gender",
+    "Invitation",
     "Language",
+    "Meeting",
+    "MeetingMode",
+    "MeetingStatus",
+    "MeetingType",
     "Member",
     "MemberRole",
     "Organisation",
+    "Rsvp",
     "SignInAttempt",
     "StakeholderType",
     "WorkingGroup",

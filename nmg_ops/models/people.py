@@ -15,7 +15,7 @@ from .types import UTCDateTime, utcnow
 from .vocab import Gender, Language, MemberRole, StakeholderType
 
 
-def _enum(enum_cls: type, name: str) -> sa.Enum:
+def enum_column(enum_cls: type, name: str) -> sa.Enum:
     return sa.Enum(
         enum_cls,
         name=name,
@@ -43,7 +43,7 @@ class Organisation(db.Model):
     acronym: so.Mapped[str | None] = so.mapped_column(sa.String(40))
     #: one of the ten B1MG stakeholder types
     stakeholder_type: so.Mapped[StakeholderType] = so.mapped_column(
-        _enum(StakeholderType, "stakeholder_type")
+        enum_column(StakeholderType, "stakeholder_type")
     )
     #: region of the country, empty for national bodies
     region: so.Mapped[str | None] = so.mapped_column(sa.String(80))
@@ -90,14 +90,14 @@ class Member(UserMixin, db.Model):
     #: job title in the organisation
     position: so.Mapped[str | None] = so.mapped_column(sa.String(200))
     #: optional; asked only for the group's gender balance
-    gender: so.Mapped[Gender | None] = so.mapped_column(_enum(Gender, "gender"))
+    gender: so.Mapped[Gender | None] = so.mapped_column(enum_column(Gender, "gender"))
     #: region the member works in, empty for national scope
     region: so.Mapped[str | None] = so.mapped_column(sa.String(80))
     #: fields of expertise, free text
     expertise: so.Mapped[str | None] = so.mapped_column(sa.String(2000))
     #: role in the group as the B1MG mapping file records it
     role: so.Mapped[MemberRole] = so.mapped_column(
-        _enum(MemberRole, "member_role"), default=MemberRole.EXPERT
+        enum_column(MemberRole, "member_role"), default=MemberRole.EXPERT
     )
     #: member of the coordination team, who write agendas, minutes and the e-news
     is_coordination_team: so.Mapped[bool] = so.mapped_column(default=False)
@@ -108,7 +108,7 @@ class Member(UserMixin, db.Model):
     #: day the member left; members are deactivated, never deleted, so that history keeps its authors
     left_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
     #: language of the interface and of mails
-    language: so.Mapped[Language] = so.mapped_column(_enum(Language, "language"), default=Language.IT)
+    language: so.Mapped[Language] = so.mapped_column(enum_column(Language, "language"), default=Language.IT)
     #: IANA zone the member reads times in
     timezone: so.Mapped[str] = so.mapped_column(sa.String(64), default="Europe/Rome")
     #: empty until the member accepts the invitation
