@@ -298,3 +298,46 @@ def smtp_sink():
         yield sink
     finally:
         sink.stop()
+
+
+@pytest.fixture
+def make_meeting(app: Flask) -> Callable[..., Any]:
+    """A meeting of a configured type, by default a draft plenary two weeks from now, 10:00–12:00 in Rome."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from nmg_ops import clock
+    from nmg_ops.meetings.types import meeting_type
+    from nmg_ops.models import Invitation, Meeting, MeetingStatus
+
+    def make(
+        type_code: str = "plenary",
+        starts_at: datetime | None = None,
+        hours: float = 2,
+        invitees: list[Member] = (),
+        status: MeetingStatus = MeetingStatus.DRAFT,
+        **kw: Any,
+    ) -> Meeting:
+        kind = meeting_type(type_code)
+        if starts_at is None:
+            day = clock.today() + timedelta(days=14)
+            starts_at = datetime.combine(day, time(10, 0), tzinfo=ZoneInfo("Europe/Rome"))
+        kw.setdefault("title", f"{kind.name} {starts_at:%Y-%m-%d}")
+        kw.setdefault("mode", kind.default_mode)
+        kw.setdefault(
+            "venue", "Ministero della Salute, Lungotevere Ripa 1, Roma" if kw["mode"] != "online" else ""
+        )
+        kw.setdefault("video_url", "https://meet.example.org/nmg" if kw["mode"] != "onsite" else "")
+        meeting = Meeting(
+            type=kind,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours),
+            status=status,
+            invitations=[Invitation(member=m) for m in invitees],
+            **kw,
+        )
+        db.session.add(meeting)
+        db.session.commit()
+        return meeting
+
+    return make
