@@ -32,6 +32,7 @@ class Right(StrEnum):
     MANAGE_MEETINGS = "manage_meetings"
     EDIT_AGENDA = "edit_agenda"
     RECORD_ATTENDANCE = "record_attendance"
+    VIEW_CADENCE = "view_cadence"
 
 
 _SIGNED_IN = frozenset({Role.MEMBER, Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
@@ -48,6 +49,7 @@ GRANTS: dict[Right, frozenset[Role]] = {
     Right.MANAGE_MEETINGS: _LEADERSHIP,
     Right.EDIT_AGENDA: _TEAM_AND_LEADERSHIP,
     Right.RECORD_ATTENDANCE: _TEAM_AND_LEADERSHIP,
+    Right.VIEW_CADENCE: _TEAM_AND_LEADERSHIP,
 }
 
 
