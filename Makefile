@@ -12,7 +12,7 @@ COMPILED := $(CATALOGUES:.po=.mo)
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	NMG_EMBEDDED_SCHEDULER=true $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install translations system-packages
 	$(BIN)/python -m pytest

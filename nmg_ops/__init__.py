@@ -40,11 +40,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
 
     from .auth import bp as auth_bp
+    from .delivery import bp as delivery_bp
     from .governance import bp as governance_bp
     from .meetings import bp as meetings_bp
     from .members import bp as members_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(delivery_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(governance_bp)
     app.register_blueprint(meetings_bp)
@@ -52,4 +54,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import cli
 
     cli.init_app(app)
+    if app.config.get("EMBEDDED_SCHEDULER"):
+        from .scheduler import start_embedded
+
+        start_embedded(app)
     return app

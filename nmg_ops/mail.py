@@ -1,37 +1,28 @@
-"""The one way mail leaves the application.
+"""The one way mail leaves the application: rendered in the recipient's language, then into the outbox.
 
-Every mail is rendered in its recipient's language from `templates/email/<name>.txt` and `.html`,
-checked for header injection, and handed to SMTP or, when no SMTP server is configured, written to
-the outbox folder as an `.eml` file that any mail client opens.
+Mail a person asked for (an invitation, a password reset) is dispatched at once as well, so that it arrives
+while they wait and a refusal can be shown to them; anything that cannot go now stays in the outbox and the
+scheduler retries it. Scheduled mail (reminders) is only enqueued; the scheduler sends it.
 """
 
 from __future__ import annotations
 
-import smtplib
-from email.utils import make_msgid
-from pathlib import Path
+import uuid
 from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_mail import Message
 
-from . import clock
-from .extensions import mail
+from .delivery.dispatcher import dispatch
+from .delivery.outbox import Attachment, HeaderInjectionError, build_message, enqueue
+from .extensions import db
+from .models import DeliveryStatus, OutboundMessage
 
-
-class HeaderInjectionError(ValueError):
-    """A header value holds a line break, which would let it forge further headers."""
+__all__ = ["Attachment", "HeaderInjectionError", "MailDeliveryError", "send_mail"]
 
 
 class MailDeliveryError(RuntimeError):
-    """The mail server refused the mail or could not be reached; the message says why."""
-
-
-def _check_header(name: str, value: str) -> str:
-    if "\r" in value or "\n" in value:
-        raise HeaderInjectionError(f"the {name} header contains a line break and was not sent")
-    return value
+    """The mail server refused the mail for good; the message says why."""
 
 
 def send_mail(
@@ -41,42 +32,36 @@ def send_mail(
     language: str,
     subject: Any,
     template: str,
+    purpose: str,
+    dedupe_key: str | None = None,
+    attachments: tuple[Attachment, ...] = (),
+    now: bool = True,
     **context: Any,
-) -> Message:
-    """Render and send one mail; `subject` may be a lazy string, rendered in the recipient's language."""
+) -> int | None:
+    """Render a mail from `templates/email/<template>.txt|.html` and put it in the outbox.
+
+    `subject` may be a lazy string: it is rendered in the recipient's language. Without a `dedupe_key` the
+    mail is new every time (a second invitation is a second mail). With `now`, it is dispatched at once.
+    Returns the outbox id, or None when a mail with the same key was already there.
+    """
     with force_locale(language):
         subject_text = str(subject)
         context.setdefault("nmg_name", current_app.config["NMG_NAME"])
         text = render_template(f"email/{template}.txt", **context)
         html = render_template(f"email/{template}.html", subject=subject_text, **context)
-    _check_header("Subject", subject_text)
-    _check_header("To", to_email)
-    _check_header("To", to_name)
-    sender = _check_header("From", current_app.config["MAIL_DEFAULT_SENDER"])
-    message = Message(
+    message = build_message(
+        to_email=to_email,
+        to_name=to_name,
         subject=subject_text,
-        recipients=[(to_name, to_email)],
-        body=text,
+        text=text,
         html=html,
-        sender=sender,
+        attachments=attachments,
     )
-    message.msgId = make_msgid(domain=current_app.config["MAIL_DOMAIN"])
-    if current_app.config["MAIL_SERVER"]:
-        try:
-            mail.send(message)
-        except (smtplib.SMTPException, OSError) as exc:
-            current_app.logger.warning("mail to %s not sent: %s", to_email, exc)
-            raise MailDeliveryError(str(exc) or type(exc).__name__) from exc
-    else:
-        _write_eml(message)
-    return message
-
-
-def _write_eml(message: Message) -> Path:
-    outbox = Path(current_app.config["OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
-    stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
-    local_part = message.msgId.strip("<>").split("@", 1)[0]
-    path = outbox / f"{stamp}-{local_part}.eml"
-    path.write_bytes(message.as_bytes())
-    return path
+    message_id = enqueue(purpose, dedupe_key or f"{purpose}:{to_email}:{uuid.uuid4().hex}", to_email, message)
+    db.session.commit()
+    if now and message_id is not None:
+        dispatch(only_ids=[message_id])
+        row = db.session.get(OutboundMessage, message_id)
+        if row.status is DeliveryStatus.FAILED:
+            raise MailDeliveryError(row.last_error or "refused")
+    return message_id

@@ -33,6 +33,7 @@ class Right(StrEnum):
     EDIT_AGENDA = "edit_agenda"
     RECORD_ATTENDANCE = "record_attendance"
     VIEW_CADENCE = "view_cadence"
+    VIEW_DELIVERIES = "view_deliveries"
 
 
 _SIGNED_IN = frozenset({Role.MEMBER, Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
@@ -50,6 +51,7 @@ GRANTS: dict[Right, frozenset[Role]] = {
     Right.EDIT_AGENDA: _TEAM_AND_LEADERSHIP,
     Right.RECORD_ATTENDANCE: _TEAM_AND_LEADERSHIP,
     Right.VIEW_CADENCE: _TEAM_AND_LEADERSHIP,
+    Right.VIEW_DELIVERIES: _LEADERSHIP,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, redirect, render_template, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -60,4 +60,5 @@ def init_app(app: Flask) -> None:
             "nmg_short_name": current_app.config["NMG_SHORT_NAME"],
             "current_locale": str(get_locale()),
             "format_date": format_date,
+            "format_datetime": format_datetime,
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -22,18 +23,43 @@ class SinkHandler:
     received: list[Received] = field(default_factory=list)
     #: recipient address -> SMTP reply given to RCPT TO, e.g. "550 5.1.1 no such user"
     refuse_recipients: dict[str, str] = field(default_factory=dict)
+    #: recipient address -> how many more times RCPT TO answers "451" before accepting
+    defer_recipients: dict[str, int] = field(default_factory=dict)
+    #: after this many messages in all, the next DATA is answered 421 and the connection closed (once)
+    drop_after: int | None = None
+    #: seconds each DATA takes, to let a test kill a sender in the middle of a batch
+    delay: float = 0.0
+    #: EHLO/HELO greetings seen, one per connection
+    greetings: int = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.greetings += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        reply = self.refuse_recipients.get(address.lower())
-        if reply:
-            return reply
+        key = address.lower()
+        if key in self.refuse_recipients:
+            return self.refuse_recipients[key]
+        if self.defer_recipients.get(key, 0) > 0:
+            self.defer_recipients[key] -= 1
+            return "451 4.7.1 greylisted, try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.drop_after is not None and len(self.received) >= self.drop_after:
+            self.drop_after = None
+            asyncio.get_running_loop().call_soon(server.transport.close)
+            return "421 4.4.2 closing connection"
+        if self.delay:
+            await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
         return "250 Message accepted for delivery"
+
+    def count_for(self, address: str) -> int:
+        return sum(address in r.rcpt_tos for r in self.received)
 
 
 def free_port() -> int:

@@ -9,9 +9,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from nmg_ops import clock
+from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
+from nmg_ops.models import DeliveryStatus, OutboundMessage
 from tests.conftest import PASSWORD
 
 ROLES = ("public", "member", "coordination_team", "coordinator", "admin")
@@ -81,6 +84,8 @@ MATRIX = [
         LEADERS,
     ),
     ("GET", "/audit", "/audit", TEAM_AND_LEADERS),
+    ("GET", "/deliveries", "/deliveries", LEADERS),
+    ("POST", "/deliveries/<int:message_id>/retry", "/deliveries/{message}/retry", LEADERS),
 ]
 
 # Framework routes serving files, the same for everyone.
@@ -106,7 +111,21 @@ def targets(make_member, make_org, make_term, make_working_group, people):
     member = make_member(email="target@example.org", full_name="Tina Target", organisation=organisation)
     term = make_term(member, starts_on=clock.today() + timedelta(days=400), position=2)
     group = make_working_group("WP7")
-    return {"member": member.id, "organisation": organisation.id, "term": term.id, "group": group.id}
+    message = build_message(to_email=member.email, to_name=member.full_name, subject="S", text="t", html="h")
+    message_id = enqueue("test", "authorization-matrix", member.email, message)
+    db.session.execute(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.id == message_id)
+        .values(status=DeliveryStatus.FAILED)
+    )
+    db.session.commit()
+    return {
+        "member": member.id,
+        "organisation": organisation.id,
+        "term": term.id,
+        "group": group.id,
+        "message": message_id,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -1,7 +1,10 @@
 import pytest
+import sqlalchemy as sa
 
 from nmg_ops.auth.services import send_invitation
+from nmg_ops.extensions import db
 from nmg_ops.mail import HeaderInjectionError, send_mail
+from nmg_ops.models import DeliveryStatus, OutboundMessage
 
 
 @pytest.mark.smtp
@@ -36,6 +39,7 @@ def test_header_with_line_break_is_refused_and_never_sent(app, smtp_sink, field)
         "language": "en",
         "subject": "Hello",
         "template": "password_reset",
+        "purpose": "password_reset",
         "member": type("M", (), {"full_name": "Eve"})(),
         "link": "http://localhost/x",
         "valid_hours": 1,
@@ -44,6 +48,7 @@ def test_header_with_line_break_is_refused_and_never_sent(app, smtp_sink, field)
     with pytest.raises(HeaderInjectionError):
         send_mail(**kwargs)
     assert smtp_sink.received == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage)) == 0
 
 
 def test_development_outbox_writes_eml_files_a_mail_client_opens(app, make_member, outbox):
@@ -67,8 +72,11 @@ def test_refused_invitation_is_reported_not_a_500(app, smtp_sink, client, people
 
 
 @pytest.mark.smtp
-def test_unreachable_mail_server_on_password_reset_says_try_later(app, smtp_sink, client, people):
+def test_reset_mail_waits_in_the_outbox_while_the_server_is_down(app, smtp_sink, client, people):
     smtp_sink.stop()
-    response = client.post("/password/forgot", data={"email": "plain@example.org"})
-    assert response.status_code == 503
-    assert "could not be sent just now" in response.get_data(as_text=True)
+    response = client.post("/password/forgot", data={"email": "plain@example.org"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "a link to reset the password is on its way" in response.get_data(as_text=True)
+    [queued] = db.session.scalars(sa.select(OutboundMessage)).all()
+    assert queued.status is DeliveryStatus.PENDING
+    assert "cannot reach the mail server" in queued.last_error

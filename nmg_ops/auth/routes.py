@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -68,11 +70,10 @@ def forgot_password():
     """Ask for a password reset link."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        try:
+        # A refusal is shown to nobody: the answer must not differ from an unknown address's, or it would
+        # tell strangers which addresses belong to members. The Deliveries page shows it to the coordinator.
+        with suppress(MailDeliveryError):
             send_password_reset(form.email.data)
-        except MailDeliveryError:
-            flash(_("The mail could not be sent just now. Try again in a few minutes."), "danger")
-            return render_template("auth/forgot_password.html", form=form), 503
         flash(_("If the address belongs to a member, a link to reset the password is on its way."), "info")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/forgot_password.html", form=form)

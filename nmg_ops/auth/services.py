@@ -123,6 +123,7 @@ def _mail_link(member: Member, purpose: LinkPurpose, subject: Any) -> None:
         language=member.language,
         subject=subject,
         template=template,
+        purpose=template,
         member=member,
         link=external_url(endpoint, token=make_link_token(member, purpose)),
         valid_hours=current_app.config[hours_setting],

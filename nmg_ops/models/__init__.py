@@ -12,6 +12,7 @@ from .meetings import (
     MeetingType,
     Rsvp,
 )
+from .outbox import DeliveryStatus, OutboundMessage, SchedulerLease
 from .people import Member, Organisation, WorkingGroup, member_working_group
 from .security import SignInAttempt
 from .vocab import Gender, Language, MemberRole, StakeholderType
@@ -21,6 +22,7 @@ __all__ = [
     "Attendance",
     "AuditEntry",
     "CoordinatorTerm",
+    "DeliveryStatus",
     "Gender",
     "Invitation",
     "Language",
@@ -31,7 +33,9 @@ __all__ = [
     "Member",
     "MemberRole",
     "Organisation",
+    "OutboundMessage",
     "Rsvp",
+    "SchedulerLease",
     "SignInAttempt",
     "StakeholderType",
     "WorkingGroup",

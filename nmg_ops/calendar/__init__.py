@@ -1,0 +1,1 @@
+"""Calendar output: iCalendar files for meetings."""

@@ -1,0 +1,96 @@
+"""Putting mail into the outbox: rendered once, stored whole, sent later by the dispatcher."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formataddr, formatdate, make_msgid
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .. import clock
+from ..extensions import db
+from ..models import DeliveryStatus, OutboundMessage
+
+
+class HeaderInjectionError(ValueError):
+    """A header value holds a line break, which would let it forge further headers."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def check_header(name: str, value: str) -> str:
+    if "\r" in value or "\n" in value:
+        raise HeaderInjectionError(f"the {name} header contains a line break and was not sent")
+    return value
+
+
+def build_message(
+    *,
+    to_email: str,
+    to_name: str,
+    subject: str,
+    text: str,
+    html: str,
+    attachments: tuple[Attachment, ...] = (),
+) -> EmailMessage:
+    """The complete message, with a Message-ID of the configured domain; refuses line breaks in headers."""
+    message = EmailMessage(policy=SMTP)
+    message["From"] = check_header("From", current_app.config["MAIL_DEFAULT_SENDER"])
+    message["To"] = formataddr((check_header("To", to_name), check_header("To", to_email)))
+    message["Subject"] = check_header("Subject", subject)
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_DOMAIN"])
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    for attachment in attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
+    return message
+
+
+def enqueue(purpose: str, dedupe_key: str, recipient: str, message: EmailMessage) -> int | None:
+    """Add the message unless one with the same key exists; returns the new row's id, or None if it existed.
+
+    The unique key decides, inside the database (INSERT ... ON CONFLICT DO NOTHING), so that two schedulers
+    enqueueing the same reminder at the same moment end up with one row and neither fails.
+    """
+    values = {
+        "purpose": purpose,
+        "dedupe_key": dedupe_key[:255],
+        "recipient": recipient.lower(),
+        "subject": str(message["Subject"])[:998],
+        "message_id": str(message["Message-ID"]),
+        "content": message.as_bytes(),
+        "status": DeliveryStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": clock.now(),
+        "created_at": clock.now(),
+    }
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(OutboundMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[OutboundMessage.dedupe_key])
+        .returning(OutboundMessage.id)
+    )
+    return db.session.execute(statement).scalar()
+
+
+def already_enqueued(keys: list[str]) -> set[str]:
+    """Which of these dedupe keys are in the outbox already, in one query."""
+    if not keys:
+        return set()
+    return set(
+        db.session.scalars(sa.select(OutboundMessage.dedupe_key).where(OutboundMessage.dedupe_key.in_(keys)))
+    )

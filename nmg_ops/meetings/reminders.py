@@ -1,0 +1,175 @@
+"""Meeting reminders on the offsets agreed for each meeting type, each sent once.
+
+A reminder's dedupe key names the meeting, the invitee, the offset and the start time it announces: when
+a meeting moves, reminders follow the new time, and an offset already sent for the old time is sent again
+for the new time only. The sweep reads only meetings that start within the longest offset, so its cost
+grows with what is due, not with the history in the outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from babel.dates import format_datetime
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
+from ..calendar.ical import meeting_calendar, meeting_url
+from ..delivery.outbox import already_enqueued
+from ..extensions import db
+from ..mail import Attachment, send_mail
+from ..models import Invitation, Meeting, MeetingStatus, MeetingType, Member, Rsvp
+
+
+@dataclass
+class SweepReport:
+    meetings: int = 0
+    enqueued: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.enqueued} reminders enqueued for {self.meetings} meetings"
+
+
+@dataclass(frozen=True)
+class _Due:
+    key: str
+    purpose: str
+    meeting: Meeting
+    to_email: str
+    to_name: str
+    language: str
+    timezone: str
+    days: int
+
+
+def _stamp(instant: datetime) -> str:
+    return instant.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _closest_due(offsets: list[int], starts_at: datetime, now: datetime) -> int | None:
+    """The smallest offset already due: after a long outage only the most specific reminder goes out."""
+    due = [days for days in offsets if starts_at - timedelta(days=days) <= now]
+    return min(due) if due else None
+
+
+def _upcoming(now: datetime) -> list[Meeting]:
+    longest = (
+        db.session.scalar(sa.select(sa.func.max(sa.func.coalesce(MeetingType.agenda_call_days, 0)))) or 0
+    )
+    longest = max(
+        [longest, *(max(t.reminder_days or [0]) for t in db.session.scalars(sa.select(MeetingType)))]
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(
+                Meeting.status == MeetingStatus.CONFIRMED,
+                Meeting.starts_at > now,
+                Meeting.starts_at <= now + timedelta(days=longest),
+            )
+            .options(
+                so.joinedload(Meeting.type),
+                so.selectinload(Meeting.invitations).joinedload(Invitation.member),
+                so.selectinload(Meeting.agenda_items),
+            )
+        )
+    )
+
+
+def _coordination_team(now: datetime) -> list[Member]:
+    return list(
+        db.session.scalars(
+            sa.select(Member).where(Member.is_coordination_team, Member.current_clause(clock.today()))
+        )
+    )
+
+
+def _due_mails(meetings: list[Meeting], now: datetime) -> list[_Due]:
+    default_language = current_app.config["DEFAULT_LANGUAGE"]
+    zone = current_app.config["TIMEZONE"]
+    team: list[Member] | None = None
+    due: list[_Due] = []
+    for meeting in meetings:
+        stamp = _stamp(meeting.starts_at)
+        days = _closest_due(meeting.type.reminder_days or [], meeting.starts_at, now)
+        if days is not None:
+            for invitation in meeting.invitations:
+                if invitation.rsvp is Rsvp.NO:
+                    continue
+                member = invitation.member
+                if member is not None and not member.is_current:
+                    continue
+                due.append(
+                    _Due(
+                        f"reminder:{meeting.id}:{invitation.id}:{days}d:{stamp}",
+                        "reminder",
+                        meeting,
+                        invitation.email,
+                        invitation.name,
+                        str(member.language) if member else default_language,
+                        member.timezone if member else zone,
+                        days,
+                    )
+                )
+        call_days = meeting.type.agenda_call_days
+        if call_days and meeting.starts_at - timedelta(days=call_days) <= now:
+            team = team if team is not None else _coordination_team(now)
+            due.extend(
+                _Due(
+                    f"agenda_call:{meeting.id}:{member.id}:{stamp}",
+                    "agenda_call",
+                    meeting,
+                    member.email,
+                    member.full_name,
+                    str(member.language),
+                    member.timezone,
+                    call_days,
+                )
+                for member in team
+            )
+    return due
+
+
+def sweep(now: datetime | None = None) -> SweepReport:
+    """Enqueue every reminder and agenda call that is due and not yet in the outbox."""
+    now = now or clock.now()
+    meetings = _upcoming(now)
+    due = _due_mails(meetings, now)
+    done = already_enqueued([mail.key for mail in due])
+    report = SweepReport(meetings=len(meetings))
+    calendars: dict[int, bytes] = {}
+    for mail in due:
+        if mail.key in done:
+            continue
+        meeting = mail.meeting
+        if meeting.id not in calendars:
+            calendars[meeting.id] = meeting_calendar(meeting)
+        local_start = meeting.starts_at.astimezone(ZoneInfo(mail.timezone))
+        subject = (
+            _l("Agenda items wanted: %(title)s", title=meeting.title)
+            if mail.purpose == "agenda_call"
+            else _l("Reminder: %(title)s", title=meeting.title)
+        )
+        send_mail(
+            to_email=mail.to_email,
+            to_name=mail.to_name,
+            language=mail.language,
+            subject=subject,
+            template=mail.purpose,
+            purpose=mail.purpose,
+            dedupe_key=mail.key,
+            attachments=(Attachment("meeting.ics", "text/calendar", calendars[meeting.id]),),
+            now=False,
+            meeting=meeting,
+            when=format_datetime(local_start, "full", tzinfo=local_start.tzinfo, locale=mail.language),
+            zone_name=mail.timezone,
+            days=mail.days,
+            link=meeting_url(meeting),
+        )
+        report.enqueued += 1
+    return report

@@ -1,0 +1,70 @@
+"""The outbox: a send-once ledger of every mail the application sends."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ..extensions import db
+from .people import enum_column
+from .types import UTCDateTime, utcnow
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutboundMessage(db.Model):
+    __table_args__ = (sa.Index("ix_outbound_message_due", "status", "next_attempt_at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: why the mail exists: invitation, password_reset, reminder, agenda_call, ...
+    purpose: so.Mapped[str] = so.mapped_column(sa.String(40), index=True)
+    #: one row per (purpose, recipient, occasion); enqueueing the same key again does nothing
+    dedupe_key: so.Mapped[str] = so.mapped_column(sa.String(255), unique=True)
+    #: the address the mail goes to, lower-case
+    recipient: so.Mapped[str] = so.mapped_column(sa.String(320), index=True)
+    #: the subject, kept apart from the message for the deliveries page
+    subject: so.Mapped[str] = so.mapped_column(sa.String(998))
+    #: Message-ID header, stable across retries so that a resent mail is recognisably the same mail
+    message_id: so.Mapped[str] = so.mapped_column(sa.String(255))
+    #: the complete rendered RFC 5322 message, sent byte for byte on every attempt
+    content: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
+    #: pending, sending, sent or failed
+    status: so.Mapped[DeliveryStatus] = so.mapped_column(
+        enum_column(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
+    )
+    #: delivery attempts started so far
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    #: what the mail server (or the connection) said last time it did not work
+    last_error: so.Mapped[str | None] = so.mapped_column(sa.String(1000))
+    #: not before this instant (back-off after a temporary failure)
+    next_attempt_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: while sending: when a crashed sender's claim on the message runs out and another may take it
+    lease_expires_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: random token of the dispatcher run that claimed the message, to find its own claims
+    claim_token: so.Mapped[str | None] = so.mapped_column(sa.String(32), index=True)
+    #: when the mail server accepted it
+    sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: when it was enqueued
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<OutboundMessage {self.id} {self.purpose} {self.recipient} {self.status}>"
+
+
+class SchedulerLease(db.Model):
+    """Which scheduler process may run jobs against this database; it renews its lease while it lives."""
+
+    #: one row per kind of lease ("scheduler")
+    name: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    #: host and process id of the holder
+    holder: so.Mapped[str] = so.mapped_column(sa.String(200))
+    #: the lease is free again after this instant unless renewed
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)

@@ -1,0 +1,189 @@
+"""The scheduler: periodic jobs (dispatch the outbox, sweep meeting reminders), one process per database.
+
+Production runs `flask --app nmg_ops scheduler` as its own process (or `flask --app nmg_ops tick` from
+cron); the development server embeds a background scheduler. Whichever runs, only the holder of the
+database lease runs jobs, so a second scheduler started by mistake waits instead of sending twice (and
+the outbox would not send twice anyway: see nmg_ops/delivery/dispatcher.py).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import click
+import sqlalchemy as sa
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy.exc import IntegrityError
+
+from . import clock
+from .extensions import db
+from .models import SchedulerLease
+
+LEASE_NAME = "scheduler"
+LEASE_TIME = timedelta(seconds=90)
+HEARTBEAT_SECONDS = 30
+
+
+def _dispatch_outbox(now: datetime) -> object:
+    from .delivery.dispatcher import dispatch
+
+    return dispatch(now)
+
+
+def _sweep_reminders(now: datetime) -> object:
+    from .meetings.reminders import sweep
+
+    return sweep(now)
+
+
+#: job id -> (minutes between runs, what it does as of an instant); the order is the order `tick` runs them
+JOBS: dict[str, tuple[int, Callable[[datetime], object]]] = {
+    "sweep_reminders": (5, _sweep_reminders),
+    "dispatch_outbox": (1, _dispatch_outbox),
+}
+
+
+def holder_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def acquire_lease(holder: str, now: datetime | None = None) -> SchedulerLease | None:
+    """Take or renew the lease; None when another live scheduler holds it. The lease row is returned."""
+    now = now or clock.now()
+    taken = db.session.execute(
+        sa.update(SchedulerLease)
+        .where(
+            SchedulerLease.name == LEASE_NAME,
+            sa.or_(SchedulerLease.holder == holder, SchedulerLease.expires_at < now),
+        )
+        .values(holder=holder, expires_at=now + LEASE_TIME)
+    ).rowcount
+    if not taken:
+        db.session.add(SchedulerLease(name=LEASE_NAME, holder=holder, expires_at=now + LEASE_TIME))
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            return None
+    else:
+        db.session.commit()
+    return db.session.get(SchedulerLease, LEASE_NAME)
+
+
+def current_lease() -> SchedulerLease | None:
+    return db.session.get(SchedulerLease, LEASE_NAME)
+
+
+def release_lease(holder: str) -> None:
+    db.session.execute(
+        sa.delete(SchedulerLease).where(SchedulerLease.name == LEASE_NAME, SchedulerLease.holder == holder)
+    )
+    db.session.commit()
+
+
+def run_due_jobs(now: datetime) -> dict[str, object]:
+    """Every job once, as of `now`; what `tick` and each scheduled run do."""
+    return {job_id: job(now) for job_id, (_minutes, job) in JOBS.items()}
+
+
+def _configure(scheduler, app: Flask, holder: str) -> None:
+    def in_context(job_id: str, job: Callable[[datetime], object]) -> Callable[[], None]:
+        def run() -> None:
+            with app.app_context():
+                # A scheduler that lost its lease (paused too long, another took over) stops working.
+                if acquire_lease(holder) is None:
+                    app.logger.warning("scheduler lease lost; %s skipped", job_id)
+                    return
+                job(clock.now())
+                db.session.remove()
+
+        return run
+
+    def heartbeat() -> None:
+        with app.app_context():
+            acquire_lease(holder)
+            db.session.remove()
+
+    for job_id, (minutes, job) in JOBS.items():
+        scheduler.add_job(
+            in_context(job_id, job), "interval", minutes=minutes, id=job_id, replace_existing=True
+        )
+    scheduler.add_job(
+        heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="lease_heartbeat", replace_existing=True
+    )
+
+
+def _make(kind: type, app: Flask):
+    return kind(
+        timezone=ZoneInfo(app.config["TIMEZONE"]),
+        job_defaults={"coalesce": True, "misfire_grace_time": 15 * 60, "max_instances": 1},
+    )
+
+
+def start_embedded(app: Flask) -> BackgroundScheduler | None:
+    """The development server's scheduler, started in the serving process only (not in the reloader's)."""
+    if os.environ.get("FLASK_DEBUG") and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
+        return None
+    if "nmg_scheduler" in app.extensions:
+        return None
+    holder = holder_name()
+    with app.app_context():
+        if acquire_lease(holder) is None:
+            app.logger.warning("another scheduler holds the lease; the embedded one does not start")
+            return None
+    scheduler = _make(BackgroundScheduler, app)
+    _configure(scheduler, app, holder)
+    scheduler.start()
+    app.extensions["nmg_scheduler"] = scheduler
+    return scheduler
+
+
+@click.command("scheduler")
+@click.option("--exit-if-running", is_flag=True, help="Exit at once if another scheduler holds the lease.")
+@with_appcontext
+def scheduler_command(exit_if_running: bool) -> None:
+    """Run the scheduler in the foreground: exactly one per database, never one per web worker."""
+    app = current_app._get_current_object()
+    holder = holder_name()
+    while acquire_lease(holder) is None:
+        lease = current_lease()
+        message = f"another scheduler ({lease.holder}) holds the lease until {lease.expires_at:%H:%M:%S} UTC"
+        if exit_if_running:
+            raise click.ClickException(message)
+        click.echo(f"{message}; waiting", err=True)
+        db.session.remove()
+        time.sleep(HEARTBEAT_SECONDS)
+    click.echo(f"scheduler {holder} started; jobs: {', '.join(JOBS)}")
+    scheduler = _make(BlockingScheduler, app)
+    _configure(scheduler, app, holder)
+    try:
+        scheduler.start()
+    finally:
+        release_lease(holder)
+
+
+@click.command("tick")
+@click.option(
+    "--at", "at", default=None, help="Run the jobs as of this instant (ISO 8601), e.g. to catch up."
+)
+@with_appcontext
+def tick_command(at: str | None) -> None:
+    """Run every job once, then exit; twice for the same instant sends nothing new."""
+    now = clock.now()
+    if at:
+        try:
+            now = datetime.fromisoformat(at)
+        except ValueError as exc:
+            raise click.BadParameter(f"{at!r} is not an ISO 8601 date and time", param_hint="--at") from exc
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=clock.nmg_zone())
+    for job_id, outcome in run_due_jobs(now).items():
+        click.echo(f"{job_id}: {outcome}")

@@ -1,0 +1,178 @@
+"""The outbox against a real SMTP server on loopback, with the faults a mail server really produces."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from nmg_ops import clock
+from nmg_ops.delivery.dispatcher import LEASE, dispatch
+from nmg_ops.delivery.outbox import build_message, enqueue
+from nmg_ops.extensions import db
+from nmg_ops.models import DeliveryStatus, OutboundMessage
+
+pytestmark = pytest.mark.smtp
+
+
+def queue(count: int, prefix: str = "person") -> list[str]:
+    addresses = [f"{prefix}{i}@example.org" for i in range(count)]
+    for address in addresses:
+        message = build_message(
+            to_email=address, to_name=address, subject="Hello", text="Hi", html="<p>Hi</p>"
+        )
+        enqueue("test", f"test:{address}", address, message)
+    db.session.commit()
+    return addresses
+
+
+def statuses() -> dict[str, DeliveryStatus]:
+    return dict(db.session.execute(sa.select(OutboundMessage.recipient, OutboundMessage.status)).all())
+
+
+def test_enqueueing_the_same_key_twice_keeps_one_message(app, smtp_sink):
+    message = build_message(to_email="a@example.org", to_name="A", subject="S", text="t", html="h")
+    assert enqueue("test", "same-key", "a@example.org", message) is not None
+    assert enqueue("test", "same-key", "a@example.org", message) is None
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage)) == 1
+
+
+def test_a_batch_goes_over_one_connection_and_each_message_once(app, smtp_sink):
+    addresses = queue(12)
+    report = dispatch()
+    assert report.sent == 12
+    assert smtp_sink.handler.greetings == 1
+    assert all(smtp_sink.handler.count_for(a) == 1 for a in addresses)
+    assert set(statuses().values()) == {DeliveryStatus.SENT}
+    assert dispatch().sent == 0, "a second run sends nothing"
+    assert len(smtp_sink.received) == 12
+
+
+def test_dropped_connection_mid_batch_reconnects_and_continues(app, smtp_sink):
+    addresses = queue(6)
+    smtp_sink.handler.drop_after = 2
+    report = dispatch()
+    assert report.sent == 6
+    assert smtp_sink.handler.greetings == 2
+    assert [smtp_sink.handler.count_for(a) for a in addresses] == [1] * 6
+
+
+def test_temporary_refusal_is_retried_later_and_then_delivered(app, smtp_sink):
+    [address] = queue(1)
+    smtp_sink.handler.defer_recipients[address] = 1
+    first = dispatch()
+    assert first.retried == 1
+    row = db.session.scalar(sa.select(OutboundMessage))
+    assert row.status is DeliveryStatus.PENDING
+    assert row.last_error.startswith("451")
+    assert dispatch().sent == 0, "not before the back-off has passed"
+    later = dispatch(clock.now() + timedelta(minutes=5))
+    assert later.sent == 1
+    db.session.refresh(row)
+    assert row.status is DeliveryStatus.SENT
+    assert row.attempts == 2
+    assert smtp_sink.handler.count_for(address) == 1
+
+
+def test_permanent_refusal_fails_that_recipient_only(app, smtp_sink):
+    addresses = queue(3)
+    smtp_sink.handler.refuse_recipients[addresses[1]] = "550 5.1.1 no such user"
+    report = dispatch()
+    assert (report.sent, report.failed) == (2, 1)
+    assert statuses()[addresses[1]] is DeliveryStatus.FAILED
+    failed = db.session.scalar(sa.select(OutboundMessage).where(OutboundMessage.recipient == addresses[1]))
+    assert failed.last_error == "550 5.1.1 no such user"
+    assert dispatch(clock.now() + timedelta(days=1)).sent == 0, "a failed message is never resent by itself"
+
+
+def test_unreachable_server_keeps_everything_for_later(app, smtp_sink):
+    queue(3)
+    smtp_sink.stop()
+    report = dispatch()
+    assert report.retried == 3
+    assert set(statuses().values()) == {DeliveryStatus.PENDING}
+
+
+def test_message_left_sending_by_a_crash_is_recovered_after_the_lease(app, smtp_sink):
+    addresses = queue(2)
+    db.session.execute(
+        sa.update(OutboundMessage).values(
+            status=DeliveryStatus.SENDING,
+            lease_expires_at=clock.now() + LEASE,
+            claim_token="crashed",
+            attempts=1,
+        )
+    )
+    db.session.commit()
+    assert dispatch().sent == 0, "another dispatcher's claim is respected while its lease runs"
+    report = dispatch(clock.now() + LEASE + timedelta(seconds=1))
+    assert (report.recovered, report.sent) == (2, 2)
+    assert [smtp_sink.handler.count_for(a) for a in addresses] == [1, 1]
+
+
+def test_header_with_line_break_never_reaches_the_outbox(app, smtp_sink):
+    from nmg_ops.delivery.outbox import HeaderInjectionError
+
+    with pytest.raises(HeaderInjectionError):
+        build_message(
+            to_email="a@example.org", to_name="A", subject="Hi\nBcc: x@example.org", text="t", html="h"
+        )
+
+
+# --- separate processes, as in production ---------------------------------------------------------------
+
+
+def _tick_process(database_url: str, sink_port: int, tmp_path, at: str | None = None) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "NMG_ENV": "testing",
+        "NMG_DATABASE_URL": database_url,
+        "NMG_MAIL_SERVER": "127.0.0.1",
+        "NMG_MAIL_PORT": str(sink_port),
+        "NMG_INSTANCE_PATH": str(tmp_path),
+    }
+    args = [sys.executable, "-m", "flask", "--app", "nmg_ops", "tick"] + (["--at", at] if at else [])
+    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_ticks_at_once_send_each_mail_once(app, smtp_sink, database_url, tmp_path):
+    addresses = queue(30)
+    smtp_sink.handler.delay = 0.01
+    first = _tick_process(database_url, smtp_sink.port, tmp_path)
+    second = _tick_process(database_url, smtp_sink.port, tmp_path)
+    for process in (first, second):
+        _out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+    assert [smtp_sink.handler.count_for(a) for a in addresses] == [1] * 30
+    db.session.expire_all()
+    assert set(statuses().values()) == {DeliveryStatus.SENT}
+
+
+def test_killed_mid_batch_then_rerun_sends_everyone_their_mail_once(app, smtp_sink, database_url, tmp_path):
+    addresses = queue(20)
+    smtp_sink.handler.delay = 0.05
+    process = _tick_process(database_url, smtp_sink.port, tmp_path)
+    deadline = time.monotonic() + 60
+    while len(smtp_sink.received) < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=30)
+    smtp_sink.handler.delay = 0
+    killed_at = len(smtp_sink.received)
+    assert 5 <= killed_at < 20, "the process was killed in the middle of the batch"
+    after_lease = (clock.now() + LEASE + timedelta(minutes=1)).isoformat()
+    rerun = _tick_process(database_url, smtp_sink.port, tmp_path, at=after_lease)
+    _out, err = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, err
+    counts = [smtp_sink.handler.count_for(a) for a in addresses]
+    assert all(count >= 1 for count in counts), "nobody is left without their mail"
+    # The documented window: the one message accepted by the server just before the kill, not yet
+    # recorded as sent, may be sent a second time. Never more than that.
+    assert sum(count - 1 for count in counts) <= 1, counts
