@@ -135,3 +135,23 @@ def test_reminder_mail_matches_its_snapshot(app, smtp_sink, plenary):
         expected = (SNAPSHOTS / name).read_text().replace("{id}", str(plenary.id))
         # Mail travels with CRLF line ends; the snapshot files are plain text.
         assert body.replace("\r\n", "\n") == expected, name
+
+
+def test_sweep_handles_more_due_reminders_than_one_lookup_holds(app, smtp_sink, make_meeting, make_org):
+    from nmg_ops.meetings.reminders import sweep
+    from nmg_ops.models import Member
+
+    org = make_org()
+    crowd = [
+        Member(full_name=f"Expert {i}", email=f"x{i}@example.org", organisation=org) for i in range(60)
+    ]
+    db.session.add_all(crowd)
+    db.session.commit()
+    meeting = make_meeting(
+        "plenary",
+        starts_at=datetime(2027, 5, 10, 10, 0, tzinfo=ROME),
+        invitees=crowd,
+        status=MeetingStatus.CONFIRMED,
+    )
+    assert sweep(at(meeting, hours=2)).enqueued == 60
+    assert sweep(at(meeting, hours=1)).enqueued == 0

@@ -56,12 +56,23 @@ def recover_expired_leases(now: datetime) -> int:
         sa.update(OutboundMessage)
         .where(OutboundMessage.status == DeliveryStatus.SENDING, OutboundMessage.lease_expires_at < now)
         .values(status=DeliveryStatus.PENDING, claim_token=None, lease_expires_at=None)
+        .execution_options(synchronize_session=False)
     )
     db.session.commit()
     return result.rowcount
 
 
-def claim(now: datetime, limit: int = BATCH_SIZE, only_ids: list[int] | None = None) -> list[OutboundMessage]:
+@dataclass(frozen=True)
+class Claimed:
+    """What sending needs of a claimed message, read once (ORM objects would reload after every commit)."""
+
+    id: int
+    recipient: str
+    content: bytes
+    attempts: int
+
+
+def claim(now: datetime, limit: int = BATCH_SIZE, only_ids: list[int] | None = None) -> list[Claimed]:
     """Mark up to `limit` due messages as ours in one statement and return them, oldest first."""
     token = secrets.token_hex(16)
     due = (
@@ -89,13 +100,14 @@ def claim(now: datetime, limit: int = BATCH_SIZE, only_ids: list[int] | None = N
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return list(
-        db.session.scalars(
-            sa.select(OutboundMessage)
-            .where(OutboundMessage.claim_token == token)
-            .order_by(OutboundMessage.id)
+    rows = db.session.execute(
+        sa.select(
+            OutboundMessage.id, OutboundMessage.recipient, OutboundMessage.content, OutboundMessage.attempts
         )
+        .where(OutboundMessage.claim_token == token)
+        .order_by(OutboundMessage.id)
     )
+    return [Claimed(*row) for row in rows]
 
 
 def dispatch(now: datetime | None = None, only_ids: list[int] | None = None) -> DispatchReport:
@@ -107,7 +119,7 @@ def dispatch(now: datetime | None = None, only_ids: list[int] | None = None) -> 
     return report
 
 
-def _deliver(batch: list[OutboundMessage], now: datetime, report: DispatchReport) -> None:
+def _deliver(batch: list[Claimed], now: datetime, report: DispatchReport) -> None:
     if not current_app.config["MAIL_SERVER"]:
         for message in batch:
             _write_eml(message)
@@ -153,7 +165,7 @@ def _close(connection) -> None:
         connection.host.close()
 
 
-def _send_once_more_on_drop(connection, sender: str, message: OutboundMessage) -> None:
+def _send_once_more_on_drop(connection, sender: str, message: Claimed) -> None:
     """Send on this connection; if the server drops it (421 or a closed socket), once more on a new one."""
     for attempt in range(2):
         try:
@@ -173,46 +185,47 @@ def _reply_text(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
-def _sent(message: OutboundMessage, report: DispatchReport) -> None:
-    message.status = DeliveryStatus.SENT
-    message.sent_at = clock.now()
-    message.lease_expires_at = None
-    message.claim_token = None
+def _finish(message: Claimed, **values: object) -> None:
+    """Record one message's outcome in its own transaction, so that a crash loses at most this one."""
+    db.session.execute(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.id == message.id)
+        .values(lease_expires_at=None, claim_token=None, **values)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
+
+
+def _sent(message: Claimed, report: DispatchReport) -> None:
+    _finish(message, status=DeliveryStatus.SENT, sent_at=clock.now())
     report.sent += 1
 
 
-def _refused(
-    message: OutboundMessage, now: datetime, code: int, reply: bytes | str, report: DispatchReport
-) -> None:
+def _refused(message: Claimed, now: datetime, code: int, reply: bytes | str, report: DispatchReport) -> None:
     """5xx is final for this recipient; 4xx is worth another try later."""
     error = f"{code} {_reply_text(reply)}"
     if 400 <= code < 500:
         _temporary(message, now, error, report)
         return
-    message.status = DeliveryStatus.FAILED
-    message.last_error = error[:1000]
-    message.lease_expires_at = None
-    message.claim_token = None
-    db.session.commit()
+    _finish(message, status=DeliveryStatus.FAILED, last_error=error[:1000])
     report.failed += 1
 
 
-def _temporary(message: OutboundMessage, now: datetime, error: str, report: DispatchReport) -> None:
-    message.last_error = error[:1000]
-    message.lease_expires_at = None
-    message.claim_token = None
+def _temporary(message: Claimed, now: datetime, error: str, report: DispatchReport) -> None:
     if message.attempts >= MAX_ATTEMPTS:
-        message.status = DeliveryStatus.FAILED
+        _finish(message, status=DeliveryStatus.FAILED, last_error=error[:1000])
         report.failed += 1
     else:
-        message.status = DeliveryStatus.PENDING
-        message.next_attempt_at = now + backoff(message.attempts)
+        _finish(
+            message,
+            status=DeliveryStatus.PENDING,
+            last_error=error[:1000],
+            next_attempt_at=now + backoff(message.attempts),
+        )
         report.retried += 1
-    db.session.commit()
 
 
-def _write_eml(message: OutboundMessage) -> None:
+def _write_eml(message: Claimed) -> None:
     """Development without an SMTP server: each mail becomes a file that any mail client opens."""
     outbox = Path(current_app.config["OUTBOX_DIR"])
     outbox.mkdir(parents=True, exist_ok=True)

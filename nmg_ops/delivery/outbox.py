@@ -87,10 +87,18 @@ def enqueue(purpose: str, dedupe_key: str, recipient: str, message: EmailMessage
     return db.session.execute(statement).scalar()
 
 
+#: keys per lookup, well under the bound-parameter limits of SQLite and PostgreSQL
+_LOOKUP_CHUNK = 1000
+
+
 def already_enqueued(keys: list[str]) -> set[str]:
-    """Which of these dedupe keys are in the outbox already, in one query."""
-    if not keys:
-        return set()
-    return set(
-        db.session.scalars(sa.select(OutboundMessage.dedupe_key).where(OutboundMessage.dedupe_key.in_(keys)))
-    )
+    """Which of these dedupe keys are in the outbox already (one indexed query per thousand keys)."""
+    found: set[str] = set()
+    for start in range(0, len(keys), _LOOKUP_CHUNK):
+        chunk = keys[start : start + _LOOKUP_CHUNK]
+        found.update(
+            db.session.scalars(
+                sa.select(OutboundMessage.dedupe_key).where(OutboundMessage.dedupe_key.in_(chunk))
+            )
+        )
+    return found
