@@ -33,19 +33,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ext.mail.init_app(app)
     ext.bootstrap.init_app(app)
 
-    from . import auth, i18n, web
+    from . import auth, i18n, logs, web
 
+    logs.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     web.init_app(app)
 
     from .auth import bp as auth_bp
+    from .calendar import bp as calendar_bp
     from .delivery import bp as delivery_bp
     from .governance import bp as governance_bp
     from .meetings import bp as meetings_bp
     from .members import bp as members_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(delivery_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(governance_bp)

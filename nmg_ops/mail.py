@@ -14,11 +14,11 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from .delivery.dispatcher import dispatch
-from .delivery.outbox import Attachment, HeaderInjectionError, build_message, enqueue
+from .delivery.outbox import Attachment, HeaderInjectionError, ItipCalendar, build_message, enqueue
 from .extensions import db
 from .models import DeliveryStatus, OutboundMessage
 
-__all__ = ["Attachment", "HeaderInjectionError", "MailDeliveryError", "send_mail"]
+__all__ = ["Attachment", "HeaderInjectionError", "ItipCalendar", "MailDeliveryError", "send_mail"]
 
 
 class MailDeliveryError(RuntimeError):
@@ -35,6 +35,7 @@ def send_mail(
     purpose: str,
     dedupe_key: str | None = None,
     attachments: tuple[Attachment, ...] = (),
+    calendar: ItipCalendar | None = None,
     now: bool = True,
     **context: Any,
 ) -> int | None:
@@ -56,6 +57,7 @@ def send_mail(
         text=text,
         html=html,
         attachments=attachments,
+        calendar=calendar,
     )
     message_id = enqueue(purpose, dedupe_key or f"{purpose}:{to_email}:{uuid.uuid4().hex}", to_email, message)
     db.session.commit()

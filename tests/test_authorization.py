@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from nmg_ops import clock
 from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
-from nmg_ops.models import DeliveryStatus, OutboundMessage
+from nmg_ops.models import DeliveryStatus, MeetingStatus, OutboundMessage
 from tests.conftest import PASSWORD
 
 ROLES = ("public", "member", "coordination_team", "coordinator", "admin")
@@ -84,6 +84,13 @@ MATRIX = [
         LEADERS,
     ),
     ("GET", "/audit", "/audit", TEAM_AND_LEADERS),
+    ("GET", "/calendar/<token>.ics", "/calendar/not-a-token.ics", ANYONE),
+    ("GET", "/calendar/public.ics", "/calendar/public.ics", ANYONE),
+    ("GET", "/meetings/<int:meeting_id>.ics", "/meetings/{public_meeting}.ics", ANYONE),
+    ("POST", "/profile/calendar", "/profile/calendar", SIGNED_IN),
+    ("POST", "/profile/calendar/alarm", "/profile/calendar/alarm", SIGNED_IN),
+    ("GET", "/rsvp/<token>/<any(yes, no, maybe):choice>", "/rsvp/not-a-token/yes", ANYONE),
+    ("POST", "/rsvp/<token>/<any(yes, no, maybe):choice>", "/rsvp/not-a-token/yes", ANYONE),
     ("GET", "/deliveries", "/deliveries", LEADERS),
     ("POST", "/deliveries/<int:message_id>/retry", "/deliveries/{message}/retry", LEADERS),
 ]
@@ -105,7 +112,7 @@ def test_every_route_is_in_the_matrix(app):
 
 
 @pytest.fixture
-def targets(make_member, make_org, make_term, make_working_group, people):
+def targets(make_member, make_org, make_term, make_working_group, make_meeting, people):
     """Things the routes act on, none of them the signed-in person, so acting on them keeps the session."""
     organisation = make_org(name="Target organisation")
     member = make_member(email="target@example.org", full_name="Tina Target", organisation=organisation)
@@ -119,7 +126,9 @@ def targets(make_member, make_org, make_term, make_working_group, people):
         .values(status=DeliveryStatus.FAILED)
     )
     db.session.commit()
+    public_meeting = make_meeting("partnership_event", status=MeetingStatus.CONFIRMED, is_public=True)
     return {
+        "public_meeting": public_meeting.id,
         "member": member.id,
         "organisation": organisation.id,
         "term": term.id,

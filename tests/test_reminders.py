@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -133,8 +134,10 @@ def test_reminder_mail_matches_its_snapshot(app, smtp_sink, plenary):
     html = message.get_body(("html",)).get_content()
     for name, body in (("reminder.txt", text), ("reminder.html", html)):
         expected = (SNAPSHOTS / name).read_text().replace("{id}", str(plenary.id))
-        # Mail travels with CRLF line ends; the snapshot files are plain text.
-        assert body.replace("\r\n", "\n") == expected, name
+        # Mail travels with CRLF line ends; the snapshot files are plain text. Signed answer links differ
+        # with every secret key, so they are compared by shape.
+        body = re.sub(r"/rsvp/[\w.-]+/", "/rsvp/{token}/", body.replace("\r\n", "\n"))
+        assert body == expected, name
 
 
 def test_sweep_handles_more_due_reminders_than_one_lookup_holds(app, smtp_sink, make_meeting, make_org):
@@ -142,9 +145,7 @@ def test_sweep_handles_more_due_reminders_than_one_lookup_holds(app, smtp_sink, 
     from nmg_ops.models import Member
 
     org = make_org()
-    crowd = [
-        Member(full_name=f"Expert {i}", email=f"x{i}@example.org", organisation=org) for i in range(60)
-    ]
+    crowd = [Member(full_name=f"Expert {i}", email=f"x{i}@example.org", organisation=org) for i in range(60)]
     db.session.add_all(crowd)
     db.session.commit()
     meeting = make_meeting(

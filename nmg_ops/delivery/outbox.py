@@ -27,6 +27,14 @@ class Attachment:
     data: bytes
 
 
+@dataclass(frozen=True)
+class ItipCalendar:
+    """An iTIP calendar object and its METHOD, which the MIME part must repeat."""
+
+    method: str
+    data: bytes
+
+
 def check_header(name: str, value: str) -> str:
     if "\r" in value or "\n" in value:
         raise HeaderInjectionError(f"the {name} header contains a line break and was not sent")
@@ -41,8 +49,13 @@ def build_message(
     text: str,
     html: str,
     attachments: tuple[Attachment, ...] = (),
+    calendar: ItipCalendar | None = None,
 ) -> EmailMessage:
-    """The complete message, with a Message-ID of the configured domain; refuses line breaks in headers."""
+    """The complete message, with a Message-ID of the configured domain; refuses line breaks in headers.
+
+    With a `calendar`, the iTIP invitation is a third alternative (`text/calendar; method=…`), which is
+    what mail clients turn into Accept/Decline, plus the same file as an .ics attachment for the others.
+    """
     message = EmailMessage(policy=SMTP)
     message["From"] = check_header("From", current_app.config["MAIL_DEFAULT_SENDER"])
     message["To"] = formataddr((check_header("To", to_name), check_header("To", to_email)))
@@ -51,6 +64,11 @@ def build_message(
     message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_DOMAIN"])
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    if calendar is not None:
+        message.add_alternative(
+            calendar.data.decode("utf-8"), subtype="calendar", params={"method": calendar.method}
+        )
+        attachments = (Attachment("invite.ics", "application/ics", calendar.data), *attachments)
     for attachment in attachments:
         maintype, _, subtype = attachment.content_type.partition("/")
         message.add_attachment(

@@ -19,7 +19,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
-from ..calendar.ical import meeting_calendar, meeting_url
+from ..calendar.ical import download, meeting_url
+from ..calendar.rsvp_links import rsvp_links
 from ..delivery.outbox import already_enqueued
 from ..extensions import db
 from ..mail import Attachment, send_mail
@@ -45,6 +46,7 @@ class _Due:
     language: str
     timezone: str
     days: int
+    invitation: Invitation | None = None
 
 
 def _stamp(instant: datetime) -> str:
@@ -114,6 +116,7 @@ def _due_mails(meetings: list[Meeting], now: datetime) -> list[_Due]:
                         str(member.language) if member else default_language,
                         member.timezone if member else zone,
                         days,
+                        invitation,
                     )
                 )
         call_days = meeting.type.agenda_call_days
@@ -148,7 +151,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
             continue
         meeting = mail.meeting
         if meeting.id not in calendars:
-            calendars[meeting.id] = meeting_calendar(meeting)
+            calendars[meeting.id] = download(meeting)
         local_start = meeting.starts_at.astimezone(ZoneInfo(mail.timezone))
         subject = (
             _l("Agenda items wanted: %(title)s", title=meeting.title)
@@ -170,6 +173,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
             zone_name=mail.timezone,
             days=mail.days,
             link=meeting_url(meeting),
+            rsvp=rsvp_links(mail.invitation) if mail.invitation else {},
         )
         report.enqueued += 1
     return report

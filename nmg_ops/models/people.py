@@ -115,6 +115,10 @@ class Member(UserMixin, db.Model):
     password_hash: so.Mapped[str | None] = so.mapped_column(sa.String(256))
     #: part of the session id; replaced on password change so that other sessions end
     session_token: so.Mapped[str] = so.mapped_column(sa.String(64), default=lambda: secrets.token_hex(16))
+    #: SHA-256 of the secret in the member's personal calendar feed address; the secret itself is never stored
+    feed_token_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    #: minutes before each meeting that calendar apps should alert, in the personal feed; empty for none
+    feed_alarm_minutes: so.Mapped[int | None] = so.mapped_column()
     #: last invitation mail
     invited_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     #: last successful sign-in

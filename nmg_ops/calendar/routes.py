@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from email.utils import format_datetime as http_date
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from .. import clock
+from ..extensions import db
+from ..meetings.attendance import AttendanceError, answer
+from ..models import Invitation, Meeting, Rsvp
+from ..permissions import Right, can
+from . import bp, feeds, ical
+from .rsvp_links import invitation_for
+
+ICS = "text/calendar; charset=utf-8"
+ALARM_CHOICES = (None, 15, 30, 60, 1440)
+
+
+def _calendar_response(version: tuple[str, object], build) -> Response:
+    """Serve a feed, or 304 when the client's copy is current; `build` runs only when it is not."""
+    etag, changed = version
+    if request.if_none_match.contains(etag):
+        response = Response(status=304)
+    else:
+        response = Response(build(), mimetype="text/calendar")
+        response.headers["Content-Type"] = ICS
+    response.set_etag(etag)
+    if changed is not None:
+        response.headers["Last-Modified"] = http_date(changed, usegmt=True)
+    response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+    return response
+
+
+@bp.route("/calendar/<token>.ics")
+def member_feed(token: str):
+    """A member's personal feed at a secret address: every meeting they are invited to."""
+    member = feeds.member_for_feed(token)
+    if member is None:
+        abort(404)
+    name = f"{current_app.config['NMG_SHORT_NAME']} – {member.full_name}"
+    return _calendar_response(
+        feeds.version(member),
+        lambda: ical.feed(feeds.member_meetings(member), name, member.feed_alarm_minutes),
+    )
+
+
+@bp.route("/calendar/public.ics")
+def public_feed():
+    """The meetings the NMG publishes."""
+    name = current_app.config["NMG_NAME"]
+    return _calendar_response(feeds.version(None), lambda: ical.feed(feeds.public_meetings(), name))
+
+
+@bp.route("/meetings/<int:meeting_id>.ics")
+def download_meeting(meeting_id: int):
+    """One meeting as a calendar file; meetings that are not public only for those invited and the team."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not _may_download(meeting):
+        abort(404)
+    response = Response(ical.download(meeting), mimetype="text/calendar")
+    response.headers["Content-Type"] = ICS
+    response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
+    return response
+
+
+def _may_download(meeting: Meeting) -> bool:
+    if meeting.is_public:
+        return True
+    if not current_user.is_authenticated:
+        return False
+    if can(Right.EDIT_AGENDA):
+        return True
+    return (
+        db.session.scalar(
+            db.select(Invitation.id).where(
+                Invitation.meeting_id == meeting.id, Invitation.member_id == current_user.id
+            )
+        )
+        is not None
+    )
+
+
+@bp.post("/profile/calendar")
+@login_required
+def new_feed_link():
+    """Make (or remake) my personal calendar address; the previous one stops working."""
+    token = feeds.new_feed_token(current_user)
+    https_url = url_for("calendar.member_feed", token=token, _external=True)
+    webcal_url = "webcal://" + https_url.split("://", 1)[1]
+    return render_template("calendar/feed_link.html", https_url=https_url, webcal_url=webcal_url)
+
+
+@bp.post("/profile/calendar/alarm")
+@login_required
+def feed_alarm():
+    """Choose whether my feed carries an alert before each meeting."""
+    raw = request.form.get("minutes", "")
+    minutes = int(raw) if raw.isdigit() else None
+    if minutes not in ALARM_CHOICES:
+        abort(400, _("Choose one of the alert times offered."))
+    current_user.feed_alarm_minutes = minutes
+    db.session.commit()
+    flash(_("Your calendar feed alert is saved."), "success")
+    return redirect(url_for("members.profile"))
+
+
+@bp.route("/rsvp/<token>/<any(yes, no, maybe):choice>", methods=["GET", "POST"])
+def rsvp_link(token: str, choice: str):
+    """Answer an invitation from a mail link; GET only asks, since mail scanners follow links."""
+    invitation = invitation_for(token)
+    if invitation is None:
+        abort(404)
+    rsvp = Rsvp(choice)
+    if request.method == "POST":
+        try:
+            answer(invitation, rsvp, clock.now())
+        except AttendanceError as exc:
+            return render_template(
+                "calendar/rsvp.html", invitation=invitation, rsvp=rsvp, error=str(exc)
+            ), 409
+        return render_template("calendar/rsvp.html", invitation=invitation, rsvp=rsvp, done=True)
+    return render_template("calendar/rsvp.html", invitation=invitation, rsvp=rsvp)

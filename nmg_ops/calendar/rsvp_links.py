@@ -1,0 +1,50 @@
+"""One-click answers from invitation and reminder mails: signed, bound to one member and one meeting."""
+
+from __future__ import annotations
+
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..extensions import db
+from ..models import Invitation, Meeting, Member, Rsvp
+
+_SALT = "nmg-ops/rsvp"
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+
+
+def rsvp_token(invitation: Invitation) -> str:
+    return _serializer().dumps({"m": invitation.member_id, "i": invitation.meeting_id})
+
+
+def rsvp_links(invitation: Invitation) -> dict[str, str]:
+    """Answer -> link, for members (guests answer from their calendar app)."""
+    if invitation.member_id is None:
+        return {}
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    token = rsvp_token(invitation)
+    return {answer.value: f"{base}/rsvp/{token}/{answer.value}" for answer in Rsvp}
+
+
+def invitation_for(token: str) -> Invitation | None:
+    """The invitation a link was made for, if it is genuine and the person is still invited."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    invitation = db.session.scalar(
+        db.select(Invitation).where(
+            Invitation.member_id == data.get("m"), Invitation.meeting_id == data.get("i")
+        )
+    )
+    if (
+        invitation is None
+        or not isinstance(invitation.member, Member)
+        or not isinstance(invitation.meeting, Meeting)
+    ):
+        return None
+    return invitation
