@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -13,6 +14,7 @@ import sqlalchemy.orm as so
 from .. import clock
 from ..extensions import db
 from ..models import Invitation, Meeting, MeetingStatus, Member
+from ..models.types import UTCDateTime
 
 #: cancelled meetings stay in feeds, marked cancelled, so that subscribed calendars remove them
 CANCELLED_KEPT = timedelta(days=30)
@@ -29,21 +31,6 @@ def new_feed_token(member: Member) -> str:
     member.feed_token_hash = _digest(token)
     db.session.commit()
     return token
-
-
-def member_for_feed(token: str) -> Member | None:
-    """The current member whose feed this secret opens, or None; only its hash is ever compared."""
-    if not token or len(token) > 100:
-        return None
-    digest = _digest(token)
-    member = db.session.scalar(sa.select(Member).where(Member.feed_token_hash == digest))
-    if (
-        member is None
-        or not hmac.compare_digest(member.feed_token_hash or "", digest)
-        or not member.is_current
-    ):
-        return None
-    return member
 
 
 def _visible(now: datetime) -> sa.ColumnElement[bool]:
@@ -73,21 +60,73 @@ def public_meetings() -> list[Meeting]:
     return list(db.session.scalars(query.order_by(Meeting.starts_at)))
 
 
-def version(member: Member | None) -> tuple[str, datetime | None]:
-    """An ETag and the last change of a feed, from one aggregate query: answering 304 builds nothing."""
-    now = clock.now()
-    clause = _member_clause(member) if member else Meeting.is_public
-    count, changed, ids, sequences = db.session.execute(
-        sa.select(
-            sa.func.count(Meeting.id),
-            sa.func.max(Meeting.updated_at),
-            sa.func.coalesce(sa.func.sum(Meeting.id), 0),
-            sa.func.coalesce(sa.func.sum(Meeting.sequence), 0),
-        ).where(clause, _visible(now))
-    ).one()
-    if isinstance(changed, datetime) and changed.tzinfo is None:
-        changed = changed.replace(tzinfo=clock.now().tzinfo)
-    alarm = member.feed_alarm_minutes if member else None
+@dataclass(frozen=True)
+class FeedState:
+    """Who a feed belongs to and which version of it is current, read in one query."""
+
+    member_id: int | None
+    alarm_minutes: int | None
+    etag: str
+    changed: datetime | None
+
+
+def _aggregates() -> list[sa.ColumnElement]:
+    return [
+        sa.func.count(Meeting.id),
+        sa.func.max(Meeting.updated_at),
+        sa.func.coalesce(sa.func.sum(Meeting.id), 0),
+        sa.func.coalesce(sa.func.sum(Meeting.sequence), 0),
+    ]
+
+
+_SINCE = sa.bindparam("since", type_=UTCDateTime())
+_SHOWN_CLAUSE = sa.and_(
+    Meeting.status.in_(SHOWN), sa.or_(Meeting.status != MeetingStatus.CANCELLED, Meeting.updated_at >= _SINCE)
+)
+# Built once and run on a plain connection, without an ORM session: the conditional request of every
+# subscribed calendar app, every hour, runs one of these and nothing else.
+_MEMBER_STATE = (
+    sa.select(
+        Member.id,
+        Member.left_on,
+        Member.feed_alarm_minutes,
+        Member.feed_token_hash,
+        *_aggregates(),
+    )
+    .outerjoin(Invitation, Invitation.member_id == Member.id)
+    .outerjoin(Meeting, sa.and_(Meeting.id == Invitation.meeting_id, _SHOWN_CLAUSE))
+    .where(Member.feed_token_hash == sa.bindparam("digest"))
+    .group_by(Member.id, Member.left_on, Member.feed_alarm_minutes, Member.feed_token_hash)
+)
+_PUBLIC_STATE = sa.select(*_aggregates()).where(Meeting.is_public, _SHOWN_CLAUSE)
+
+
+def _state(member_id: int | None, alarm: int | None, aggregates: tuple, now: datetime) -> FeedState:
+    count, changed, ids, sequences = aggregates
     # The day is part of the version: cancelled meetings drop out of the feed thirty days later.
-    basis = f"{count}:{changed}:{ids}:{sequences}:{alarm}:{now.date()}"
-    return hashlib.sha256(basis.encode()).hexdigest()[:32], changed
+    basis = f"{member_id}:{count}:{changed}:{ids}:{sequences}:{alarm}:{now.date()}"
+    return FeedState(member_id, alarm, hashlib.sha256(basis.encode()).hexdigest()[:32], changed)
+
+
+def member_feed_state(token: str) -> FeedState | None:
+    """The state of the feed this secret opens, or None for an unknown, replaced or former member's secret."""
+    if not token or len(token) > 100:
+        return None
+    now = clock.now()
+    digest = _digest(token)
+    with db.engine.connect() as connection:
+        row = connection.execute(
+            _MEMBER_STATE, {"digest": digest, "since": now - CANCELLED_KEPT}
+        ).one_or_none()
+    if row is None or not hmac.compare_digest(row.feed_token_hash, digest):
+        return None
+    if row.left_on is not None and row.left_on <= clock.today():
+        return None
+    return _state(row.id, row.feed_alarm_minutes, tuple(row)[4:], now)
+
+
+def public_feed_state() -> FeedState:
+    now = clock.now()
+    with db.engine.connect() as connection:
+        row = connection.execute(_PUBLIC_STATE, {"since": now - CANCELLED_KEPT}).one()
+    return _state(None, None, tuple(row), now)

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from .. import clock
 from ..extensions import db
 from ..meetings.attendance import AttendanceError, answer
-from ..models import Invitation, Meeting, Rsvp
+from ..models import Invitation, Meeting, Member, Rsvp
 from ..permissions import Right, can
 from . import bp, feeds, ical
 from .rsvp_links import invitation_for
@@ -18,9 +18,9 @@ ICS = "text/calendar; charset=utf-8"
 ALARM_CHOICES = (None, 15, 30, 60, 1440)
 
 
-def _calendar_response(version: tuple[str, object], build) -> Response:
+def _calendar_response(state: feeds.FeedState, build) -> Response:
     """Serve a feed, or 304 when the client's copy is current; `build` runs only when it is not."""
-    etag, changed = version
+    etag, changed = state.etag, state.changed
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
@@ -36,21 +36,23 @@ def _calendar_response(version: tuple[str, object], build) -> Response:
 @bp.route("/calendar/<token>.ics")
 def member_feed(token: str):
     """A member's personal feed at a secret address: every meeting they are invited to."""
-    member = feeds.member_for_feed(token)
-    if member is None:
+    state = feeds.member_feed_state(token)
+    if state is None:
         abort(404)
-    name = f"{current_app.config['NMG_SHORT_NAME']} – {member.full_name}"
-    return _calendar_response(
-        feeds.version(member),
-        lambda: ical.feed(feeds.member_meetings(member), name, member.feed_alarm_minutes),
-    )
+
+    def build() -> bytes:
+        member = db.session.get(Member, state.member_id)
+        name = f"{current_app.config['NMG_SHORT_NAME']} – {member.full_name}"
+        return ical.feed(feeds.member_meetings(member), name, state.alarm_minutes)
+
+    return _calendar_response(state, build)
 
 
 @bp.route("/calendar/public.ics")
 def public_feed():
     """The meetings the NMG publishes."""
     name = current_app.config["NMG_NAME"]
-    return _calendar_response(feeds.version(None), lambda: ical.feed(feeds.public_meetings(), name))
+    return _calendar_response(feeds.public_feed_state(), lambda: ical.feed(feeds.public_meetings(), name))
 
 
 @bp.route("/meetings/<int:meeting_id>.ics")
