@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from nmg_ops import clock
 from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
-from nmg_ops.models import DeliveryStatus, MeetingStatus, OutboundMessage
+from nmg_ops.models import AgendaItem, DeliveryStatus, MeetingStatus, OutboundMessage
 from tests.conftest import PASSWORD
 
 ROLES = ("public", "member", "coordination_team", "coordinator", "admin")
@@ -91,6 +91,58 @@ MATRIX = [
     ("POST", "/profile/calendar/alarm", "/profile/calendar/alarm", SIGNED_IN),
     ("GET", "/rsvp/<token>/<any(yes, no, maybe):choice>", "/rsvp/not-a-token/yes", ANYONE),
     ("POST", "/rsvp/<token>/<any(yes, no, maybe):choice>", "/rsvp/not-a-token/yes", ANYONE),
+    ("GET", "/meetings/", "/meetings/", SIGNED_IN),
+    ("GET", "/meetings/my", "/meetings/my", SIGNED_IN),
+    ("GET", "/meetings/new", "/meetings/new", LEADERS),
+    ("POST", "/meetings/new", "/meetings/new", LEADERS),
+    ("GET", "/meetings/<int:meeting_id>", "/meetings/{public_meeting}", SIGNED_IN),
+    ("GET", "/meetings/<int:meeting_id>/edit", "/meetings/{meeting}/edit", LEADERS),
+    ("POST", "/meetings/<int:meeting_id>/edit", "/meetings/{meeting}/edit", LEADERS),
+    ("POST", "/meetings/<int:meeting_id>/confirm", "/meetings/{meeting}/confirm", LEADERS),
+    ("POST", "/meetings/<int:meeting_id>/cancel", "/meetings/{meeting}/cancel", LEADERS),
+    ("POST", "/meetings/<int:meeting_id>/delete", "/meetings/{meeting}/delete", LEADERS),
+    ("GET", "/meetings/<int:meeting_id>/invitees", "/meetings/{meeting}/invitees", LEADERS),
+    ("POST", "/meetings/<int:meeting_id>/invitees", "/meetings/{meeting}/invitees", LEADERS),
+    (
+        "POST",
+        "/meetings/<int:meeting_id>/invitees/<int:invitation_id>/remove",
+        "/meetings/{meeting}/invitees/{invitation}/remove",
+        LEADERS,
+    ),
+    ("GET", "/meetings/<int:meeting_id>/agenda", "/meetings/{meeting}/agenda", TEAM_AND_LEADERS),
+    ("POST", "/meetings/<int:meeting_id>/agenda", "/meetings/{meeting}/agenda", TEAM_AND_LEADERS),
+    (
+        "GET",
+        "/meetings/<int:meeting_id>/agenda/<int:item_id>/edit",
+        "/meetings/{meeting}/agenda/{agenda_item}/edit",
+        TEAM_AND_LEADERS,
+    ),
+    (
+        "POST",
+        "/meetings/<int:meeting_id>/agenda/<int:item_id>/edit",
+        "/meetings/{meeting}/agenda/{agenda_item}/edit",
+        TEAM_AND_LEADERS,
+    ),
+    (
+        "POST",
+        "/meetings/<int:meeting_id>/agenda/<int:item_id>/move",
+        "/meetings/{meeting}/agenda/{agenda_item}/move",
+        TEAM_AND_LEADERS,
+    ),
+    (
+        "POST",
+        "/meetings/<int:meeting_id>/agenda/<int:item_id>/delete",
+        "/meetings/{meeting}/agenda/{agenda_item}/delete",
+        TEAM_AND_LEADERS,
+    ),
+    ("POST", "/meetings/<int:meeting_id>/rsvp", "/meetings/{meeting}/rsvp", SIGNED_IN),
+    ("GET", "/meetings/<int:meeting_id>/attendance", "/meetings/{past_meeting}/attendance", TEAM_AND_LEADERS),
+    (
+        "POST",
+        "/meetings/<int:meeting_id>/attendance",
+        "/meetings/{past_meeting}/attendance",
+        TEAM_AND_LEADERS,
+    ),
     ("GET", "/deliveries", "/deliveries", LEADERS),
     ("POST", "/deliveries/<int:message_id>/retry", "/deliveries/{message}/retry", LEADERS),
 ]
@@ -127,8 +179,21 @@ def targets(make_member, make_org, make_term, make_working_group, make_meeting, 
     )
     db.session.commit()
     public_meeting = make_meeting("partnership_event", status=MeetingStatus.CONFIRMED, is_public=True)
+    meeting = make_meeting("bilateral", invitees=[member])
+    meeting.agenda_items.append(AgendaItem(position=1, title="Introductions"))
+    past_meeting = make_meeting(
+        "thematic",
+        starts_at=clock.now() - timedelta(days=1),
+        invitees=[member],
+        status=MeetingStatus.CONFIRMED,
+    )
+    db.session.commit()
     return {
         "public_meeting": public_meeting.id,
+        "meeting": meeting.id,
+        "invitation": meeting.invitations[0].id,
+        "agenda_item": meeting.agenda_items[0].id,
+        "past_meeting": past_meeting.id,
         "member": member.id,
         "organisation": organisation.id,
         "term": term.id,

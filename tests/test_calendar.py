@@ -300,3 +300,52 @@ def test_feed_secret_is_never_logged_in_full(app, confirmed, people, caplog):
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert f"/calendar/{token[:6]}…" in logged
     assert token not in logged
+
+
+@pytest.mark.smtp
+def test_the_coordinators_actions_reach_the_invitees_calendars(
+    app, smtp_sink, client, people, sign_in, make_meeting
+):
+    """Confirm, move, remove someone, add someone, cancel: each announced once, with rising SEQUENCE."""
+    meeting = make_meeting(
+        "bilateral", invitees=[people["member"], people["coordination_team"]], mode="online"
+    )
+    sign_in(people["coordinator"])
+
+    def methods_and_sequences(address: str) -> list[tuple[str, int]]:
+        dispatch()
+        found = []
+        for received in smtp_sink.received:
+            if received.rcpt_tos == [address]:
+                calendar = icalendar.Calendar.from_ical(_ics(received.message))
+                [event] = calendar.walk("VEVENT")
+                found.append((str(calendar["METHOD"]), int(event["SEQUENCE"])))
+        return found
+
+    client.post(f"/meetings/{meeting.id}/confirm")
+    assert methods_and_sequences("plain@example.org") == [("REQUEST", 1)]
+    local = meeting.starts_at.astimezone(ROME)
+    client.post(
+        f"/meetings/{meeting.id}/edit",
+        data={
+            "type_id": str(meeting.type_id),
+            "title": meeting.title,
+            "day": local.date().isoformat(),
+            "start_time": "15:00",
+            "end_time": "16:00",
+            "mode": "online",
+            "video_url": meeting.video_url,
+        },
+    )
+    assert methods_and_sequences("plain@example.org") == [("REQUEST", 1), ("REQUEST", 2)]
+    team_invitation = next(i for i in meeting.invitations if i.member_id == people["coordination_team"].id)
+    client.post(f"/meetings/{meeting.id}/invitees/{team_invitation.id}/remove")
+    assert methods_and_sequences("ct@example.org") == [("REQUEST", 1), ("REQUEST", 2), ("CANCEL", 2)]
+    client.post(
+        f"/meetings/{meeting.id}/invitees",
+        data={"guest-name": "Gina Guest", "guest-email": "gina@guest.example", "guest-submit": "1"},
+    )
+    assert methods_and_sequences("gina@guest.example") == [("REQUEST", 2)]
+    client.post(f"/meetings/{meeting.id}/cancel")
+    assert methods_and_sequences("plain@example.org")[-1] == ("CANCEL", 3)
+    assert len(methods_and_sequences("plain@example.org")) == 3, "each announcement once"

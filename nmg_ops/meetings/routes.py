@@ -1,1 +1,398 @@
-"""Meeting pages."""
+"""Meeting pages: the list, my meetings, one meeting, scheduling, confirming, cancelling and invitees."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_time, get_timezone, ngettext, to_user_timezone
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import Form
+
+from .. import clock
+from ..models import Invitation, Meeting, MeetingStatus, MeetingType
+from ..permissions import Right, can, current_roles, require
+from . import bp, services
+from .forms import (
+    InviteAllForm,
+    InviteGroupForm,
+    InviteGuestForm,
+    InviteMembersForm,
+    MeetingFilterForm,
+    MeetingForm,
+    meeting_form_values,
+)
+from .services import MeetingError, When
+from .types import meeting_types
+
+# --- how times read ---------------------------------------------------------------------------------------
+
+
+@bp.app_template_global()
+def meeting_when(meeting: Meeting) -> str:
+    """Start and end in the reader's zone, with the zone's name for that date (summer or winter time)."""
+    start, end = to_user_timezone(meeting.starts_at), to_user_timezone(meeting.ends_at)
+    zone = format_datetime(meeting.starts_at, "zzzz")
+    if start.date() == end.date():
+        return _(
+            "%(day)s, %(start)s–%(end)s (%(zone)s)",
+            day=format_date(meeting.starts_at, "full"),
+            start=format_time(meeting.starts_at, "short"),
+            end=format_time(meeting.ends_at, "short"),
+            zone=zone,
+        )
+    return _(
+        "%(start)s – %(end)s (%(zone)s)",
+        start=_day_and_time(meeting.starts_at),
+        end=_day_and_time(meeting.ends_at),
+        zone=zone,
+    )
+
+
+@bp.app_template_global()
+def meeting_start(meeting: Meeting) -> str:
+    """The start, short, in the reader's zone: for lists whose heading names the zone."""
+    return _day_and_time(meeting.starts_at)
+
+
+@bp.app_template_global()
+def reader_zone_name() -> str:
+    """The reader's zone, as people name it ("Central European Time"), for headings of time columns."""
+    return format_datetime(clock.now(), "vvvv")
+
+
+@bp.app_template_global()
+def nmg_local_when(meeting: Meeting) -> str | None:
+    """The start in the NMG's own zone, for readers who live in another zone; None for everyone else."""
+    if str(get_timezone()) == clock.nmg_zone().key:
+        return None
+    start = clock.local(meeting.starts_at)
+    return f"{start:%Y-%m-%d %H:%M} {clock.nmg_zone().key}"
+
+
+_STATUS_STYLE = {
+    MeetingStatus.DRAFT: "text-bg-secondary",
+    MeetingStatus.CONFIRMED: "text-bg-success",
+    MeetingStatus.CANCELLED: "text-bg-danger",
+    MeetingStatus.HELD: "text-bg-dark",
+}
+
+
+@bp.app_template_global()
+def meeting_status_class(status: MeetingStatus) -> str:
+    return _STATUS_STYLE[status]
+
+
+def _day_and_time(instant: datetime) -> str:
+    return _("%(day)s, %(time)s", day=format_date(instant, "medium"), time=format_time(instant, "short"))
+
+
+# --- shared helpers ---------------------------------------------------------------------------------------
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = services.get_meeting(meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _detail_meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = services.meeting_for_detail(meeting_id)
+    if meeting is None:
+        abort(404)
+    return meeting
+
+
+def _to_detail(meeting_id: int):
+    return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id))
+
+
+def _show_error(form: Form, exc: MeetingError) -> None:
+    """Put the message under its field when the form has one, else at the top of the page."""
+    if exc.field and exc.field in form:
+        form[exc.field].errors.append(str(exc))
+    else:
+        flash(str(exc), "danger")
+
+
+def _warn_about_overlaps(meeting: Meeting) -> None:
+    overlaps = services.overlapping_meetings(meeting)
+    if overlaps:
+        flash(
+            ngettext(
+                "This meeting overlaps with another meeting; see below.",
+                "This meeting overlaps with %(num)d other meetings; see below.",
+                len(overlaps),
+            ),
+            "warning",
+        )
+
+
+def _types_for(meeting: Meeting | None) -> list[MeetingType]:
+    """Active types, and a meeting's own type even after it was retired."""
+    types = meeting_types()
+    if meeting is not None and meeting.type not in types:
+        types.append(meeting.type)
+    return types
+
+
+def _form_page(form: MeetingForm, meeting: Meeting | None, types: list[MeetingType]):
+    return render_template(
+        "meetings/form.html", form=form, meeting=meeting, types=types, zone=clock.nmg_zone().key
+    )
+
+
+# --- reading ----------------------------------------------------------------------------------------------
+
+
+@bp.route("/meetings/")
+@require(Right.VIEW_MEETINGS)
+def meeting_list():
+    """Upcoming or past meetings the signed-in member may see, filtered by year and type."""
+    now = clock.now()
+    all_types = meeting_types(include_inactive=True)
+    form = MeetingFilterForm(formdata=request.args)
+    form.load_options(all_types, services.year_options(now))
+    criteria = form.criteria()
+    rows = services.meeting_rows(current_user.id, current_roles(), criteria, now)
+    return render_template(
+        "meetings/list.html",
+        form=form,
+        criteria=criteria,
+        rows=rows,
+        When=When,
+        sees_all=services.sees_all_meetings(current_roles()),
+        types=[kind for kind in all_types if kind.is_active],
+    )
+
+
+@bp.route("/meetings/my")
+@require(Right.VIEW_MEETINGS)
+def my_meetings():
+    """My invitations, upcoming and past, with my answers."""
+    upcoming, past = services.my_invitations(current_user.id, clock.now())
+    return render_template("meetings/my.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@require(Right.VIEW_MEETINGS)
+def meeting_detail(meeting_id: int):
+    """One meeting: when, where, the agenda, the invitees and, for organisers, what is left to do."""
+    meeting = _detail_meeting_or_404(meeting_id)
+    my_invitation = services.invitation_of(meeting, current_user.id)
+    roles = current_roles()
+    if not services.may_see(meeting, my_invitation, roles):
+        abort(404)
+    now = clock.now()
+    manages = can(Right.MANAGE_MEETINGS)
+    sees_all = services.sees_all_meetings(roles)
+    open_meeting = services.is_editable(meeting)
+    return render_template(
+        "meetings/detail.html",
+        meeting=meeting,
+        my_invitation=my_invitation,
+        now=now,
+        manages=manages,
+        sees_all=sees_all,
+        shows_link=sees_all or my_invitation is not None,
+        invitees=services.invitees_in_order(meeting) if sees_all else [],
+        rsvp_counts=services.rsvp_counts(meeting) if sees_all else {},
+        overlaps=services.overlapping_meetings(meeting) if manages and open_meeting else [],
+        problems=services.confirmation_problems(meeting, now)
+        if manages and meeting.status is MeetingStatus.DRAFT
+        else [],
+        editable=open_meeting,
+        may_delete=manages and services.may_delete(meeting),
+    )
+
+
+# --- scheduling -------------------------------------------------------------------------------------------
+
+
+def _usual_start() -> time:
+    return time.fromisoformat(current_app.config["PLAN_START_TIME"])
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@require(Right.MANAGE_MEETINGS)
+def new_meeting():
+    """Schedule a meeting; it starts as a draft and is confirmed once its invitees are in."""
+    types = meeting_types()
+    form = MeetingForm(types=types, is_new=True)
+    if not form.is_submitted():
+        wanted = request.args.get("type", "")
+        kind = next((kind for kind in types if kind.code == wanted), types[0] if types else None)
+        if kind is not None:
+            form.type_id.data = kind.id
+        form.start_time.data = _usual_start()
+        form.invite_all.data = services.invites_everyone_by_default(kind)
+    if form.validate_on_submit():
+        try:
+            meeting = services.create_meeting(
+                form.meeting_data(),
+                current_user.id,
+                invite_all=form.invite_all.data,
+                today=clock.today(),
+            )
+        except MeetingError as exc:
+            _show_error(form, exc)
+        else:
+            flash(_("“%(title)s” has been scheduled as a draft.", title=meeting.title), "success")
+            _warn_about_overlaps(meeting)
+            return _to_detail(meeting.id)
+    return _form_page(form, None, types)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@require(Right.MANAGE_MEETINGS)
+def edit_meeting(meeting_id: int):
+    """Change a meeting's time, place or details; calendars are told about changes of time and place."""
+    meeting = _meeting_or_404(meeting_id)
+    if not services.is_editable(meeting):
+        flash(_("This meeting has been cancelled or held; it can no longer be changed."), "warning")
+        return _to_detail(meeting.id)
+    types = _types_for(meeting)
+    form = MeetingForm(data=meeting_form_values(meeting), types=types, is_new=False)
+    if form.validate_on_submit():
+        try:
+            services.update_meeting(meeting, form.meeting_data(), clock.now())
+        except MeetingError as exc:
+            _show_error(form, exc)
+        else:
+            flash(_("Changes saved."), "success")
+            _warn_about_overlaps(meeting)
+            return _to_detail(meeting.id)
+    return _form_page(form, meeting, types)
+
+
+@bp.post("/meetings/<int:meeting_id>/confirm")
+@require(Right.MANAGE_MEETINGS)
+def confirm_meeting(meeting_id: int):
+    """Confirm a draft meeting."""
+    meeting = _meeting_or_404(meeting_id)
+    try:
+        services.confirm_meeting(meeting, clock.now())
+    except MeetingError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("“%(title)s” is confirmed.", title=meeting.title), "success")
+        _warn_about_overlaps(meeting)
+    return _to_detail(meeting.id)
+
+
+@bp.post("/meetings/<int:meeting_id>/cancel")
+@require(Right.MANAGE_MEETINGS)
+def cancel_meeting(meeting_id: int):
+    """Cancel a meeting; it stays in the lists, marked cancelled."""
+    meeting = _meeting_or_404(meeting_id)
+    try:
+        services.cancel_meeting(meeting)
+    except MeetingError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("“%(title)s” has been cancelled.", title=meeting.title), "success")
+    return _to_detail(meeting.id)
+
+
+@bp.post("/meetings/<int:meeting_id>/delete")
+@require(Right.MANAGE_MEETINGS)
+def delete_meeting(meeting_id: int):
+    """Delete a draft nobody has been invited to."""
+    meeting = _meeting_or_404(meeting_id)
+    title = meeting.title
+    try:
+        services.delete_meeting(meeting)
+    except MeetingError as exc:
+        flash(str(exc), "danger")
+        return _to_detail(meeting.id)
+    flash(_("“%(title)s” has been deleted.", title=title), "success")
+    return redirect(url_for("meetings.meeting_list"))
+
+
+# --- invitees ---------------------------------------------------------------------------------------------
+
+
+def _invited_message(added: list[Invitation]) -> tuple[str, str]:
+    if not added:
+        return _("Nobody was added: everyone chosen is already invited."), "info"
+    return ngettext("%(num)d person invited.", "%(num)d people invited.", len(added)), "success"
+
+
+def _guest_message(invitation: Invitation, added: bool) -> tuple[str, str]:
+    if not added:
+        return _("%(name)s is already invited.", name=invitation.name), "info"
+    if invitation.member_id is not None:
+        return (
+            _(
+                "%(email)s belongs to %(name)s, who has been invited as a member.",
+                email=invitation.email,
+                name=invitation.name,
+            ),
+            "success",
+        )
+    return _("%(name)s has been invited.", name=invitation.name), "success"
+
+
+@bp.route("/meetings/<int:meeting_id>/invitees", methods=["GET", "POST"])
+@require(Right.MANAGE_MEETINGS)
+def meeting_invitees(meeting_id: int):
+    """Invite all members, a working group, chosen members or a guest; and remove invitees."""
+    meeting = _detail_meeting_or_404(meeting_id)
+    today = clock.today()
+    groups = services.working_groups_with_sizes(today)
+    everyone = InviteAllForm(prefix="all")
+    group_form = InviteGroupForm(prefix="group", groups=groups)
+    members_form = InviteMembersForm(prefix="members", members=services.invitable_members(meeting, today))
+    guest_form = InviteGuestForm(prefix="guest")
+    # The page holds four forms; the submit button pressed says which one was sent.
+    outcome = None
+    try:
+        if everyone.submit.data and everyone.validate_on_submit():
+            outcome = _invited_message(services.invite_all_members(meeting, today))
+        elif group_form.submit.data and group_form.validate_on_submit():
+            group = next(group for group, _size in groups if group.id == group_form.group_id.data)
+            outcome = _invited_message(services.invite_working_group(meeting, group, today))
+        elif members_form.submit.data and members_form.validate_on_submit():
+            outcome = _invited_message(services.invite_members(meeting, members_form.member_ids.data, today))
+        elif guest_form.submit.data and guest_form.validate_on_submit():
+            outcome = _guest_message(
+                *services.invite_guest(meeting, guest_form.name.data, guest_form.email.data)
+            )
+    except MeetingError as exc:
+        if exc.field is None:
+            outcome = str(exc), "danger"
+        else:
+            _show_error(guest_form, exc)
+    if outcome is not None:
+        flash(*outcome)
+        return redirect(url_for("meetings.meeting_invitees", meeting_id=meeting.id))
+    return render_template(
+        "meetings/invitees.html",
+        meeting=meeting,
+        invitees=services.invitees_in_order(meeting),
+        open_invitees=services.is_editable(meeting),
+        everyone=everyone,
+        group_form=group_form,
+        members_form=members_form,
+        guest_form=guest_form,
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/invitees/<int:invitation_id>/remove")
+@require(Right.MANAGE_MEETINGS)
+def remove_invitee(meeting_id: int, invitation_id: int):
+    """Take someone off the invitees."""
+    meeting = _meeting_or_404(meeting_id)
+    invitation = services.invitation_in(meeting, invitation_id)
+    if invitation is None:
+        abort(404)
+    name = invitation.name
+    try:
+        services.remove_invitation(meeting, invitation)
+    except MeetingError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("%(name)s is no longer invited.", name=name), "success")
+    return redirect(url_for("meetings.meeting_invitees", meeting_id=meeting.id))

@@ -1,0 +1,202 @@
+"""A meeting's agenda: ordered items kept numbered 1..n, every change recorded in the audit trail.
+
+Agendas stay editable after the meeting has been held, so that the record can be corrected; only a
+cancelled meeting's agenda is frozen, as it documents what was planned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+
+from .. import audit
+from ..extensions import db
+from ..models import AgendaItem, Meeting, MeetingStatus
+
+TITLE_MAX = 200
+PRESENTER_MAX = 200
+DURATION_MIN = 1
+DURATION_MAX = 600
+NOTES_MAX = 10_000
+
+#: what an audit entry compares
+ITEM_FIELDS = ["position", "title", "presenter", "duration_minutes", "notes"]
+
+
+class AgendaError(ValueError):
+    """A change the agenda's rules refuse; the message is shown to the user as it is."""
+
+
+class Direction(StrEnum):
+    UP = "up"
+    DOWN = "down"
+
+
+@dataclass
+class AgendaItemData:
+    title: str
+    presenter: str = ""
+    duration_minutes: int | None = None
+    notes: str = ""
+
+
+def meeting_with_agenda(meeting_id: int) -> Meeting | None:
+    """The meeting with its type and its agenda in order, each loaded once."""
+    return db.session.scalar(
+        sa.select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(so.joinedload(Meeting.type), so.selectinload(Meeting.agenda_items))
+    )
+
+
+def item_of(meeting: Meeting, item_id: int) -> AgendaItem | None:
+    """The item if it belongs to this meeting; an item of another meeting is not found."""
+    return db.session.scalar(
+        sa.select(AgendaItem).where(AgendaItem.id == item_id, AgendaItem.meeting_id == meeting.id)
+    )
+
+
+def is_editable(meeting: Meeting) -> bool:
+    return meeting.status is not MeetingStatus.CANCELLED
+
+
+def total_minutes(items: Iterable[AgendaItem]) -> int:
+    return sum(item.duration_minutes or 0 for item in items)
+
+
+def meeting_minutes(meeting: Meeting) -> int:
+    return int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
+
+
+def _check_editable(meeting: Meeting) -> None:
+    if not is_editable(meeting):
+        raise AgendaError(_l("This meeting has been cancelled; its agenda can no longer be changed."))
+
+
+def _clean(data: AgendaItemData) -> AgendaItemData:
+    """The data as stored, or the first rule it breaks; forms check the same, this guards other callers."""
+    title = data.title.strip()
+    presenter = (data.presenter or "").strip()
+    notes = (data.notes or "").strip()
+    if not title:
+        raise AgendaError(_l("An agenda item needs a title."))
+    if len(title) > TITLE_MAX or len(presenter) > PRESENTER_MAX:
+        raise AgendaError(_l("Titles and presenters are limited to %(max)d characters.", max=TITLE_MAX))
+    if data.duration_minutes is not None and not DURATION_MIN <= data.duration_minutes <= DURATION_MAX:
+        raise AgendaError(
+            _l("The duration must be %(min)d to %(max)d minutes.", min=DURATION_MIN, max=DURATION_MAX)
+        )
+    if len(notes) > NOTES_MAX:
+        raise AgendaError(_l("Notes are limited to %(max)d characters.", max=NOTES_MAX))
+    return AgendaItemData(title, presenter, data.duration_minutes, notes)
+
+
+def _items_locked(meeting: Meeting) -> list[AgendaItem]:
+    """The items in order, read fresh under a lock on the meeting row.
+
+    Two editors adding or moving items at once would otherwise both compute positions from the same
+    starting point. SQLite ignores the lock, but serialises writers anyway.
+    """
+    db.session.execute(sa.select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    return list(
+        db.session.scalars(
+            sa.select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position, AgendaItem.id)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _renumber(items: list[AgendaItem]) -> None:
+    """Positions 1..n in list order, closing any gap."""
+    for position, item in enumerate(items, start=1):
+        item.position = position
+
+
+def _label(meeting: Meeting, item: AgendaItem) -> str:
+    return f"{meeting.title}: {item.title}"
+
+
+def _state(item: AgendaItem) -> dict[str, Any]:
+    return audit.snapshot(item, ITEM_FIELDS)
+
+
+def add_item(meeting: Meeting, data: AgendaItemData) -> AgendaItem:
+    """Append an item at the end of the agenda."""
+    _check_editable(meeting)
+    data = _clean(data)
+    items = _items_locked(meeting)
+    _renumber(items)
+    item = AgendaItem(
+        meeting_id=meeting.id,
+        position=len(items) + 1,
+        title=data.title,
+        presenter=data.presenter,
+        duration_minutes=data.duration_minutes,
+        notes=data.notes,
+    )
+    db.session.add(item)
+    db.session.flush()
+    audit.record("created", "agenda_item", item.id, _label(meeting, item), _state(item))
+    db.session.commit()
+    return item
+
+
+def update_item(meeting: Meeting, item: AgendaItem, data: AgendaItemData) -> bool:
+    """Change an item's content (not its place); returns whether anything changed."""
+    _check_editable(meeting)
+    data = _clean(data)
+    before = _state(item)
+    item.title = data.title
+    item.presenter = data.presenter
+    item.duration_minutes = data.duration_minutes
+    item.notes = data.notes
+    changes = audit.diff(before, _state(item))
+    if changes:
+        audit.record("updated", "agenda_item", item.id, _label(meeting, item), changes)
+    db.session.commit()
+    return bool(changes)
+
+
+def _position_in(items: list[AgendaItem], item: AgendaItem) -> int:
+    for index, other in enumerate(items):
+        if other.id == item.id:
+            return index
+    raise AgendaError(_l("This item has just been removed from the agenda."))
+
+
+def delete_item(meeting: Meeting, item: AgendaItem) -> None:
+    """Remove an item; the items after it move up, so that positions stay 1..n."""
+    _check_editable(meeting)
+    items = _items_locked(meeting)
+    del items[_position_in(items, item)]
+    audit.record("deleted", "agenda_item", item.id, _label(meeting, item), _state(item))
+    db.session.delete(item)
+    _renumber(items)
+    db.session.commit()
+
+
+def move_item(meeting: Meeting, item: AgendaItem, direction: Direction) -> bool:
+    """Swap the item with its neighbour; returns False when it is already first (up) or last (down)."""
+    _check_editable(meeting)
+    items = _items_locked(meeting)
+    index = _position_in(items, item)
+    target = index - 1 if direction is Direction.UP else index + 1
+    if not 0 <= target < len(items):
+        db.session.rollback()
+        return False
+    before = item.position
+    items[index], items[target] = items[target], items[index]
+    _renumber(items)
+    audit.record(
+        "updated", "agenda_item", item.id, _label(meeting, item), {"position": [before, item.position]}
+    )
+    db.session.commit()
+    return True

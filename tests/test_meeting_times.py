@@ -1,0 +1,194 @@
+"""Meeting times: entered in the NMG's zone (Europe/Rome), stored in UTC, shown back in local time.
+
+The two 2027 daylight-saving changes in Rome: on 28 March the clocks go from 02:00 to 03:00 (02:30 does not
+exist), on 31 October from 03:00 back to 02:00 (02:30 happens twice and is read as the first, summer-time
+occurrence).
+"""
+
+from datetime import UTC, date, datetime, time
+
+import pytest
+import sqlalchemy as sa
+
+from nmg_ops import clock
+from nmg_ops.extensions import db
+from nmg_ops.meetings import services
+from nmg_ops.meetings.types import meeting_type
+from nmg_ops.models import Meeting
+
+
+def _utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+# --- the clock, without the app ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "at", "expected"),
+    [
+        (date(2027, 3, 27), time(19, 0), _utc(2027, 3, 27, 18, 0)),
+        (date(2027, 3, 28), time(19, 0), _utc(2027, 3, 28, 17, 0)),
+        (date(2027, 3, 28), time(1, 59), _utc(2027, 3, 28, 0, 59)),
+        (date(2027, 3, 28), time(3, 0), _utc(2027, 3, 28, 1, 0)),
+        (date(2027, 10, 30), time(19, 0), _utc(2027, 10, 30, 17, 0)),
+        (date(2027, 10, 31), time(19, 0), _utc(2027, 10, 31, 18, 0)),
+        # Twice that night; the first occurrence is still summer time (UTC+2).
+        (date(2027, 10, 31), time(2, 30), _utc(2027, 10, 31, 0, 30)),
+    ],
+)
+def test_local_times_in_rome_become_the_right_utc_instant(day, at, expected):
+    assert clock.from_local(day, at, "Europe/Rome") == expected
+
+
+@pytest.mark.parametrize("at", [time(2, 0), time(2, 30), time(2, 59)])
+def test_a_time_skipped_by_the_spring_change_is_refused(at):
+    with pytest.raises(clock.NonexistentLocalTime) as caught:
+        clock.from_local(date(2027, 3, 28), at, "Europe/Rome")
+    assert caught.value.zone == "Europe/Rome"
+    assert f"2027-03-28 {at:%H:%M}" in str(caught.value)
+
+
+def test_the_repeated_hour_of_the_autumn_change_is_read_as_its_first_occurrence():
+    first = clock.from_local(date(2027, 10, 31), time(2, 30), "Europe/Rome")
+    assert clock.local(first, "Europe/Rome").utcoffset().total_seconds() == 2 * 3600
+    # An hour after the first 02:30 is the second 02:30, in winter time; it cannot be typed in.
+    assert clock.local(_utc(2027, 10, 31, 1, 30), "Europe/Rome").strftime("%H:%M") == "02:30"
+
+
+# --- the service ----------------------------------------------------------------------------------------
+
+
+def _data(day: date, start: time, **overrides) -> services.MeetingData:
+    values = {
+        "type_id": meeting_type("plenary").id,
+        "title": "Plenary meeting",
+        "day": day,
+        "start_time": start,
+        "end_time": None,
+        "duration_minutes": 120,
+    }
+    values.update(overrides)
+    return services.MeetingData(**values)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected_start"),
+    [
+        (date(2027, 3, 27), _utc(2027, 3, 27, 18, 0)),
+        (date(2027, 3, 28), _utc(2027, 3, 28, 17, 0)),
+        (date(2027, 10, 30), _utc(2027, 10, 30, 17, 0)),
+        (date(2027, 10, 31), _utc(2027, 10, 31, 18, 0)),
+    ],
+)
+def test_meetings_on_either_side_of_a_change_are_stored_in_utc(app, people, day, expected_start):
+    meeting = services.create_meeting(_data(day, time(19, 0), end_time=time(21, 0)), None)
+    db.session.expire_all()
+    stored = db.session.get(Meeting, meeting.id)
+    assert stored.starts_at == expected_start
+    assert stored.ends_at == expected_start.replace(hour=expected_start.hour + 2)
+
+
+def test_a_duration_across_the_spring_change_counts_real_time(app, people):
+    meeting = services.create_meeting(_data(date(2027, 3, 28), time(1, 0), duration_minutes=180), None)
+    # 01:00 CET plus three hours is 05:00 CEST: the hour that the clocks skip is not counted.
+    assert meeting.ends_at - meeting.starts_at == _utc(2027, 1, 1, 3) - _utc(2027, 1, 1, 0)
+    assert clock.local(meeting.ends_at).strftime("%H:%M") == "05:00"
+
+
+def test_an_end_time_in_the_autumn_change_hour_uses_its_first_occurrence(app, people):
+    meeting = services.create_meeting(
+        _data(date(2027, 10, 31), time(1, 30), end_time=time(2, 30), duration_minutes=None), None
+    )
+    assert meeting.starts_at == _utc(2027, 10, 30, 23, 30)
+    assert meeting.ends_at == _utc(2027, 10, 31, 0, 30)
+
+
+def test_a_start_in_the_spring_gap_is_refused_with_a_message_naming_it(app, people):
+    with pytest.raises(services.MeetingError) as caught:
+        services.create_meeting(_data(date(2027, 3, 28), time(2, 30)), None)
+    assert caught.value.field == "start_time"
+    assert "02:30 on 2027-03-28 does not exist in Europe/Rome" in str(caught.value)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
+
+
+def test_an_end_in_the_spring_gap_is_refused_too(app, people):
+    with pytest.raises(services.MeetingError) as caught:
+        services.create_meeting(
+            _data(date(2027, 3, 28), time(1, 0), end_time=time(2, 15), duration_minutes=None), None
+        )
+    assert caught.value.field == "end_time"
+
+
+# --- through the pages ----------------------------------------------------------------------------------
+
+
+def _form(**overrides) -> dict:
+    data = {
+        "type_id": str(meeting_type("plenary").id),
+        "title": "Plenary meeting",
+        "day": "2027-03-28",
+        "start_time": "19:00",
+        "end_time": "21:00",
+        "mode": "online",
+        "video_url": "https://meet.example.org/nmg",
+    }
+    data.update(overrides)
+    return data
+
+
+def _only_meeting() -> Meeting:
+    return db.session.scalars(sa.select(Meeting)).one()
+
+
+def test_the_form_stores_utc_and_shows_the_rome_time_back(client, people, sign_in):
+    sign_in(people["coordinator"])
+    response = client.post("/meetings/new", data=_form())
+    assert response.status_code == 302
+    meeting = _only_meeting()
+    assert meeting.starts_at == _utc(2027, 3, 28, 17, 0)
+    assert meeting.ends_at == _utc(2027, 3, 28, 19, 0)
+
+    detail = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Sunday, March 28, 2027, 7:00\u202fPM–9:00\u202fPM (Central European Summer Time)" in detail
+    edit = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert 'value="2027-03-28"' in edit
+    assert 'value="19:00"' in edit
+    assert 'value="21:00"' in edit
+
+
+def test_the_day_before_the_change_reads_as_winter_time(client, people, sign_in):
+    sign_in(people["coordinator"])
+    client.post("/meetings/new", data=_form(day="2027-03-27"))
+    meeting = _only_meeting()
+    assert meeting.starts_at == _utc(2027, 3, 27, 18, 0)
+    detail = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "7:00\u202fPM–9:00\u202fPM (Central European Standard Time)" in detail
+
+
+def test_the_form_refuses_a_start_in_the_spring_gap(client, people, sign_in):
+    sign_in(people["coordinator"])
+    response = client.post("/meetings/new", data=_form(start_time="02:30", end_time="04:00"))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "02:30 on 2027-03-28 does not exist in Europe/Rome" in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
+
+
+def test_the_form_reads_the_autumn_double_hour_as_summer_time(client, people, sign_in):
+    sign_in(people["coordinator"])
+    client.post("/meetings/new", data=_form(day="2027-10-31", start_time="02:30", end_time="03:30"))
+    meeting = _only_meeting()
+    assert meeting.starts_at == _utc(2027, 10, 31, 0, 30)
+    # 02:30 summer time to 03:30 winter time: two hours pass.
+    assert meeting.ends_at == _utc(2027, 10, 31, 2, 30)
+
+
+def test_a_member_in_another_zone_sees_their_time_and_the_nmg_time(app, client, people, sign_in, make_member):
+    meeting = services.create_meeting(_data(date(2027, 3, 28), time(19, 0)), None)
+    london = make_member(email="london@example.org", timezone="Europe/London")
+    services.invite_members(meeting, [london.id], clock.today())
+    sign_in(london)
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "6:00\u202fPM–8:00\u202fPM (British Summer Time)" in page
+    assert "2027-03-28 19:00 Europe/Rome" in page
