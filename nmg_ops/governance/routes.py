@@ -204,6 +204,7 @@ def _subject_url(subject_type: str, subject_id: int) -> str | None:
     return {
         "coordinator_term": url_for("governance.coordinators"),
         "working_group": url_for("governance.working_groups"),
+        "meeting_type": url_for("meetings.meeting_type_list"),
     }.get(subject_type)
 
 

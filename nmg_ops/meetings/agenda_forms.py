@@ -27,18 +27,15 @@ from .agenda import (
     AgendaItemData,
     Direction,
 )
+from .forms import strip_text
 
 #: the attendance sheet names its fields after the invitation they record
 MARK_PREFIX = "mark-"
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 class AgendaItemForm(FlaskForm):
-    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=TITLE_MAX)])
-    presenter = StringField(_l("Presenter"), filters=[_strip], validators=[Length(max=PRESENTER_MAX)])
+    title = StringField(_l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=TITLE_MAX)])
+    presenter = StringField(_l("Presenter"), filters=[strip_text], validators=[Length(max=PRESENTER_MAX)])
     duration_minutes = IntegerField(
         _l("Duration (minutes)"),
         validators=[Optional(), NumberRange(min=DURATION_MIN, max=DURATION_MAX)],
@@ -46,7 +43,7 @@ class AgendaItemForm(FlaskForm):
     )
     notes = TextAreaField(
         _l("Notes"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=NOTES_MAX)],
         description=_l("Background and expected outcome. Markdown: **bold**, *italic*, lists, links."),
         render_kw={"rows": 4},

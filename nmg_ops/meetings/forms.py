@@ -51,7 +51,7 @@ from .services import (
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
 
-def _strip(value: Any) -> Any:
+def strip_text(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
@@ -84,7 +84,7 @@ def _https(form: FlaskForm, field: Any) -> None:
 
 class MeetingForm(FlaskForm):
     type_id = SelectField(_l("Type"), coerce=_blank_is_none(int), validators=[InputRequired()])
-    title = StringField(_l("Title"), filters=[_strip], validators=[DataRequired(), Length(max=TITLE_MAX)])
+    title = StringField(_l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=TITLE_MAX)])
     day = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Starts at"), format=TIME_FORMATS, validators=[InputRequired()])
     end_time = TimeField(
@@ -105,20 +105,20 @@ class MeetingForm(FlaskForm):
     mode = SelectField(_l("Mode"), coerce=_blank_is_none(MeetingMode))
     venue = StringField(
         _l("Venue"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=VENUE_MAX)],
         description=_l("The address; needed for onsite and hybrid meetings."),
     )
     video_url = URLField(
         _l("Video link"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=VIDEO_URL_MAX), _https],
         description=_l("The https:// link of the call; needed for online and hybrid meetings."),
     )
     is_public = BooleanField(_l("Public: every member sees it, and so will the public calendar"))
     description = TextAreaField(
         _l("Description"),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=DESCRIPTION_MAX)],
         description=_l("Purpose and practical notes. Markdown: **bold**, *italic*, lists, links."),
         render_kw={"rows": 6},
@@ -238,9 +238,11 @@ class InviteMembersForm(FlaskForm):
 
 class InviteGuestForm(FlaskForm):
     name = StringField(
-        _l("Guest's name"), filters=[_strip], validators=[DataRequired(), Length(max=GUEST_NAME_MAX)]
+        _l("Guest's name"), filters=[strip_text], validators=[DataRequired(), Length(max=GUEST_NAME_MAX)]
     )
     email = EmailField(
-        _l("Guest's e-mail"), filters=[_strip], validators=[DataRequired(), Length(max=EMAIL_MAX), Email()]
+        _l("Guest's e-mail"),
+        filters=[strip_text],
+        validators=[DataRequired(), Length(max=EMAIL_MAX), Email()],
     )
     submit = SubmitField(_l("Invite the guest"))

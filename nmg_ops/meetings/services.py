@@ -284,14 +284,31 @@ def create_meeting(
     data: MeetingData, organiser_id: int | None, *, invite_all: bool = False, today: date | None = None
 ) -> Meeting:
     """A new draft meeting, optionally with every current member invited."""
+    meeting = add_draft(
+        data, organiser_id, invitees=current_members(today or clock.today()) if invite_all else []
+    )
+    db.session.commit()
+    return meeting
+
+
+def add_draft(
+    data: MeetingData, organiser_id: int | None, invitees: Iterable[Member], plan_key: str | None = None
+) -> Meeting:
+    """A new draft meeting with these members invited; the caller commits, so a year plan goes in whole."""
     kind = _meeting_type(data.type_id, None)
-    meeting = Meeting(type=kind, organiser_id=organiser_id, status=MeetingStatus.DRAFT, **_values(data, kind))
+    meeting = Meeting(
+        type=kind,
+        organiser_id=organiser_id,
+        status=MeetingStatus.DRAFT,
+        plan_key=plan_key,
+        **_values(data, kind),
+    )
     db.session.add(meeting)
     db.session.flush()
     audit.record("created", "meeting", meeting.id, meeting.title, _state(meeting))
-    if invite_all:
-        _add_member_invitations(meeting, _current_members(today or clock.today()), via=None)
-    db.session.commit()
+    chosen = list(invitees)
+    if chosen:
+        _add_member_invitations(meeting, chosen, via=None)
     return meeting
 
 
@@ -427,7 +444,7 @@ def _invited_member_ids(meeting: Meeting) -> set[int]:
     )
 
 
-def _current_members(today: date) -> list[Member]:
+def current_members(today: date) -> list[Member]:
     return list(
         db.session.scalars(
             sa.select(Member).where(Member.current_clause(today)).order_by(sa.func.lower(Member.full_name))
@@ -462,7 +479,7 @@ def _add_member_invitations(
 
 def invite_all_members(meeting: Meeting, today: date) -> list[Invitation]:
     """Invite every current member; returns the invitations of those not invited before."""
-    added = _add_member_invitations(meeting, _current_members(today), via=None)
+    added = _add_member_invitations(meeting, current_members(today), via=None)
     db.session.commit()
     invites.invite_added(meeting, added)
     return added

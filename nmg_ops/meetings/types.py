@@ -2,11 +2,38 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import asdict, dataclass, fields
+
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
+from .. import audit
 from ..extensions import db
 from ..models import MeetingMode, MeetingType
+
+CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+class MeetingTypeError(ValueError):
+    """A rule refused the change; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class TypeData:
+    name: str
+    default_mode: MeetingMode
+    target_per_year: int | None
+    min_onsite_per_year: int
+    default_duration_minutes: int
+    reminder_days: list[int]
+    agenda_call_days: int | None
+    is_active: bool = True
 
 
 def seed_meeting_types() -> list[MeetingType]:
@@ -50,3 +77,50 @@ def meeting_types(include_inactive: bool = False) -> list[MeetingType]:
 def meeting_type(code: str) -> MeetingType | None:
     meeting_types()
     return db.session.scalar(sa.select(MeetingType).where(MeetingType.code == code))
+
+
+def _check(data: TypeData) -> None:
+    if data.target_per_year is not None and data.min_onsite_per_year > data.target_per_year:
+        raise MeetingTypeError(
+            _l("At most the number of meetings per year (%(target)d).", target=data.target_per_year),
+            "min_onsite_per_year",
+        )
+    if data.target_per_year is None and data.min_onsite_per_year:
+        raise MeetingTypeError(
+            _l("An onsite minimum needs a number of meetings per year."), "min_onsite_per_year"
+        )
+
+
+def _apply(kind: MeetingType, data: TypeData) -> None:
+    for name, value in asdict(data).items():
+        setattr(kind, name, value)
+
+
+FIELDS = [field.name for field in fields(TypeData)]
+
+
+def create_type(code: str, data: TypeData) -> MeetingType:
+    if not CODE_PATTERN.fullmatch(code):
+        raise MeetingTypeError(_l("Use lower-case letters, digits and _, starting with a letter."), "code")
+    if db.session.scalar(sa.select(MeetingType.id).where(MeetingType.code == code)) is not None:
+        raise MeetingTypeError(_l("Another meeting type already has this code."), "code")
+    _check(data)
+    position = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(MeetingType.position), 0))) + 1
+    kind = MeetingType(code=code, position=position)
+    _apply(kind, data)
+    db.session.add(kind)
+    db.session.flush()
+    audit.record("created", "meeting_type", kind.id, kind.name, audit.snapshot(kind, ["code", *FIELDS]))
+    db.session.commit()
+    return kind
+
+
+def update_type(kind: MeetingType, data: TypeData) -> None:
+    """Change a type; meetings already scheduled keep their times, new reminders follow the new offsets."""
+    _check(data)
+    before = audit.snapshot(kind, FIELDS)
+    _apply(kind, data)
+    changes = audit.diff(before, audit.snapshot(kind, FIELDS))
+    if changes:
+        audit.record("updated", "meeting_type", kind.id, kind.name, changes)
+    db.session.commit()

@@ -1,0 +1,237 @@
+"""Cadence compliance: per year and meeting type, what was agreed against what is planned and held;
+and who attends.
+
+A meeting counts for the year it starts in, in the NMG's zone. Planned means scheduled and not cancelled
+(draft, confirmed or held); onsite means people meet in a room, so hybrid meetings count as onsite too.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
+from ..extensions import db
+from ..models import (
+    Attendance,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    MeetingType,
+    Member,
+    Organisation,
+    StakeholderType,
+)
+from .types import meeting_types
+
+
+@dataclass
+class TypeYear:
+    """One meeting type in one year."""
+
+    kind: MeetingType
+    year: int
+    planned: int = 0
+    held: int = 0
+    cancelled: int = 0
+    onsite: int = 0
+    #: confirmed meetings that have ended but whose attendance nobody recorded yet
+    awaiting_record: int = 0
+
+    @property
+    def target(self) -> int | None:
+        return self.kind.target_per_year
+
+    @property
+    def min_onsite(self) -> int:
+        return self.kind.min_onsite_per_year
+
+    @property
+    def meets_target(self) -> bool:
+        return self.target is None or self.planned >= self.target
+
+    @property
+    def meets_onsite(self) -> bool:
+        return self.onsite >= self.min_onsite
+
+
+@dataclass
+class YearCadence:
+    year: int
+    rows: list[TypeYear]
+    warnings: list[str] = field(default_factory=list)
+
+
+def _year_bounds(first: int, last: int) -> tuple[datetime, datetime]:
+    return clock.from_local(date(first, 1, 1), time(0)), clock.from_local(date(last + 1, 1, 1), time(0))
+
+
+def cadence(years: list[int], now: datetime) -> list[YearCadence]:
+    """The cadence of each year, newest first, read in one query."""
+    kinds = meeting_types(include_inactive=True)
+    table = {(kind.id, year): TypeYear(kind, year) for kind in kinds for year in years}
+    if years:
+        start, end = _year_bounds(min(years), max(years))
+        rows = db.session.execute(
+            sa.select(
+                Meeting.type_id, Meeting.starts_at, Meeting.ends_at, Meeting.status, Meeting.mode
+            ).where(Meeting.starts_at >= start, Meeting.starts_at < end)
+        )
+        for type_id, starts_at, ends_at, status, mode in rows:
+            entry = table.get((type_id, clock.local(starts_at).year))
+            if entry is None:
+                continue
+            if status is MeetingStatus.CANCELLED:
+                entry.cancelled += 1
+                continue
+            entry.planned += 1
+            entry.onsite += mode.needs_venue
+            entry.held += status is MeetingStatus.HELD
+            entry.awaiting_record += status is MeetingStatus.CONFIRMED and ends_at <= now
+    this_year = clock.local(now).year
+    result = []
+    for year in sorted(years, reverse=True):
+        # Types no longer used only show where they still have meetings that year.
+        rows_of_year = [
+            table[(kind.id, year)]
+            for kind in kinds
+            if kind.is_active or table[(kind.id, year)].planned or table[(kind.id, year)].cancelled
+        ]
+        result.append(YearCadence(year, rows_of_year, _warnings(rows_of_year, year < this_year)))
+    return result
+
+
+def _warnings(rows: list[TypeYear], past: bool) -> list[str]:
+    """Plain sentences about what falls short of the agreed cadence."""
+    warnings = []
+    for row in rows:
+        if not row.meets_target:
+            message = (
+                _l(
+                    "%(year)d – %(type)s: only %(count)d held, %(target)d agreed.",
+                    year=row.year,
+                    type=row.kind.name,
+                    count=row.held,
+                    target=row.target,
+                )
+                if past
+                else _l(
+                    "%(year)d – %(type)s: only %(count)d planned, %(target)d agreed.",
+                    year=row.year,
+                    type=row.kind.name,
+                    count=row.planned,
+                    target=row.target,
+                )
+            )
+            warnings.append(str(message))
+        if not row.meets_onsite:
+            warnings.append(
+                str(
+                    _l(
+                        "%(year)d – %(type)s: only %(count)d onsite planned, %(minimum)d agreed.",
+                        year=row.year,
+                        type=row.kind.name,
+                        count=row.onsite,
+                        minimum=row.min_onsite,
+                    )
+                )
+            )
+        if row.awaiting_record:
+            warnings.append(
+                str(
+                    _l(
+                        "%(year)d – %(type)s: %(count)d past meetings still await their attendance record.",
+                        year=row.year,
+                        type=row.kind.name,
+                        count=row.awaiting_record,
+                    )
+                )
+            )
+    return warnings
+
+
+def cadence_years(now: datetime) -> list[int]:
+    """Every year with meetings, and this year and the next, which the coordinator plans."""
+    first, last = db.session.execute(
+        sa.select(sa.func.min(Meeting.starts_at), sa.func.max(Meeting.starts_at))
+    ).one()
+    this_year = clock.local(now).year
+    years = {this_year, this_year + 1}
+    if first is not None:
+        years.update(range(clock.local(first).year, clock.local(last).year + 1))
+    return sorted(years)
+
+
+# --- attendance ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    present: int = 0
+    excused: int = 0
+    absent: int = 0
+
+    def add(self, attendance: Attendance, count: int = 1) -> None:
+        setattr(self, attendance.value, getattr(self, attendance.value) + count)
+
+    @property
+    def recorded(self) -> int:
+        return self.present + self.excused + self.absent
+
+    @property
+    def rate(self) -> float | None:
+        """Share of the recorded meetings the person (or group) was present at."""
+        return self.present / self.recorded if self.recorded else None
+
+
+@dataclass
+class MemberAttendance:
+    member_id: int
+    name: str
+    stakeholder_type: StakeholderType
+    tally: Tally
+
+
+@dataclass
+class AttendanceReport:
+    year: int
+    meetings_held: int
+    members: list[MemberAttendance]
+    by_stakeholder_type: list[tuple[StakeholderType, Tally]]
+    overall: Tally
+
+
+def attendance(year: int) -> AttendanceReport:
+    """Attendance at the year's held meetings, by member and by stakeholder type, in two queries."""
+    start, end = _year_bounds(year, year)
+    held = sa.and_(Meeting.status == MeetingStatus.HELD, Meeting.starts_at >= start, Meeting.starts_at < end)
+    meetings_held = db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(held))
+    rows = db.session.execute(
+        sa.select(
+            Member.id, Member.full_name, Organisation.stakeholder_type, Invitation.attendance, sa.func.count()
+        )
+        .join(Invitation, Invitation.member_id == Member.id)
+        .join(Meeting, Meeting.id == Invitation.meeting_id)
+        .join(Organisation, Organisation.id == Member.organisation_id)
+        .where(held, Invitation.attendance.is_not(None))
+        .group_by(Member.id, Member.full_name, Organisation.stakeholder_type, Invitation.attendance)
+    )
+    members: dict[int, MemberAttendance] = {}
+    by_type: dict[StakeholderType, Tally] = defaultdict(Tally)
+    overall = Tally()
+    for member_id, name, stakeholder_type, mark, count in rows:
+        entry = members.setdefault(member_id, MemberAttendance(member_id, name, stakeholder_type, Tally()))
+        entry.tally.add(mark, count)
+        overall.add(mark, count)
+        by_type[stakeholder_type].add(mark, count)
+    return AttendanceReport(
+        year=year,
+        meetings_held=meetings_held,
+        members=sorted(members.values(), key=lambda m: (m.name.casefold(), m.member_id)),
+        by_stakeholder_type=[(kind, by_type[kind]) for kind in StakeholderType if kind in by_type],
+        overall=overall,
+    )
