@@ -29,7 +29,9 @@ def test_the_2027_plan_meets_the_agreed_cadence_on_working_days(app):
 
     assert len(plenaries) == 6
     assert len(thematic) == 3
-    assert {slot.kind.code for slot in plan.slots} == {"plenary", "thematic"}, "as-needed types are not planned"
+    assert {slot.kind.code for slot in plan.slots} == {"plenary", "thematic"}, (
+        "as-needed types are not planned"
+    )
     onsite = [slot for slot in plenaries if slot.mode is MeetingMode.ONSITE]
     assert len(onsite) >= 2
     assert onsite[0] is plenaries[0] and onsite[-1] is plenaries[-1], "onsite: the first and the last"

@@ -100,6 +100,7 @@ FIELDS = [field.name for field in fields(TypeData)]
 
 
 def create_type(code: str, data: TypeData) -> MeetingType:
+    meeting_types()  # a fresh installation seeds the configured codes first, so none is taken over
     if not CODE_PATTERN.fullmatch(code):
         raise MeetingTypeError(_l("Use lower-case letters, digits and _, starting with a letter."), "code")
     if db.session.scalar(sa.select(MeetingType.id).where(MeetingType.code == code)) is not None:

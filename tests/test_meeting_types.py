@@ -1,0 +1,105 @@
+"""Meeting types: the agreed cadence as data the coordinator edits."""
+
+import sqlalchemy as sa
+
+from nmg_ops import clock
+from nmg_ops.extensions import db
+from nmg_ops.meetings import planning
+from nmg_ops.meetings.types import meeting_type
+from nmg_ops.models import AuditEntry, MeetingMode, MeetingType
+
+
+def _form(**changes):
+    data = {
+        "name": "Plenary meeting",
+        "default_mode": "online",
+        "target_per_year": "6",
+        "min_onsite_per_year": "2",
+        "default_duration_minutes": "120",
+        "reminder_days": "7, 1",
+        "agenda_call_days": "14",
+        "is_active": "y",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_the_configured_framework_is_listed(client, people, sign_in):
+    sign_in(people["coordinator"])
+    html = client.get("/meetings/types").get_data(as_text=True)
+    for name in (
+        "Plenary meeting",
+        "Thematic meeting",
+        "Technical/scientific bilateral meeting",
+        "Partnership event",
+    ):
+        assert name in html
+    assert "as needed" in html
+
+
+def test_the_coordinator_changes_the_cadence_and_the_plan_follows(client, people, sign_in):
+    sign_in(people["coordinator"])
+    plenary = meeting_type("plenary")
+    response = client.post(
+        f"/meetings/types/{plenary.id}/edit",
+        data=_form(target_per_year="4", min_onsite_per_year="1", reminder_days="1; 10, 3"),
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    plenary = meeting_type("plenary")
+    assert (plenary.target_per_year, plenary.min_onsite_per_year, plenary.reminder_days) == (4, 1, [10, 3, 1])
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.subject_type == "meeting_type"))
+    assert entry.changes["target_per_year"] == [6, 4]
+
+    plan = planning.propose(clock.today().year + 1, clock.today())
+    plenaries = [slot for slot in plan.slots if slot.kind.code == "plenary"]
+    assert len(plenaries) == 4
+    assert [slot.mode for slot in plenaries].count(MeetingMode.ONSITE) == 2, "first and last, as configured"
+
+
+def test_bad_values_are_refused_with_reasons(client, people, sign_in):
+    sign_in(people["admin"])
+    plenary = meeting_type("plenary")
+    page = client.post(f"/meetings/types/{plenary.id}/edit", data=_form(min_onsite_per_year="7"))
+    assert page.status_code == 200
+    assert "At most the number of meetings per year (6)." in page.get_data(as_text=True)
+    page = client.post(f"/meetings/types/{plenary.id}/edit", data=_form(reminder_days="7, tomorrow"))
+    assert "“tomorrow” is not a number of days from 1 to 365." in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert meeting_type("plenary").min_onsite_per_year == 2
+    assert meeting_type("plenary").reminder_days == [7, 1]
+
+
+def test_a_new_type_needs_a_fresh_well_formed_code(client, people, sign_in):
+    sign_in(people["coordinator"])
+    taken = client.post("/meetings/types/new", data=_form(code="plenary", name="Another"))
+    assert "Another meeting type already has this code." in taken.get_data(as_text=True)
+    malformed = client.post("/meetings/types/new", data=_form(code="9 lives", name="Another"))
+    assert "Use lower-case letters, digits and _" in malformed.get_data(as_text=True)
+    made = client.post(
+        "/meetings/types/new",
+        data=_form(code="Steering", name="Steering committee", target_per_year="2", min_onsite_per_year="0"),
+    )
+    assert made.status_code == 302
+    steering = db.session.scalar(sa.select(MeetingType).where(MeetingType.code == "steering"))
+    assert (
+        steering.name == "Steering committee"
+        and steering.position > meeting_type("partnership_event").position
+    )
+
+
+def test_a_retired_type_leaves_the_new_meeting_form(client, people, sign_in):
+    sign_in(people["coordinator"])
+    bilateral = meeting_type("bilateral")
+    form = _form(
+        name=bilateral.name,
+        default_mode="hybrid",
+        target_per_year="",
+        min_onsite_per_year="0",
+        default_duration_minutes="60",
+        agenda_call_days="",
+        is_active=None,
+    )
+    saved = client.post(f"/meetings/types/{bilateral.id}/edit", data=form, follow_redirects=True)
+    assert "not in use" in saved.get_data(as_text=True)
+    assert bilateral.name not in client.get("/meetings/new").get_data(as_text=True)
