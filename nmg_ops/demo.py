@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
 from . import clock
+from .demo_meetings import add_scale_meetings, load_meetings
 from .extensions import db
 from .models import (
     CoordinatorTerm,
@@ -33,6 +34,8 @@ from .models import (
 
 KICK_OFF = date(2024, 11, 12)
 DEFAULT_PASSWORD = "demo-password"
+#: meetings `--scale` adds, whatever the number of members
+SCALE_MEETINGS = 1000
 
 ORGANISATIONS = [
     # acronym, name, stakeholder type, region
@@ -210,7 +213,13 @@ def load(today: date, password: str) -> dict[str, int]:
     members[CT_EMAIL_INDEX].email = "ct@demo.nmg"
     members[MEMBER_EMAIL_INDEX].email = "member@demo.nmg"
     db.session.commit()
-    return {"organisations": len(orgs), "members": len(members) + 1, "coordinator terms": len(terms)}
+    meetings = load_meetings(members, terms, KICK_OFF, today)
+    return {
+        "organisations": len(orgs),
+        "members": len(members) + 1,
+        "coordinator terms": len(terms),
+        "meetings": meetings,
+    }
 
 
 def _rotation(members: list[Member], today: date) -> list[CoordinatorTerm]:
@@ -294,7 +303,12 @@ def add_scale(count: int, organisations: int | None = None, seed: int = 2024) ->
 @click.option(
     "--password", default=DEFAULT_PASSWORD, show_default=True, help="Password of every demo account."
 )
-@click.option("--scale", type=click.IntRange(min=0), default=0, help="Add this many synthetic members.")
+@click.option(
+    "--scale",
+    type=click.IntRange(min=0),
+    default=0,
+    help=f"Add this many synthetic members, and {SCALE_MEETINGS} synthetic meetings across years.",
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when members already exist.")
 @with_appcontext
 def demo_command(password: str, scale: int, if_empty: bool) -> None:
@@ -310,5 +324,6 @@ def demo_command(password: str, scale: int, if_empty: bool) -> None:
     click.echo("Loaded the demo IT NMG: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
     if scale:
         add_scale(scale)
-        click.echo(f"Added {scale} synthetic members.")
+        add_scale_meetings(SCALE_MEETINGS)
+        click.echo(f"Added {scale} synthetic members and {SCALE_MEETINGS} synthetic meetings.")
     click.echo("Sign in as coordinator@demo.nmg, ct@demo.nmg, member@demo.nmg or admin@demo.nmg.")

@@ -4,7 +4,17 @@ import sqlalchemy as sa
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.models import CoordinatorTerm, Member, Organisation, StakeholderType
+from nmg_ops.meetings import cadence
+from nmg_ops.models import (
+    CoordinatorTerm,
+    Invitation,
+    Meeting,
+    MeetingMode,
+    MeetingStatus,
+    Member,
+    Organisation,
+    StakeholderType,
+)
 from tests.conftest import _app_for
 
 
@@ -71,3 +81,36 @@ def test_demo_refuses_to_run_under_production(database_url, tmp_path, monkeypatc
         db.engine.dispose()
     assert result.exit_code != 0
     assert "production" in result.output
+
+
+def test_demo_has_the_kick_off_held_and_each_year_planned(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    kick_off = db.session.scalar(sa.select(Meeting).order_by(Meeting.starts_at))
+    assert clock.local(kick_off.starts_at).date() == date(2024, 11, 12)
+    assert (kick_off.status, kick_off.mode, kick_off.type.code) == (
+        MeetingStatus.HELD,
+        MeetingMode.ONSITE,
+        "plenary",
+    )
+    assert len(kick_off.invitations) == 22 and all(i.attendance for i in kick_off.invitations)
+    assert len(kick_off.agenda_items) >= 5
+
+    (year_2025,) = cadence.cadence([2025], clock.now())
+    rows = {row.kind.code: row for row in year_2025.rows}
+    assert (rows["plenary"].planned, rows["plenary"].onsite, rows["thematic"].planned) == (6, 2, 3)
+    if clock.today().year > 2025:
+        assert rows["plenary"].held == 6 and year_2025.warnings == []
+        assert cadence.attendance(2025).overall.rate > 0.5
+    upcoming = db.session.scalars(sa.select(Meeting).where(Meeting.starts_at > clock.now())).all()
+    assert upcoming and {m.status for m in upcoming} == {MeetingStatus.CONFIRMED}
+    assert all(m.video_url or m.venue for m in upcoming)
+
+
+def test_demo_scale_adds_a_thousand_meetings_across_years(app, runner):
+    result = runner.invoke(args=["demo", "--scale", "30"])
+    assert result.exit_code == 0, result.output
+    synthetic = db.session.scalars(sa.select(Meeting).where(Meeting.title.like("Synthetic %"))).all()
+    assert len(synthetic) == 1000
+    assert len({clock.local(m.starts_at).year for m in synthetic}) >= 7
+    assert len({m.calendar_uid for m in synthetic}) == 1000
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) >= 10_000
