@@ -106,52 +106,46 @@ def cadence(years: list[int], now: datetime) -> list[YearCadence]:
 
 
 def _warnings(rows: list[TypeYear], past: bool) -> list[str]:
-    """Plain sentences about what falls short of the agreed cadence."""
+    """Plain sentences on what falls short of the agreed cadence; a past year is judged on what was held."""
     warnings = []
     for row in rows:
-        if not row.meets_target:
-            message = (
+        about = {"year": row.year, "type": row.kind.name}
+        if past and row.target and row.held < row.target:
+            warnings.append(
                 _l(
                     "%(year)d – %(type)s: only %(count)d held, %(target)d agreed.",
-                    year=row.year,
-                    type=row.kind.name,
                     count=row.held,
                     target=row.target,
-                )
-                if past
-                else _l(
-                    "%(year)d – %(type)s: only %(count)d planned, %(target)d agreed.",
-                    year=row.year,
-                    type=row.kind.name,
-                    count=row.planned,
-                    target=row.target,
+                    **about,
                 )
             )
-            warnings.append(str(message))
+        elif not past and not row.meets_target:
+            warnings.append(
+                _l(
+                    "%(year)d – %(type)s: only %(count)d planned, %(target)d agreed.",
+                    count=row.planned,
+                    target=row.target,
+                    **about,
+                )
+            )
         if not row.meets_onsite:
             warnings.append(
-                str(
-                    _l(
-                        "%(year)d – %(type)s: only %(count)d onsite planned, %(minimum)d agreed.",
-                        year=row.year,
-                        type=row.kind.name,
-                        count=row.onsite,
-                        minimum=row.min_onsite,
-                    )
+                _l(
+                    "%(year)d – %(type)s: only %(count)d onsite planned, %(minimum)d agreed.",
+                    count=row.onsite,
+                    minimum=row.min_onsite,
+                    **about,
                 )
             )
         if row.awaiting_record:
             warnings.append(
-                str(
-                    _l(
-                        "%(year)d – %(type)s: %(count)d past meetings still await their attendance record.",
-                        year=row.year,
-                        type=row.kind.name,
-                        count=row.awaiting_record,
-                    )
+                _l(
+                    "%(year)d – %(type)s: %(count)d past meetings still await their attendance record.",
+                    count=row.awaiting_record,
+                    **about,
                 )
             )
-    return warnings
+    return [str(warning) for warning in warnings]
 
 
 def cadence_years(now: datetime) -> list[int]:

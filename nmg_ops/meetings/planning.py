@@ -257,15 +257,15 @@ def _review(plan: Plan, today: date, periods: Sequence[Blackout]) -> None:
     for kind in {slot.kind.id: slot.kind for slot in plan.slots}.values():
         mine = [slot for slot in plan.slots if slot.kind is kind and slot.include]
         onsite = sum(1 for slot in mine if slot.mode.needs_venue)
+        about = {"year": plan.year, "type": kind.name}
         if kind.target_per_year and len(mine) < kind.target_per_year:
             plan.notes.append(
                 str(
                     _l(
                         "%(year)d – %(type)s: %(count)d in the plan, %(target)d agreed.",
-                        year=plan.year,
-                        type=kind.name,
                         count=len(mine),
                         target=kind.target_per_year,
+                        **about,
                     )
                 )
             )
@@ -274,10 +274,9 @@ def _review(plan: Plan, today: date, periods: Sequence[Blackout]) -> None:
                 str(
                     _l(
                         "%(year)d – %(type)s: only %(count)d onsite, %(minimum)d agreed.",
-                        year=plan.year,
-                        type=kind.name,
                         count=onsite,
                         minimum=kind.min_onsite_per_year,
+                        **about,
                     )
                 )
             )
