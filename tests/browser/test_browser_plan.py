@@ -1,0 +1,78 @@
+"""The coordinator plans next year's meetings in a real browser: preview, adjust, check, commit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from nmg_ops import clock
+from nmg_ops.extensions import db
+from nmg_ops.models import Meeting, MeetingStatus
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _next_saturday(after: date) -> date:
+    return after + timedelta(days=(5 - after.weekday()) % 7 or 7)
+
+
+def _weekday_from(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+def test_the_coordinator_adjusts_and_commits_next_years_plan(
+    browser_page, sign_in_page, coordinator, live_server
+):
+    page = browser_page
+    year = clock.today().year + 1
+    sign_in_page(coordinator)
+    page.goto("/meetings/")
+    page.get_by_role("link", name="Year plan").click()
+    expect(page.get_by_role("heading", name=f"Year plan {year}")).to_be_visible()
+    expect(page.locator("tbody tr")).to_have_count(9)
+
+    second = page.get_by_label(f"Date of Plenary meeting 2/{year}")
+    weekend = _next_saturday(date.fromisoformat(second.input_value()))
+    second.fill(weekend.isoformat())
+    page.get_by_label(f"Add Thematic meeting 3/{year}").uncheck()
+    page.get_by_role("button", name="Check the dates").click()
+    expect(page.get_by_text("is a weekend day.")).to_be_visible()
+    expect(page.get_by_text(f"{year} – Thematic meeting: 2 in the plan, 3 agreed.")).to_be_visible()
+
+    chosen = _weekday_from(date(year, 3, 16))
+    page.get_by_label(f"Date of Plenary meeting 2/{year}").fill(chosen.isoformat())
+    page.get_by_role("button", name="Add to the meetings as drafts").click()
+    expect(page.get_by_text(f"8 meetings added to {year} as drafts.")).to_be_visible()
+    expect(page.get_by_text("In the meetings")).to_have_count(8)
+
+    with live_server.app.app_context():
+        meetings = db.session.scalars(sa.select(Meeting)).all()
+        assert len(meetings) == 8 and {m.status for m in meetings} == {MeetingStatus.DRAFT}
+        moved = next(m for m in meetings if m.plan_key == f"{year}/plenary/2")
+        assert clock.local(moved.starts_at).date() == chosen
+
+
+def test_the_plan_fits_a_phone_screen(browser, live_server, coordinator):
+    context = browser.new_context(
+        base_url=live_server.url, locale="en-US", viewport={"width": 375, "height": 740}
+    )
+    page = context.new_page()
+    try:
+        page.goto("/sign-in")
+        page.get_by_label("E-mail").fill(coordinator)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.goto("/meetings/plan")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        expect(page.get_by_role("button", name="Add to the meetings as drafts")).to_be_visible()
+    finally:
+        context.close()
