@@ -64,9 +64,9 @@ def _agenda(meeting: Meeting, items: list[tuple[str, str, int]]) -> None:
 
 def _settle(meeting: Meeting, now: datetime, rng: random.Random) -> None:
     """A past meeting was held, with its attendance; an upcoming one is confirmed, with answers coming in."""
-    if meeting.mode.needs_venue:
+    if meeting.mode.needs_venue and not meeting.venue:
         meeting.venue = ONSITE_VENUE
-    if meeting.mode.needs_video_link:
+    if meeting.mode.needs_video_link and not meeting.video_url:
         meeting.video_url = VIDEO_URL
     held = meeting.ends_at <= now
     meeting.status = MeetingStatus.HELD if held else MeetingStatus.CONFIRMED
@@ -84,8 +84,10 @@ def _coordinator_on(terms: list[CoordinatorTerm], day: date) -> Member:
 
 
 def load_meetings(members: list[Member], terms: list[CoordinatorTerm], kick_off: date, today: date) -> int:
-    """The kick-off as held, each year's plan from the year after it through the next, and a few
-    bilateral and partnership meetings around today; returns how many meetings were added."""
+    """The kick-off as held, each year's plan from the year after it through this one, and a bilateral
+    meeting and a partnership event ahead; returns how many meetings were added.
+
+    Next year is left unplanned: it is the coordinator's to generate."""
     rng = random.Random(kick_off.toordinal())
     now = clock.now()
     plenary = meeting_type("plenary")
@@ -97,6 +99,7 @@ def load_meetings(members: list[Member], terms: list[CoordinatorTerm], kick_off:
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=3),
         mode=MeetingMode.ONSITE,
+        venue=KICK_OFF_VENUE,
         organiser=_coordinator_on(terms, kick_off),
         is_public=True,
         invitations=[Invitation(member=member) for member in members],
@@ -106,7 +109,7 @@ def load_meetings(members: list[Member], terms: list[CoordinatorTerm], kick_off:
     _settle(kick_off_meeting, now, rng)
     db.session.commit()
     added = 1
-    for year in range(kick_off.year + 1, today.year + 2):
+    for year in range(kick_off.year + 1, today.year + 1):
         committed_on = date(year - 1, 12, 1)
         plan = planning.propose(year, committed_on)
         meetings = planning.commit(plan, _coordinator_on(terms, committed_on).id, committed_on)

@@ -1,6 +1,7 @@
 """The year plan: proposed on the agreed cadence, adjusted by the coordinator, committed once."""
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 import sqlalchemy as sa
@@ -49,7 +50,7 @@ def test_the_2027_plan_meets_the_agreed_cadence_on_working_days(app):
 
 def test_plenaries_come_about_every_two_months(app):
     days = [slot.day for slot in planning.propose(2027, TODAY).slots if slot.kind.code == "plenary"]
-    gaps = [(later - earlier).days for earlier, later in zip(days, days[1:], strict=False)]
+    gaps = [(later - earlier).days for earlier, later in pairwise(days)]
     # Six a year, with August off: between five weeks and three months apart, never bunched.
     assert all(35 <= gap <= 92 for gap in gaps), gaps
     assert days[0] < date(2027, 3, 1) and days[-1] > date(2027, 10, 31)
