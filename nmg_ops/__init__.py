@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from .auth import bp as auth_bp
     from .calendar import bp as calendar_bp
+    from .calendar.revalidation import Revalidation
     from .delivery import bp as delivery_bp
     from .governance import bp as governance_bp
     from .meetings import bp as meetings_bp
@@ -57,6 +58,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import cli
 
     cli.init_app(app)
+    app.wsgi_app = Revalidation(app)  # type: ignore[method-assign]
     if app.config.get("EMBEDDED_SCHEDULER"):
         from .scheduler import start_embedded
 

@@ -226,6 +226,23 @@ def test_304_builds_no_calendar(app, client, confirmed, people, count_queries):
     assert not any("agenda_item" in s for s in counted.statements)
 
 
+def test_unchanged_feeds_answer_304_to_any_form_of_their_validator(app, client, confirmed, people):
+    token = new_feed_token(people["member"])
+    for path in (f"/calendar/{token}.ics", "/calendar/public.ics"):
+        first = client.get(path)
+        assert first.status_code == 200
+        etag = first.headers["ETag"]
+        for validator in (etag, f"W/{etag}", f'"other", {etag}', "*"):
+            again = client.get(path, headers={"If-None-Match": validator})
+            assert again.status_code == 304, (path, validator)
+            assert again.headers["ETag"] == etag and again.data == b""
+            assert again.headers["Cache-Control"] == "private, max-age=0, must-revalidate"
+        head = client.head(path, headers={"If-None-Match": etag})
+        assert head.status_code == 304
+        assert client.get(path, headers={"If-None-Match": '"stale"'}).status_code == 200
+    assert client.get("/calendar/unknown-secret.ics", headers={"If-None-Match": "*"}).status_code == 404
+
+
 def test_feed_keeps_cancelled_meetings_thirty_days_and_alarms_by_preference(
     app, client, confirmed, people, make_meeting, monkeypatch
 ):

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from email.utils import format_datetime as http_date
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +9,7 @@ from ..extensions import db
 from ..meetings.attendance import AttendanceError, answer
 from ..models import Invitation, Meeting, Member, Rsvp
 from ..permissions import Right, can
-from . import bp, feeds, ical
+from . import bp, feeds, ical, revalidation
 from .rsvp_links import invitation_for
 
 ICS = "text/calendar; charset=utf-8"
@@ -19,24 +17,17 @@ ALARM_CHOICES = (None, 15, 30, 60, 1440)
 
 
 def _calendar_response(state: feeds.FeedState, build) -> Response:
-    """Serve a feed, or 304 when the client's copy is current; `build` runs only when it is not."""
-    etag, changed = state.etag, state.changed
-    if request.if_none_match.contains(etag):
-        response = Response(status=304)
-    else:
-        response = Response(build(), mimetype="text/calendar")
-        response.headers["Content-Type"] = ICS
-    response.set_etag(etag)
-    if changed is not None:
-        response.headers["Last-Modified"] = http_date(changed, usegmt=True)
-    response.headers["Cache-Control"] = "private, max-age=0, must-revalidate"
+    """Serve a feed; an unchanged one was answered 304 in front of the app (see `revalidation`)."""
+    response = Response(build(), mimetype="text/calendar")
+    response.headers["Content-Type"] = ICS
+    response.headers.extend(revalidation.validators(state))
     return response
 
 
 @bp.route("/calendar/<token>.ics")
 def member_feed(token: str):
     """A member's personal feed at a secret address: every meeting they are invited to."""
-    state = feeds.member_feed_state(token)
+    state = revalidation.current_state(token)
     if state is None:
         abort(404)
 
@@ -52,7 +43,8 @@ def member_feed(token: str):
 def public_feed():
     """The meetings the NMG publishes."""
     name = current_app.config["NMG_NAME"]
-    return _calendar_response(feeds.public_feed_state(), lambda: ical.feed(feeds.public_meetings(), name))
+    state = revalidation.current_state(revalidation.PUBLIC)
+    return _calendar_response(state, lambda: ical.feed(feeds.public_meetings(), name))
 
 
 @bp.route("/meetings/<int:meeting_id>.ics")
