@@ -8,6 +8,8 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from . import clock
+from .meetings.overview import overview
 from .permissions import Right, can, current_roles
 from .text import render_markdown
 
@@ -16,10 +18,10 @@ bp = Blueprint("web", __name__)
 
 @bp.route("/")
 def home():
-    """Send members to the directory and visitors to sign in."""
-    if current_user.is_authenticated:
-        return redirect(url_for("members.directory"))
-    return redirect(url_for("auth.sign_in"))
+    """Members start with their next meetings and, for organisers, what is left to do; visitors sign in."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.sign_in"))
+    return render_template("home.html", overview=overview(current_user.id, clock.now()))
 
 
 def _error_page(error: HTTPException):

@@ -150,6 +150,6 @@ def sign_in_page(browser_page: Any) -> Any:
         browser_page.get_by_label("E-mail").fill(email)
         browser_page.get_by_label("Password").fill(PASSWORD)
         browser_page.get_by_role("button", name="Sign in").click()
-        browser_page.wait_for_url("**/members/")
+        browser_page.wait_for_url(lambda url: "/sign-in" not in url)
 
     return sign_in

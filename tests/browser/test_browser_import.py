@@ -50,6 +50,8 @@ def test_coordinator_previews_and_imports_a_mapping_file(browser_page, sign_in_p
 
 
 def _fits_the_screen(page) -> bool:
+    # Measured once the stylesheets are in: before that, any table is as wide as its widest row.
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 

@@ -68,7 +68,9 @@ def test_the_plan_fits_a_phone_screen(browser, live_server, coordinator):
         page.get_by_label("E-mail").fill(coordinator)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/sign-in" not in url)
         page.goto("/meetings/plan")
+        page.wait_for_load_state("load")
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
