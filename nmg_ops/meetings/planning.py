@@ -156,7 +156,8 @@ class Slot:
 
     @property
     def title(self) -> str:
-        return f"{self.kind.name} {self.number}/{self.day.year}"
+        year = self.key.partition("/")[0]  # the plan's year, even while the day chosen is in another
+        return f"{self.kind.name} {self.number}/{year}"
 
 
 @dataclass
@@ -237,6 +238,7 @@ def adjust(plan: Plan, choices: dict[str, tuple[bool, date, MeetingMode]], today
 
 def _review(plan: Plan, today: date, periods: Sequence[Blackout]) -> None:
     """Mark what stops a slot from being committed, and warn about what the cadence would miss."""
+    plan.notes = []
     weeks: dict[tuple[int, int], list[Slot]] = {}
     for slot in plan.slots:
         if not slot.include:
