@@ -159,3 +159,35 @@ def test_a_plan_page_round_trip_as_the_coordinator(client, people, sign_in):
 def test_a_plan_for_an_unplannable_year_is_not_found(client, people, sign_in):
     sign_in(people["coordinator"])
     assert client.get("/meetings/plan?year=1999").status_code == 404
+
+
+def test_one_video_link_and_one_venue_serve_the_whole_plan(client, people, sign_in):
+    sign_in(people["coordinator"])
+    year = clock.today().year + 2
+    plan = planning.propose(year, clock.today())
+    form = {
+        "video_url": "http://meet.example.org/nmg",
+        "venue": "Ministero della Salute, Roma",
+        "commit": "1",
+    }
+    for index, slot in enumerate(plan.slots):
+        form.update(
+            {
+                f"rows-{index}-key": slot.key,
+                f"rows-{index}-include": "y",
+                f"rows-{index}-day": slot.day.isoformat(),
+                f"rows-{index}-mode": slot.mode.value,
+            }
+        )
+    refused = client.post(f"/meetings/plan?year={year}", data=form)
+    assert "Use a secure web address starting with https://." in refused.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
+
+    form["video_url"] = "https://meet.example.org/nmg"
+    assert client.post(f"/meetings/plan?year={year}", data=form).status_code == 302
+    meetings = db.session.scalars(sa.select(Meeting)).all()
+    assert len(meetings) == 9
+    for meeting in meetings:
+        assert meeting.video_url == ("https://meet.example.org/nmg" if meeting.mode.needs_video_link else "")
+        assert meeting.venue == ("Ministero della Salute, Roma" if meeting.mode.needs_venue else "")
+    assert {m.mode for m in meetings} == {MeetingMode.ONLINE, MeetingMode.ONSITE, MeetingMode.HYBRID}

@@ -76,7 +76,7 @@ def _lenient(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return wrapped
 
 
-def _https(form: FlaskForm, field: Any) -> None:
+def https_only(form: FlaskForm, field: Any) -> None:
     # The service checks the same; checking here shows the mistake together with the form's other errors.
     if field.data and not is_https_url(field.data):
         raise ValidationError(_l("Use a secure web address starting with https://."))
@@ -112,7 +112,7 @@ class MeetingForm(FlaskForm):
     video_url = URLField(
         _l("Video link"),
         filters=[strip_text],
-        validators=[Length(max=VIDEO_URL_MAX), _https],
+        validators=[Length(max=VIDEO_URL_MAX), https_only],
         description=_l("The https:// link of the call; needed for online and hybrid meetings."),
     )
     is_public = BooleanField(_l("Public: every member sees it, and so will the public calendar"))

@@ -284,11 +284,14 @@ def _review(plan: Plan, today: date, periods: Sequence[Blackout]) -> None:
             )
 
 
-def commit(plan: Plan, organiser_id: int | None, today: date) -> list[Meeting]:
+def commit(
+    plan: Plan, organiser_id: int | None, today: date, *, video_url: str = "", venue: str = ""
+) -> list[Meeting]:
     """Add the plan's new meetings as drafts, all or none; the whole group is invited to each.
 
-    They stay drafts: the coordinator adds the video link or venue and confirms each when it is due, and
-    only then do invitations reach calendars.
+    The video link goes to the meetings held online or hybrid, the venue to those held onsite or hybrid;
+    either can be changed per meeting later. They stay drafts: the coordinator confirms each when it is
+    due, and only then do invitations reach calendars.
     """
     if plan.problems:
         raise MeetingError(_l("Some meetings of the plan need another day; see the marked rows."))
@@ -298,7 +301,13 @@ def commit(plan: Plan, organiser_id: int | None, today: date) -> list[Meeting]:
     try:
         for slot in plan.new_slots:
             data = MeetingData(
-                type_id=slot.kind.id, title=slot.title, day=slot.day, start_time=start, mode=slot.mode
+                type_id=slot.kind.id,
+                title=slot.title,
+                day=slot.day,
+                start_time=start,
+                mode=slot.mode,
+                video_url=video_url if slot.mode.needs_video_link else "",
+                venue=venue if slot.mode.needs_venue else "",
             )
             invitees: Iterable = members if invites_everyone_by_default(slot.kind) else []
             created.append(add_draft(data, organiser_id, invitees, plan_key=slot.key))

@@ -17,12 +17,14 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
+    URLField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..models import MeetingMode, MeetingType
-from .forms import strip_text
+from .forms import https_only, strip_text
 from .planning import Plan
+from .services import VENUE_MAX, VIDEO_URL_MAX
 from .types import TypeData
 
 
@@ -42,6 +44,18 @@ class PlanRowForm(Form):
 
 class PlanForm(FlaskForm):
     rows = FieldList(FormField(PlanRowForm))
+    video_url = URLField(
+        _l("Video link"),
+        filters=[strip_text],
+        validators=[Length(max=VIDEO_URL_MAX), https_only],
+        description=_l("Optional: given to every online and hybrid meeting of the plan."),
+    )
+    venue = StringField(
+        _l("Venue"),
+        filters=[strip_text],
+        validators=[Length(max=VENUE_MAX)],
+        description=_l("Optional: given to every onsite and hybrid meeting of the plan."),
+    )
     check = SubmitField(_l("Check the dates"))
     commit = SubmitField(_l("Add to the meetings as drafts"))
 

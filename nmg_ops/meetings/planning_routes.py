@@ -36,7 +36,13 @@ def year_plan():
         plan = planning.adjust(plan, choices, today)
         if form.commit.data:
             try:
-                created = planning.commit(plan, current_user.id, today)
+                created = planning.commit(
+                    plan,
+                    current_user.id,
+                    today,
+                    video_url=form.video_url.data or "",
+                    venue=form.venue.data or "",
+                )
             except MeetingError as exc:
                 flash(str(exc), "danger")
             else:
