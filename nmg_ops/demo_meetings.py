@@ -79,6 +79,12 @@ def _settle(meeting: Meeting, now: datetime, rng: random.Random) -> None:
             invitation.rsvp = rng.choice([Rsvp.YES, Rsvp.YES, Rsvp.MAYBE, Rsvp.NO])
 
 
+def _weekday_from(day: date) -> date:
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
 def _coordinator_on(terms: list[CoordinatorTerm], day: date) -> Member:
     return next((term.member for term in terms if term.covers(day)), terms[0].member)
 
@@ -129,10 +135,7 @@ def _around_today(
     """A bilateral meeting with a work package's experts next week and a public partnership event."""
     group = db.session.scalar(sa.select(WorkingGroup).where(WorkingGroup.code == "WP8"))
     experts = [member for member in members if group in member.working_groups]
-    bilateral_day = today + timedelta(days=7)
-    while bilateral_day.weekday() >= 5:
-        bilateral_day += timedelta(days=1)
-    bilateral_start = clock.from_local(bilateral_day, time(15, 0))
+    bilateral_start = clock.from_local(_weekday_from(today + timedelta(days=7)), time(15, 0))
     bilateral = Meeting(
         type=meeting_type("bilateral"),
         title="WP8 experts: data for health system performance",
@@ -142,10 +145,7 @@ def _around_today(
         organiser=_coordinator_on(terms, today),
         invitations=[Invitation(member=member, via_working_group=group) for member in experts],
     )
-    event_day = today + timedelta(days=45)
-    while event_day.weekday() >= 5:
-        event_day += timedelta(days=1)
-    event_start = clock.from_local(event_day, time(9, 30))
+    event_start = clock.from_local(_weekday_from(today + timedelta(days=45)), time(9, 30))
     event = Meeting(
         type=meeting_type("partnership_event"),
         title="THCS partnership: national mirror groups' day",

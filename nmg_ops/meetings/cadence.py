@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -26,6 +26,7 @@ from ..models import (
     Organisation,
     StakeholderType,
 )
+from .services import year_options, year_range
 from .types import meeting_types
 
 
@@ -66,16 +67,12 @@ class YearCadence:
     warnings: list[str] = field(default_factory=list)
 
 
-def _year_bounds(first: int, last: int) -> tuple[datetime, datetime]:
-    return clock.from_local(date(first, 1, 1), time(0)), clock.from_local(date(last + 1, 1, 1), time(0))
-
-
 def cadence(years: list[int], now: datetime) -> list[YearCadence]:
     """The cadence of each year, newest first, read in one query."""
     kinds = meeting_types(include_inactive=True)
     table = {(kind.id, year): TypeYear(kind, year) for kind in kinds for year in years}
     if years:
-        start, end = _year_bounds(min(years), max(years))
+        start, end = year_range(min(years))[0], year_range(max(years))[1]
         rows = db.session.execute(
             sa.select(
                 Meeting.type_id, Meeting.starts_at, Meeting.ends_at, Meeting.status, Meeting.mode
@@ -149,15 +146,8 @@ def _warnings(rows: list[TypeYear], past: bool) -> list[str]:
 
 
 def cadence_years(now: datetime) -> list[int]:
-    """Every year with meetings, and this year and the next, which the coordinator plans."""
-    first, last = db.session.execute(
-        sa.select(sa.func.min(Meeting.starts_at), sa.func.max(Meeting.starts_at))
-    ).one()
-    this_year = clock.local(now).year
-    years = {this_year, this_year + 1}
-    if first is not None:
-        years.update(range(clock.local(first).year, clock.local(last).year + 1))
-    return sorted(years)
+    """Every year with meetings, this year, and the next, which the coordinator plans."""
+    return sorted({*year_options(now), clock.local(now).year + 1})
 
 
 # --- attendance ---------------------------------------------------------------------------------------------
@@ -201,7 +191,7 @@ class AttendanceReport:
 
 def attendance(year: int) -> AttendanceReport:
     """Attendance at the year's held meetings, by member and by stakeholder type, in two queries."""
-    start, end = _year_bounds(year, year)
+    start, end = year_range(year)
     held = sa.and_(Meeting.status == MeetingStatus.HELD, Meeting.starts_at >= start, Meeting.starts_at < end)
     meetings_held = db.session.scalar(sa.select(sa.func.count()).select_from(Meeting).where(held))
     rows = db.session.execute(

@@ -67,27 +67,31 @@ def blackouts() -> list[Blackout]:
     return periods
 
 
+def _blackout_of(day: date, periods: Sequence[Blackout]) -> Blackout | None:
+    return next((period for period in periods if period.covers(day)), None)
+
+
 def why_not(day: date, periods: Sequence[Blackout]) -> str | None:
     """Why no meeting should be planned on this day, or None when it is free."""
     if day.weekday() >= 5:
         return str(_l("%(day)s is a weekend day.", day=format_date(day, "full")))
-    for period in periods:
-        if period.covers(day):
-            return str(
-                _l(
-                    "%(day)s falls in a period without meetings (%(period)s).",
-                    day=format_date(day, "full"),
-                    period=period.describe(day.year if day.month >= period.first[0] else day.year - 1),
-                )
-            )
-    return None
+    period = _blackout_of(day, periods)
+    if period is None:
+        return None
+    return str(
+        _l(
+            "%(day)s falls in a period without meetings (%(period)s).",
+            day=format_date(day, "full"),
+            period=period.describe(day.year if day.month >= period.first[0] else day.year - 1),
+        )
+    )
 
 
 def meeting_days(year: int, periods: Sequence[Blackout]) -> list[date]:
-    """Every day of the year a meeting may be planned on."""
+    """Every day of the year a meeting may be planned on; the reasons are only worded for the refused ones."""
     day, days = date(year, 1, 1), []
     while day.year == year:
-        if why_not(day, periods) is None:
+        if day.weekday() < 5 and _blackout_of(day, periods) is None:
             days.append(day)
         day += timedelta(days=1)
     return days

@@ -687,7 +687,7 @@ def overlapping_meetings(meeting: Meeting) -> list[Meeting]:
     )
 
 
-def _year_range(year: int) -> tuple[datetime, datetime]:
+def year_range(year: int) -> tuple[datetime, datetime]:
     """The year as the NMG lives it: from midnight on 1 January in its zone to the next."""
     return clock.from_local(date(year, 1, 1), time(0)), clock.from_local(date(year + 1, 1, 1), time(0))
 
@@ -726,7 +726,7 @@ def meeting_rows(
     else:
         query = query.where(Meeting.ends_at > now).order_by(Meeting.starts_at, Meeting.id)
     if criteria.year is not None:
-        first, after = _year_range(criteria.year)
+        first, after = year_range(criteria.year)
         query = query.where(Meeting.starts_at >= first, Meeting.starts_at < after)
     if criteria.type_code:
         query = query.where(MeetingType.code == criteria.type_code)
