@@ -59,8 +59,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     cli.init_app(app)
     app.wsgi_app = Revalidation(app)  # type: ignore[method-assign]
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Only as many X-Forwarded-* hops as there are proxies of our own: beyond them, a client writes them.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     if app.config.get("EMBEDDED_SCHEDULER"):
-        from .scheduler import start_embedded
+        from .scheduler import release_on_signal, start_embedded
 
         start_embedded(app)
+        release_on_signal(app)
     return app

@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 from . import audit
 from .extensions import db
 from .models import Member, MemberRole, Organisation, StakeholderType
+from .text import is_single_line
 
 
 @click.command("create-admin")
@@ -33,6 +34,9 @@ def create_admin_command(email: str, name: str, organisation: str, stakeholder_t
         email = validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
         raise click.BadParameter(str(exc), param_hint="--email") from exc
+    for value, option in ((name, "--name"), (organisation, "--organisation")):
+        if not value.strip() or not is_single_line(value) or len(value.strip()) > 200:
+            raise click.BadParameter("give one line of at most 200 characters", param_hint=option)
     if db.session.scalar(sa.select(Member).where(Member.email == email)):
         raise click.ClickException(f"a member with the e-mail {email} already exists")
     org = db.session.scalar(

@@ -1,4 +1,5 @@
-"""Access logs never hold a whole calendar feed secret: it would let anyone who reads them follow a member."""
+"""Access logs never hold a whole secret from a URL: a feed secret would let anyone who reads them follow a
+member; an invitation, reset or answer link would let them act as the member."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ import re
 
 from flask import Flask
 
-_FEED_SECRET = re.compile(r"(/calendar/)([A-Za-z0-9_-]{6})[A-Za-z0-9_-]+(\.ics)")
+# Every route whose path carries a secret: the personal feed, invitation and reset links, answer links.
+_SECRET_IN_PATH = re.compile(
+    r"(/calendar/|/invitation/|/password/reset/|/rsvp/)([A-Za-z0-9_-]{6})[A-Za-z0-9_.~=-]+"
+    r"(?=\.ics|/|\?|\s|\"|$)"
+)
 
 
 def redact(text: str) -> str:
-    return _FEED_SECRET.sub(r"\1\2…\3", text)
+    return _SECRET_IN_PATH.sub(lambda m: m[0] if m[2] == "public" else f"{m[1]}{m[2]}…", text)
 
 
-class RedactFeedSecrets(logging.Filter):
+class RedactSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         redacted = redact(message)
@@ -27,5 +32,5 @@ def init_app(app: Flask) -> None:
     # The development server's and gunicorn's request logs, and the application's own.
     for name in ("werkzeug", "gunicorn.access", "gunicorn.error", app.logger.name):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, RedactFeedSecrets) for f in logger.filters):
-            logger.addFilter(RedactFeedSecrets())
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())

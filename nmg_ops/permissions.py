@@ -29,6 +29,7 @@ class Right(StrEnum):
     MANAGE_GOVERNANCE = "manage_governance"
     VIEW_AUDIT = "view_audit"
     VIEW_MEETINGS = "view_meetings"
+    VIEW_ALL_MEETINGS = "view_all_meetings"
     MANAGE_MEETINGS = "manage_meetings"
     EDIT_AGENDA = "edit_agenda"
     RECORD_ATTENDANCE = "record_attendance"
@@ -47,6 +48,7 @@ GRANTS: dict[Right, frozenset[Role]] = {
     Right.MANAGE_GOVERNANCE: _LEADERSHIP,
     Right.VIEW_AUDIT: _TEAM_AND_LEADERSHIP,
     Right.VIEW_MEETINGS: _SIGNED_IN,
+    Right.VIEW_ALL_MEETINGS: _TEAM_AND_LEADERSHIP,
     Right.MANAGE_MEETINGS: _LEADERSHIP,
     Right.EDIT_AGENDA: _TEAM_AND_LEADERSHIP,
     Right.RECORD_ATTENDANCE: _TEAM_AND_LEADERSHIP,

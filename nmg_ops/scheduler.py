@@ -3,13 +3,17 @@
 Production runs `flask --app nmg_ops scheduler` as its own process (or `flask --app nmg_ops tick` from
 cron); the development server embeds a background scheduler. Whichever runs, only the holder of the
 database lease runs jobs, so a second scheduler started by mistake waits instead of sending twice (and
-the outbox would not send twice anyway: see nmg_ops/delivery/dispatcher.py).
+the outbox would not send twice anyway: see nmg_ops/delivery/dispatcher.py). A scheduler that finds the
+lease taken keeps trying and takes over once it lapses; one that is stopped (SIGTERM, Ctrl-C) gives the
+lease back at once, so a restart leaves no gap. Every job runs once at start, then on its interval.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -29,13 +33,15 @@ from .models import SchedulerLease
 
 LEASE_NAME = "scheduler"
 LEASE_TIME = timedelta(seconds=90)
-HEARTBEAT_SECONDS = 30
+#: how often a waiting scheduler looks whether the lease has become free
+WAIT_SECONDS = 5
 
 
 def _dispatch_outbox(now: datetime) -> object:
     from .delivery.dispatcher import dispatch
 
-    return dispatch(now)
+    # Mail the sweep of this same tick has just queued is due at the real clock's now, not the tick's.
+    return dispatch(max(now, clock.now()))
 
 
 def _sweep_reminders(now: datetime) -> object:
@@ -44,9 +50,16 @@ def _sweep_reminders(now: datetime) -> object:
     return sweep(now)
 
 
+def _send_announcements(now: datetime) -> object:
+    from .calendar.invites import send_announcements
+
+    return f"{len(send_announcements(now))} invitations queued"
+
+
 #: job id -> (minutes between runs, what it does as of an instant); the order is the order `tick` runs them
 JOBS: dict[str, tuple[int, Callable[[datetime], object]]] = {
     "sweep_reminders": (5, _sweep_reminders),
+    "send_announcements": (1, _send_announcements),
     "dispatch_outbox": (1, _dispatch_outbox),
 }
 
@@ -89,9 +102,19 @@ def release_lease(holder: str) -> None:
     db.session.commit()
 
 
+def run_job(job_id: str, now: datetime) -> object:
+    """One job as of `now`; a job that fails is logged and reported, and never stops the jobs after it."""
+    try:
+        return JOBS[job_id][1](now)
+    except Exception as exc:
+        db.session.rollback()
+        current_app.logger.exception("scheduled job %s failed", job_id)
+        return f"failed: {exc}"
+
+
 def run_due_jobs(now: datetime) -> dict[str, object]:
     """Every job once, as of `now`; what `tick` and each scheduled run do."""
-    return {job_id: job(now) for job_id, (_minutes, job) in JOBS.items()}
+    return {job_id: run_job(job_id, now) for job_id in JOBS}
 
 
 def _configure(scheduler, app: Flask, holder: str) -> None:
@@ -102,7 +125,7 @@ def _configure(scheduler, app: Flask, holder: str) -> None:
                 if acquire_lease(holder) is None:
                     app.logger.warning("scheduler lease lost; %s skipped", job_id)
                     return
-                job(clock.now())
+                run_job(job_id, clock.now())
                 db.session.remove()
 
         return run
@@ -112,12 +135,18 @@ def _configure(scheduler, app: Flask, holder: str) -> None:
             acquire_lease(holder)
             db.session.remove()
 
+    started = datetime.now(ZoneInfo(app.config["TIMEZONE"]))
     for job_id, (minutes, job) in JOBS.items():
         scheduler.add_job(
-            in_context(job_id, job), "interval", minutes=minutes, id=job_id, replace_existing=True
+            in_context(job_id, job),
+            "interval",
+            minutes=minutes,
+            id=job_id,
+            replace_existing=True,
+            next_run_time=started,
         )
     scheduler.add_job(
-        heartbeat, "interval", seconds=HEARTBEAT_SECONDS, id="lease_heartbeat", replace_existing=True
+        heartbeat, "interval", seconds=WAIT_SECONDS, id="lease_heartbeat", replace_existing=True
     )
 
 
@@ -128,8 +157,30 @@ def _make(kind: type, app: Flask):
     )
 
 
+def release_on_signal(app: Flask) -> None:
+    """In the serving process: on SIGTERM or SIGINT, stop the embedded scheduler and give its lease back
+    before the process ends as the signal says, so that a restarted server schedules at once."""
+    scheduler = app.extensions.get("nmg_scheduler")
+    if scheduler is None or threading.current_thread() is not threading.main_thread():
+        return
+
+    def on_signal(signum: int, _frame: object) -> None:
+        scheduler.shutdown(wait=False)
+        with app.app_context():
+            release_lease(holder_name())
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
+
+
 def start_embedded(app: Flask) -> BackgroundScheduler | None:
-    """The development server's scheduler, started in the serving process only (not in the reloader's)."""
+    """The development server's scheduler, started in the serving process only (not in the reloader's).
+
+    It starts even when another scheduler holds the lease: its jobs skip until the lease lapses, then it
+    takes over.
+    """
     if os.environ.get("FLASK_DEBUG") and os.environ.get("WERKZEUG_RUN_MAIN") != "true":
         return None
     if "nmg_scheduler" in app.extensions:
@@ -137,8 +188,7 @@ def start_embedded(app: Flask) -> BackgroundScheduler | None:
     holder = holder_name()
     with app.app_context():
         if acquire_lease(holder) is None:
-            app.logger.warning("another scheduler holds the lease; the embedded one does not start")
-            return None
+            app.logger.warning("another scheduler holds the lease; this one takes over when it lapses")
     scheduler = _make(BackgroundScheduler, app)
     _configure(scheduler, app, holder)
     scheduler.start()
@@ -160,14 +210,17 @@ def scheduler_command(exit_if_running: bool) -> None:
             raise click.ClickException(message)
         click.echo(f"{message}; waiting", err=True)
         db.session.remove()
-        time.sleep(HEARTBEAT_SECONDS)
+        time.sleep(WAIT_SECONDS)
     click.echo(f"scheduler {holder} started; jobs: {', '.join(JOBS)}")
     scheduler = _make(BlockingScheduler, app)
     _configure(scheduler, app, holder)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: scheduler.shutdown(wait=False))
     try:
         scheduler.start()
     finally:
         release_lease(holder)
+        click.echo(f"scheduler {holder} stopped; lease released")
 
 
 @click.command("tick")

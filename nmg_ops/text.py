@@ -1,6 +1,9 @@
-"""User-written Markdown (agendas, minutes, e-news) turned into HTML that is safe to show."""
+"""User-written text: Markdown (agendas, minutes, e-news) turned into HTML that is safe to show, and the
+rule for single-line values (names, titles) that every way in applies."""
 
 from __future__ import annotations
+
+import unicodedata
 
 import markdown
 import nh3
@@ -49,3 +52,12 @@ def render_markdown(text: str | None) -> Markup:
     )
     # Safe to mark: nh3 has just removed everything outside the allow-list.
     return Markup(cleaned)
+
+
+#: what ends a line for some reader of our output: mail headers, iCalendar, CSV, terminals and browsers
+_LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
+
+
+def is_single_line(text: str) -> bool:
+    """No line break of any kind (CR, LF, NEL, U+2028/9, vertical tab, form feed) and no control character."""
+    return not any(unicodedata.category(ch) in _LINE_BREAKING for ch in text)

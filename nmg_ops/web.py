@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, url_for
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from . import clock
+from .forms import MAX_ID
 from .meetings.overview import overview
 from .permissions import Right, can, current_roles
 from .text import render_markdown
@@ -33,21 +36,48 @@ def _csrf_error(error: CSRFError):
     return render_template("error.html", error=error, status=400, csrf=True), 400
 
 
+def _refuse_nul() -> None:
+    """No text the NMG keeps contains NUL, and PostgreSQL refuses it in any query: one answer for every
+    route, form and query string, before anything reads the value."""
+    values = [request.path, *request.args.values(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        abort(400, _("The request contains a NUL character, which no field accepts."))
+
+
 def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'self'",
     )
+    if current_app.config["HSTS_SECONDS"]:
+        # Production sits behind TLS; browsers then refuse a downgrade to plain HTTP for this long.
+        response.headers.setdefault(
+            "Strict-Transport-Security",
+            f"max-age={int(current_app.config['HSTS_SECONDS'])}; includeSubDomains",
+        )
     return response
 
 
+class RecordIdConverter(IntegerConverter):
+    """`<int:…>` in every route: ASCII digits within 64 bits. Werkzeug's own reads "٣" as 3 and passes
+    ids no database column holds, which fail deep in the driver instead of answering 404."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = RecordIdConverter
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _error_page)
+    app.before_request(_refuse_nul)
     app.after_request(_security_headers)
 
     app.add_template_filter(render_markdown, "markdown")

@@ -105,10 +105,12 @@ class IsolatedClient(FlaskClient):
     """Serves each request in its own application context, as a real server would.
 
     The test itself runs inside an application context; Flask would otherwise reuse it for every request
-    and share one database session and one `g` between the test and all its requests.
+    and share one database session and one `g` between the test and all its requests. Like a real server,
+    it closes each response once sent, which runs the work registered to follow the response.
     """
 
     def open(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("buffered", True)
         db.session.commit()
         token = _cv_app.set(None)
         try:

@@ -258,12 +258,14 @@ def test_a_cancelled_meetings_agenda_is_read_only(team_client, make_meeting):
     assert _items(cancelled.id) == [(1, "Planned item")]
 
 
-def test_a_held_meetings_agenda_can_still_be_corrected(team_client, make_meeting):
+def test_a_held_meetings_agenda_is_the_record_and_the_team_cannot_change_it(team_client, make_meeting):
     held = make_meeting(starts_at=clock.now() - timedelta(days=2), status=MeetingStatus.HELD)
-    assert (
-        team_client.post(f"/meetings/{held.id}/agenda", data={"title": "Added afterwards"}).status_code == 302
+    response = team_client.post(f"/meetings/{held.id}/agenda", data={"title": "Added afterwards"})
+    assert response.status_code == 302
+    assert _items(held.id) == []
+    assert "The coordinator can correct it" in team_client.get(response.headers["Location"]).get_data(
+        as_text=True
     )
-    assert _items(held.id) == [(1, "Added afterwards")]
 
 
 @pytest.mark.parametrize("role", ["public", "member"])

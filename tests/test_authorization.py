@@ -68,6 +68,7 @@ MATRIX = [
     ("GET", "/profile", "/profile", SIGNED_IN),
     ("POST", "/profile", "/profile", SIGNED_IN),
     ("POST", "/profile/password", "/profile/password", SIGNED_IN),
+    ("POST", "/profile/sign-out-everywhere", "/profile/sign-out-everywhere", SIGNED_IN),
     ("GET", "/composition", "/composition", SIGNED_IN),
     ("GET", "/coordinators", "/coordinators", SIGNED_IN),
     ("POST", "/coordinators/new", "/coordinators/new", LEADERS),

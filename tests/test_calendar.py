@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 import re
 import threading
@@ -11,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import sqlalchemy as sa
 import vobject
 from werkzeug.serving import make_server
 
@@ -19,7 +22,8 @@ from nmg_ops.calendar import ical, invites
 from nmg_ops.calendar.feeds import new_feed_token
 from nmg_ops.delivery.dispatcher import dispatch
 from nmg_ops.extensions import db
-from nmg_ops.models import Invitation, MeetingStatus, Rsvp
+from nmg_ops.models import Invitation, MeetingStatus, Member, OutboundMessage, Rsvp
+from nmg_ops.scheduler import run_due_jobs
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -366,3 +370,65 @@ def test_the_coordinators_actions_reach_the_invitees_calendars(
     client.post(f"/meetings/{meeting.id}/cancel")
     assert methods_and_sequences("plain@example.org")[-1] == ("CANCEL", 3)
     assert len(methods_and_sequences("plain@example.org")) == 3, "each announcement once"
+
+
+@pytest.fixture
+def whole_group(make_meeting, make_org, people):
+    org = make_org()
+    group = [Member(full_name=f"Expert {i}", email=f"x{i}@example.org", organisation=org) for i in range(60)]
+    db.session.add_all(group)
+    db.session.commit()
+    return make_meeting("plenary", invitees=group, mode="online")
+
+
+def test_confirming_for_the_whole_group_answers_before_the_invitations_are_made(
+    app, client, people, sign_in, whole_group
+):
+    sign_in(people["coordinator"])
+    response = client.post(f"/meetings/{whole_group.id}/confirm", buffered=False)
+    assert response.status_code == 302
+    invitations = sa.select(sa.func.count(OutboundMessage.id)).where(
+        OutboundMessage.purpose == "itip_request"
+    )
+    assert db.session.scalar(invitations) == 0, "the answer did not wait for sixty mails"
+    response.close()
+    db.session.expire_all()
+    assert db.session.scalar(invitations) == 60
+    rows = db.session.scalars(sa.select(OutboundMessage).where(OutboundMessage.purpose == "itip_request"))
+    for row in rows:
+        assert len(row.content) < 20 * 1024
+        message = email.message_from_bytes(row.content, policy=email.policy.default)
+        calendar = check_rfc5545(_ics(message))
+        [event] = calendar.walk("VEVENT")
+        attendees = event.get("ATTENDEE")
+        attendees = attendees if isinstance(attendees, list) else [attendees]
+        # A large group: each invitation names its own recipient only, and the organiser.
+        assert [str(a).removeprefix("mailto:") for a in attendees] == [row.recipient]
+        assert str(event["ORGANIZER"]).startswith("mailto:")
+
+
+@pytest.mark.smtp
+def test_an_announcement_left_by_a_dead_process_is_mailed_by_the_scheduler(app, whole_group, smtp_sink):
+    from nmg_ops.meetings import services
+    from nmg_ops.models import Announcement
+
+    with app.test_request_context():
+        # Inside a request the mail waits for the answer to go; this one's process "dies" before.
+        services.confirm_meeting(whole_group, clock.now())
+    assert (
+        db.session.scalar(sa.select(sa.func.count(Announcement.id)).where(Announcement.done_at.is_(None)))
+        == 1
+    )
+
+    def invitations() -> list[str]:
+        return [
+            r.rcpt_tos[0]
+            for r in smtp_sink.received
+            if r.message.get_content_type() == "multipart/mixed"
+            and any(p.get_param("method") == "REQUEST" for p in r.message.walk())
+        ]
+
+    run_due_jobs(clock.now())
+    assert sorted(invitations()) == sorted(i.email for i in whole_group.invitations)
+    run_due_jobs(clock.now())
+    assert len(invitations()) == 60, "mailed once"

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from nmg_ops.auth.services import send_invitation
 from nmg_ops.extensions import db
-from nmg_ops.mail import HeaderInjectionError, send_mail
+from nmg_ops.mail import HeaderInjectionError, MailDeliveryError, send_mail
 from nmg_ops.models import DeliveryStatus, OutboundMessage
 
 
@@ -45,10 +45,14 @@ def test_header_with_line_break_is_refused_and_never_sent(app, smtp_sink, field)
         "valid_hours": 1,
     }
     kwargs.update(field)
-    with pytest.raises(HeaderInjectionError):
+    with pytest.raises(MailDeliveryError) as refused:
         send_mail(**kwargs)
+    assert isinstance(refused.value.__cause__, HeaderInjectionError)
     assert smtp_sink.received == []
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboundMessage)) == 0
+    # The refusal is on the deliveries page, failed with its reason, with nothing that could be sent.
+    (row,) = db.session.scalars(sa.select(OutboundMessage))
+    assert (row.status, row.content) == (DeliveryStatus.FAILED, b"")
+    assert "line break" in row.last_error
 
 
 def test_development_outbox_writes_eml_files_a_mail_client_opens(app, make_member, outbox):

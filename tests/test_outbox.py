@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from nmg_ops import clock
-from nmg_ops.delivery.dispatcher import LEASE, dispatch
+from nmg_ops.delivery.dispatcher import dispatch, lease_time
 from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
 from nmg_ops.models import DeliveryStatus, OutboundMessage
@@ -105,14 +105,14 @@ def test_message_left_sending_by_a_crash_is_recovered_after_the_lease(app, smtp_
     db.session.execute(
         sa.update(OutboundMessage).values(
             status=DeliveryStatus.SENDING,
-            lease_expires_at=clock.now() + LEASE,
+            lease_expires_at=clock.now() + lease_time(),
             claim_token="crashed",
             attempts=1,
         )
     )
     db.session.commit()
     assert dispatch().sent == 0, "another dispatcher's claim is respected while its lease runs"
-    report = dispatch(clock.now() + LEASE + timedelta(seconds=1))
+    report = dispatch(clock.now() + lease_time() + timedelta(seconds=1))
     assert (report.recovered, report.sent) == (2, 2)
     assert [smtp_sink.handler.count_for(a) for a in addresses] == [1, 1]
 
@@ -129,7 +129,11 @@ def test_header_with_line_break_never_reaches_the_outbox(app, smtp_sink):
 # --- separate processes, as in production ---------------------------------------------------------------
 
 
-def _tick_process(database_url: str, sink_port: int, tmp_path, at: str | None = None) -> subprocess.Popen:
+def flask_process(
+    database_url: str, sink_port: int, tmp_path, *args: str, merged: bool = False, **settings: str
+) -> subprocess.Popen:
+    """`flask --app nmg_ops ARGS` in a process of its own, on the test's database, mailing the sink;
+    `merged` reads what it says on both streams as one, in order."""
     env = {
         **os.environ,
         "NMG_ENV": "testing",
@@ -137,9 +141,19 @@ def _tick_process(database_url: str, sink_port: int, tmp_path, at: str | None = 
         "NMG_MAIL_SERVER": "127.0.0.1",
         "NMG_MAIL_PORT": str(sink_port),
         "NMG_INSTANCE_PATH": str(tmp_path),
+        **{f"NMG_{key}": value for key, value in settings.items()},
     }
-    args = [sys.executable, "-m", "flask", "--app", "nmg_ops", "tick"] + (["--at", at] if at else [])
-    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "nmg_ops", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merged else subprocess.PIPE,
+        text=True,
+    )
+
+
+def _tick_process(database_url: str, sink_port: int, tmp_path, at: str | None = None) -> subprocess.Popen:
+    return flask_process(database_url, sink_port, tmp_path, "tick", *(["--at", at] if at else []))
 
 
 def test_two_ticks_at_once_send_each_mail_once(app, smtp_sink, database_url, tmp_path):
@@ -167,7 +181,7 @@ def test_killed_mid_batch_then_rerun_sends_everyone_their_mail_once(app, smtp_si
     smtp_sink.handler.delay = 0
     killed_at = len(smtp_sink.received)
     assert 5 <= killed_at < 20, "the process was killed in the middle of the batch"
-    after_lease = (clock.now() + LEASE + timedelta(minutes=1)).isoformat()
+    after_lease = (clock.now() + lease_time() + timedelta(minutes=1)).isoformat()
     rerun = _tick_process(database_url, smtp_sink.port, tmp_path, at=after_lease)
     _out, err = rerun.communicate(timeout=120)
     assert rerun.returncode == 0, err

@@ -79,7 +79,8 @@ def test_after_an_outage_only_the_closest_reminder_goes(app, smtp_sink, plenary)
     run_due_jobs(at(plenary, hours=12))
     reminders = [r.message for r in smtp_sink.received if r.message["Subject"].startswith("Reminder")]
     assert len(reminders) == 2
-    assert all("in 1 day" in m.get_body(("plain",)).get_content() for m in reminders)
+    # Only the one-day reminder, and it says the twelve hours really left.
+    assert all("takes place in 12 hours" in m.get_body(("plain",)).get_content() for m in reminders)
 
 
 def test_cancelled_meetings_send_no_reminders(app, smtp_sink, plenary):
@@ -156,3 +157,19 @@ def test_sweep_handles_more_due_reminders_than_one_lookup_holds(app, smtp_sink, 
     )
     assert sweep(at(meeting, hours=2)).enqueued == 60
     assert sweep(at(meeting, hours=1)).enqueued == 0
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_a_meeting_confirmed_a_day_ahead_is_reminded_as_a_day_away(
+    app, smtp_sink, plenary, make_member, language
+):
+    reader = make_member(email=f"reader-{language}@example.org", full_name="Rita Reader", language=language)
+    plenary.invitations.append(Invitation(member=reader))
+    db.session.commit()
+    # The seven-day offset has long passed; the mail says the time really left, in the reader's language.
+    run_due_jobs(at(plenary, hours=24))
+    message = next(r.message for r in smtp_sink.received if r.rcpt_tos == [reader.email])
+    body = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    body = re.sub(r"/rsvp/[\w.-]+/", "/rsvp/{token}/", body)
+    expected = (SNAPSHOTS / f"reminder_24h.{language}.txt").read_text().replace("{id}", str(plenary.id))
+    assert body == expected

@@ -38,7 +38,8 @@ def test_embedded_scheduler_starts_once_with_its_jobs(app, monkeypatch):
         assert str(scheduler.timezone) == app.config["TIMEZONE"]
         assert start_embedded(app) is None, "started once per process"
     finally:
-        scheduler.shutdown(wait=False)
+        # Its jobs run at start: let them finish before the test's database goes.
+        scheduler.shutdown(wait=True)
         db.session.rollback()
 
 
@@ -46,3 +47,43 @@ def test_tick_names_a_bad_instant(runner):
     result = runner.invoke(args=["tick", "--at", "next tuesday"])
     assert result.exit_code == 2
     assert "--at" in result.output
+
+
+def test_embedded_scheduler_sends_waiting_mail_at_start_not_a_minute_later(app, monkeypatch, outbox):
+    import time
+
+    import sqlalchemy as sa
+
+    from nmg_ops.delivery.outbox import build_message, enqueue
+    from nmg_ops.models import DeliveryStatus, OutboundMessage
+
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    message = build_message(
+        to_email="w@example.org", to_name="W", subject="Waiting", text="t", html="<p>t</p>"
+    )
+    enqueue("test", "waiting:1", "w@example.org", message)
+    db.session.commit()
+    scheduler = start_embedded(app)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            db.session.rollback()
+            if db.session.scalar(sa.select(OutboundMessage.status)) is DeliveryStatus.SENT:
+                break
+            time.sleep(0.1)
+    finally:
+        scheduler.shutdown(wait=True)
+        db.session.rollback()
+    assert [mail["Subject"] for mail in outbox()] == ["Waiting"]
+
+
+def test_embedded_scheduler_waits_for_a_held_lease_and_takes_over_when_it_lapses(app, monkeypatch):
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    acquire_lease("elsewhere:42")
+    scheduler = start_embedded(app)
+    try:
+        assert scheduler is not None, "started, waiting for the lease instead of giving up"
+        assert {job.id for job in scheduler.get_jobs()} >= {"lease_heartbeat"}
+    finally:
+        scheduler.shutdown(wait=True)
+        db.session.rollback()

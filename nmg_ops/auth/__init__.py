@@ -2,21 +2,17 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..models import Member
 
 bp = Blueprint("auth", __name__)
 
 
 def _load_member(session_id: str) -> Member | None:
-    """Session ids carry the member's session token, so a password change ends every other session."""
-    member_id, _, token = session_id.partition(":")
-    if not member_id.isdigit():
-        return None
-    member = db.session.get(Member, int(member_id))
-    if member is None or member.session_token != token:
-        return None
-    return member
+    """Session ids name a live session row and the member's session token (see services.start_session)."""
+    from .services import member_for_session
+
+    return member_for_session(session_id)
 
 
 def init_app(app: Flask) -> None:

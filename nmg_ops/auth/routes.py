@@ -4,8 +4,10 @@ from contextlib import suppress
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
+from ..after_response import run_after_response
+from ..delivery.dispatcher import dispatch
 from ..extensions import db
 from ..mail import MailDeliveryError
 from . import bp
@@ -15,17 +17,18 @@ from .services import (
     LinkPurpose,
     TooManyAttempts,
     authenticate,
+    end_session,
     member_for_token,
-    send_password_reset,
+    request_password_reset,
+    safe_next_path,
     set_password,
+    start_session,
 )
 
 
-def _safe_next(target: str | None) -> str:
-    """Follow ?next= only to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("web.home")
+def _client() -> str:
+    # With TRUSTED_PROXIES set, ProxyFix has already put the client's own address here.
+    return request.remote_addr or "unknown"
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -37,7 +40,7 @@ def sign_in():
     status = 200
     if form.validate_on_submit():
         try:
-            member = authenticate(form.email.data, form.password.data, request.remote_addr or "unknown")
+            member = authenticate(form.email.data, form.password.data, _client())
         except TooManyAttempts as exc:
             minutes = max(1, round(exc.retry_after.total_seconds() / 60))
             form.email.errors.append(
@@ -49,8 +52,8 @@ def sign_in():
             status = 429
         else:
             if member is not None:
-                login_user(member, remember=form.remember.data)
-                return redirect(_safe_next(request.args.get("next")))
+                start_session(member, remember=form.remember.data)
+                return redirect(safe_next_path(request.args.get("next")) or url_for("web.home"))
             form.password.errors.append(_("E-mail or password is wrong."))
             status = 401
     return render_template("auth/sign_in.html", form=form), status
@@ -59,8 +62,8 @@ def sign_in():
 @bp.post("/sign-out")
 @login_required
 def sign_out():
-    """Sign out of this browser."""
-    logout_user()
+    """Sign out of this browser; its cookies, replayed later, open nothing."""
+    end_session(current_user)
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
 
@@ -73,7 +76,9 @@ def forgot_password():
         # A refusal is shown to nobody: the answer must not differ from an unknown address's, or it would
         # tell strangers which addresses belong to members. The Deliveries page shows it to the coordinator.
         with suppress(MailDeliveryError):
-            send_password_reset(form.email.data)
+            message_id = request_password_reset(form.email.data, _client())
+            if message_id is not None:
+                run_after_response(lambda: dispatch(only_ids=[message_id]))
         flash(_("If the address belongs to a member, a link to reset the password is on its way."), "info")
         return redirect(url_for("auth.sign_in"))
     return render_template("auth/forgot_password.html", form=form)
@@ -88,7 +93,7 @@ def _set_password_page(token: str, purpose: LinkPurpose, title: str, done: str):
     if form.validate_on_submit():
         set_password(member, form.password.data)
         db.session.commit()
-        login_user(member)
+        start_session(member)
         flash(done, "success")
         return redirect(url_for("web.home"))
     return render_template("auth/set_password.html", form=form, member=member, title=title)

@@ -13,6 +13,7 @@ import sqlalchemy.orm as so
 
 from .. import clock
 from ..extensions import db
+from ..meetings import visibility
 from ..models import Invitation, Meeting, MeetingStatus, Member
 from ..models.types import UTCDateTime
 
@@ -56,7 +57,7 @@ def member_meetings(member: Member) -> list[Meeting]:
 
 def public_meetings() -> list[Meeting]:
     now = clock.now()
-    query = _select(Meeting.is_public, now).options(so.selectinload(Meeting.agenda_items))
+    query = _select(visibility.published_clause(), now).options(so.selectinload(Meeting.agenda_items))
     return list(db.session.scalars(query.order_by(Meeting.starts_at)))
 
 
@@ -98,7 +99,7 @@ _MEMBER_STATE = (
     .where(Member.feed_token_hash == sa.bindparam("digest"))
     .group_by(Member.id, Member.left_on, Member.feed_alarm_minutes, Member.feed_token_hash)
 )
-_PUBLIC_STATE = sa.select(*_aggregates()).where(Meeting.is_public, _SHOWN_CLAUSE)
+_PUBLIC_STATE = sa.select(*_aggregates()).where(visibility.published_clause(), _SHOWN_CLAUSE)
 
 
 def _state(member_id: int | None, alarm: int | None, aggregates: tuple, now: datetime) -> FeedState:

@@ -6,7 +6,7 @@ Invites carry METHOD and attendees; feeds and downloads carry neither.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
@@ -81,8 +81,10 @@ def event(
     with_organizer: bool = False,
     alarm_minutes: int | None = None,
     cancelled: bool = False,
+    with_video_link: bool = True,
 ) -> icalendar.Event:
-    """The meeting as a VEVENT, local times with TZID in the NMG's zone."""
+    """The meeting as a VEVENT, local times with TZID in the NMG's zone; the video link only if the
+    reader may have it (see meetings.visibility)."""
     zone = clock.nmg_zone()
     vevent = icalendar.Event()
     vevent.add("uid", meeting.calendar_uid)
@@ -92,7 +94,7 @@ def event(
     vevent.add("dtend", meeting.ends_at.astimezone(zone))
     vevent.add("summary", meeting.title)
     vevent.add("description", _description(meeting))
-    location = meeting.venue if meeting.mode.needs_venue else meeting.video_url
+    location = meeting.venue if meeting.mode.needs_venue else meeting.video_url if with_video_link else ""
     if location:
         vevent.add("location", location)
     vevent.add("url", meeting_url(meeting))
@@ -110,17 +112,22 @@ def event(
     return vevent
 
 
-def download(meeting: Meeting) -> bytes:
+def download(meeting: Meeting, *, with_video_link: bool = True) -> bytes:
     """A single meeting to download or attach: no METHOD and no attendees."""
     calendar = _calendar()
-    calendar.add_component(event(meeting))
+    calendar.add_component(event(meeting, with_video_link=with_video_link))
     return _finish(calendar)
+
+
+#: up to this many invitees, each invitation lists them all; above, only its own recipient (RFC 5546
+#: allows it), so that an invitation to the whole group stays small and shows nobody's address to others
+FULL_ATTENDEE_LIST_UP_TO = 20
 
 
 def invite(meeting: Meeting, method: str, attendees: Iterable[Invitation]) -> bytes:
     """An iTIP message: REQUEST (new or changed meeting) or CANCEL (meeting cancelled, or invitee removed).
 
-    A REQUEST lists every invitee, as RFC 5546 expects; a CANCEL to one removed person lists only them.
+    A REQUEST lists the invitees given; a CANCEL to one removed person lists only them.
     """
     if method not in {"REQUEST", "CANCEL"}:
         raise ValueError(f"unsupported iTIP method {method}")
@@ -131,7 +138,30 @@ def invite(meeting: Meeting, method: str, attendees: Iterable[Invitation]) -> by
     return _finish(calendar)
 
 
-def feed(meetings: Iterable[Meeting], name: str, alarm_minutes: int | None = None) -> bytes:
+def invites_for(meeting: Meeting, method: str, everyone: list[Invitation]) -> Callable[[Invitation], bytes]:
+    """Each recipient's iTIP message for one change, with the calendar built once.
+
+    A small meeting's invitation lists every invitee, the same bytes for all. A large one's lists only the
+    recipient: the event is built once without attendees and each recipient's ATTENDEE line put in.
+    """
+    if len(everyone) <= FULL_ATTENDEE_LIST_UP_TO:
+        shared = invite(meeting, method, everyone)
+        return lambda _recipient: shared
+    head, end, tail = invite(meeting, method, []).rpartition(b"END:VEVENT\r\n")
+
+    def for_one(recipient: Invitation) -> bytes:
+        lines = icalendar.Event()
+        lines.add("attendee", attendee(recipient))
+        # The component's own serialisation folds and escapes the line; only its BEGIN/END are dropped.
+        attendee_line = lines.to_ical().split(b"\r\n", 1)[1].rsplit(b"END:VEVENT", 1)[0]
+        return head + attendee_line + end + tail
+
+    return for_one
+
+
+def feed(
+    meetings: Iterable[Meeting], name: str, alarm_minutes: int | None = None, *, with_video_link: bool = True
+) -> bytes:
     """A subscribable calendar: no METHOD, no attendee lists, refreshed hourly by well-behaved clients."""
     calendar = _calendar()
     calendar.add("x-wr-calname", name)
@@ -139,5 +169,7 @@ def feed(meetings: Iterable[Meeting], name: str, alarm_minutes: int | None = Non
     calendar.add("x-published-ttl", REFRESH)
     stamp = clock.now()
     for meeting in meetings:
-        calendar.add_component(event(meeting, stamp=stamp, alarm_minutes=alarm_minutes))
+        calendar.add_component(
+            event(meeting, stamp=stamp, alarm_minutes=alarm_minutes, with_video_link=with_video_link)
+        )
     return _finish(calendar)

@@ -3,81 +3,187 @@ it is cancelled or someone is taken off the list. One message per invitee, throu
 
 The dedupe key names the meeting, the person, the method and the SEQUENCE: every change is announced once,
 and a retried job never announces it twice.
+
+A change made on a page is recorded as an `Announcement` and mailed after the answer has gone
+(`announce_soon`): confirming a meeting for a group of five hundred answers at once, and the process
+that made the change, or the scheduler if that process died, renders and queues the mails, the calendar
+built once for all of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+import sqlalchemy.orm as so
 from babel.dates import format_datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from ..mail import ItipCalendar, send_mail
-from ..models import Invitation, Meeting, MeetingStatus
+from .. import clock
+from ..after_response import run_after_response
+from ..delivery.dispatcher import dispatch
+from ..extensions import db
+from ..mail import ItipCalendar, MailDeliveryError, queue_mails, send_mail
+from ..models import Announcement, Invitation, Meeting, MeetingStatus, Member
 from . import ical
 from .rsvp_links import rsvp_links
 
 
+def _mail(meeting: Meeting, method: str, invitation: Invitation, calendar: bytes) -> dict[str, object]:
+    """What `compose` takes for one invitee's invitation or cancellation, in their language and zone."""
+    member = invitation.member
+    language = str(member.language) if member else current_app.config["DEFAULT_LANGUAGE"]
+    zone = member.timezone if member else current_app.config["TIMEZONE"]
+    local_start = meeting.starts_at.astimezone(ZoneInfo(zone))
+    subject = (
+        _l("Cancelled: %(title)s", title=meeting.title)
+        if method == "CANCEL"
+        else _l("Invitation: %(title)s", title=meeting.title)
+        if meeting.sequence == 0
+        else _l("Updated invitation: %(title)s", title=meeting.title)
+    )
+    return {
+        "to_name": invitation.name,
+        "language": language,
+        "subject": subject,
+        "template": "meeting_cancelled" if method == "CANCEL" else "meeting_invitation",
+        "calendar": ItipCalendar(method, calendar),
+        "meeting": meeting,
+        "when": format_datetime(local_start, "full", tzinfo=local_start.tzinfo, locale=language),
+        "zone_name": zone,
+        "link": ical.meeting_url(meeting),
+        "rsvp": rsvp_links(invitation) if method == "REQUEST" else {},
+    }
+
+
+def _key(meeting: Meeting, method: str, invitation: Invitation) -> str:
+    return f"itip:{meeting.id}:{invitation.email}:{method}:{meeting.sequence}"
+
+
 def _send(
     meeting: Meeting, method: str, recipients: Iterable[Invitation], attendees: list[Invitation]
-) -> int:
-    calendar = ItipCalendar(method, ical.invite(meeting, method, attendees))
-    default_language = current_app.config["DEFAULT_LANGUAGE"]
-    sent = 0
-    for invitation in recipients:
-        member = invitation.member
-        if member is not None and not member.is_current:
-            continue
-        language = str(member.language) if member else default_language
-        zone = member.timezone if member else current_app.config["TIMEZONE"]
-        local_start = meeting.starts_at.astimezone(ZoneInfo(zone))
-        subject = (
-            _l("Cancelled: %(title)s", title=meeting.title)
-            if method == "CANCEL"
-            else _l("Invitation: %(title)s", title=meeting.title)
-            if meeting.sequence == 0
-            else _l("Updated invitation: %(title)s", title=meeting.title)
+) -> list[int]:
+    """Queue the mails; returns the outbox ids added (none for mail already queued for this SEQUENCE)."""
+    calendar_for = ical.invites_for(meeting, method, attendees)
+    mails = [
+        (
+            _key(meeting, method, invitation),
+            invitation.email,
+            _mail(meeting, method, invitation, calendar_for(invitation)),
         )
-        queued = send_mail(
-            to_email=invitation.email,
-            to_name=invitation.name,
-            language=language,
-            subject=subject,
-            template="meeting_cancelled" if method == "CANCEL" else "meeting_invitation",
-            purpose=f"itip_{method.lower()}",
-            dedupe_key=f"itip:{meeting.id}:{invitation.email}:{method}:{meeting.sequence}",
-            calendar=calendar,
-            now=False,
-            meeting=meeting,
-            when=format_datetime(local_start, "full", tzinfo=local_start.tzinfo, locale=language),
-            zone_name=zone,
-            link=ical.meeting_url(meeting),
-            rsvp=rsvp_links(invitation) if method == "REQUEST" else {},
-        )
-        sent += queued is not None
-    return sent
+        for invitation in recipients
+        if invitation.member is None or invitation.member.is_current
+    ]
+    return queue_mails(f"itip_{method.lower()}", mails)
+
+
+def _method(meeting: Meeting) -> str | None:
+    if meeting.status is MeetingStatus.CANCELLED:
+        return "CANCEL"
+    return "REQUEST" if meeting.status is MeetingStatus.CONFIRMED else None
 
 
 def announce(meeting: Meeting) -> int:
     """Send everyone on the list the meeting as it now is: a REQUEST, or a CANCEL once it is cancelled."""
-    if meeting.status is MeetingStatus.CANCELLED:
-        return _send(meeting, "CANCEL", meeting.invitations, meeting.invitations)
-    if meeting.status is not MeetingStatus.CONFIRMED:
+    method = _method(meeting)
+    if method is None:
         return 0
-    return _send(meeting, "REQUEST", meeting.invitations, meeting.invitations)
+    return len(_send(meeting, method, meeting.invitations, meeting.invitations))
 
 
 def invite_added(meeting: Meeting, added: Iterable[Invitation]) -> int:
     """A REQUEST to people added to a confirmed meeting; the others' calendars need no update."""
     if meeting.status is not MeetingStatus.CONFIRMED:
         return 0
-    return _send(meeting, "REQUEST", list(added), meeting.invitations)
+    return len(_send(meeting, "REQUEST", list(added), meeting.invitations))
 
 
 def uninvite(meeting: Meeting, removed: Invitation) -> int:
     """A CANCEL to one person taken off a confirmed meeting, naming only them."""
     if meeting.status is not MeetingStatus.CONFIRMED:
         return 0
-    return _send(meeting, "CANCEL", [removed], [removed])
+    try:
+        queued = send_mail(
+            to_email=removed.email,
+            purpose="itip_cancel",
+            dedupe_key=_key(meeting, "CANCEL", removed),
+            now=False,
+            **_mail(meeting, "CANCEL", removed, ical.invite(meeting, "CANCEL", [removed])),
+        )
+    except MailDeliveryError:
+        return 0  # recorded as failed for the deliveries page
+    return int(queued is not None)
+
+
+# --- announcements: the change recorded now, the mail made after the answer --------------------------
+
+
+def announce_soon(meeting: Meeting, added: Iterable[Invitation] | None = None) -> None:
+    """Record that the invitees (or just `added`) are to be told of the meeting as it now is; the mail is
+    made once the answer has gone, or by the scheduler's next run."""
+    method = _method(meeting) if added is None else "REQUEST"
+    if method is None or (added is not None and meeting.status is not MeetingStatus.CONFIRMED):
+        return
+    ids = None if added is None else [invitation.id for invitation in added]
+    if ids == []:
+        return
+    announcement = Announcement(
+        meeting_id=meeting.id, method=method, sequence=meeting.sequence, invitation_ids=ids
+    )
+    db.session.add(announcement)
+    db.session.commit()
+    announcement_id = announcement.id
+
+    def mail_it() -> None:
+        queued = send_announcements(only_ids=[announcement_id])
+        if queued:
+            dispatch(only_ids=queued)
+
+    run_after_response(mail_it)
+
+
+def _pending(only_ids: list[int] | None) -> list[Announcement]:
+    query = sa.select(Announcement).where(Announcement.done_at.is_(None)).order_by(Announcement.id)
+    if only_ids is not None:
+        query = query.where(Announcement.id.in_(only_ids))
+    return list(db.session.scalars(query))
+
+
+def _meeting_for(announcement: Announcement) -> Meeting | None:
+    return db.session.scalar(
+        sa.select(Meeting)
+        .where(Meeting.id == announcement.meeting_id)
+        .options(
+            so.selectinload(Meeting.invitations)
+            .joinedload(Invitation.member)
+            .joinedload(Member.organisation),
+            so.selectinload(Meeting.agenda_items),
+        )
+    )
+
+
+def send_announcements(now: datetime | None = None, only_ids: list[int] | None = None) -> list[int]:
+    """Turn pending announcements into outbox rows, one announcement at a time; returns the rows' ids.
+
+    An announcement for an older SEQUENCE is dropped: a later one tells everyone the newer state. One that
+    fails keeps its error and stays pending; the others go on.
+    """
+    queued: list[int] = []
+    for announcement in _pending(only_ids):
+        meeting = _meeting_for(announcement)
+        try:
+            if meeting is not None and meeting.sequence == announcement.sequence and _method(meeting):
+                wanted = None if announcement.invitation_ids is None else set(announcement.invitation_ids)
+                recipients = [i for i in meeting.invitations if wanted is None or i.id in wanted]
+                queued.extend(_send(meeting, announcement.method, recipients, meeting.invitations))
+            announcement.done_at = now or clock.now()
+            db.session.commit()
+        except Exception as exc:
+            db.session.rollback()
+            current_app.logger.exception("announcement %s could not be mailed", announcement.id)
+            announcement.last_error = str(exc)[:1000]
+            db.session.commit()
+    return queued

@@ -6,9 +6,10 @@ from flask_login import current_user, login_required
 
 from .. import clock
 from ..extensions import db
+from ..meetings import visibility
 from ..meetings.attendance import AttendanceError, answer
-from ..models import Invitation, Meeting, Member, Rsvp
-from ..permissions import Right, can
+from ..models import Meeting, Member, Rsvp
+from ..permissions import current_roles
 from . import bp, feeds, ical, revalidation
 from .rsvp_links import invitation_for
 
@@ -44,36 +45,22 @@ def public_feed():
     """The meetings the NMG publishes."""
     name = current_app.config["NMG_NAME"]
     state = revalidation.current_state(revalidation.PUBLIC)
-    return _calendar_response(state, lambda: ical.feed(feeds.public_meetings(), name))
+    return _calendar_response(state, lambda: ical.feed(feeds.public_meetings(), name, with_video_link=False))
 
 
 @bp.route("/meetings/<int:meeting_id>.ics")
 def download_meeting(meeting_id: int):
-    """One meeting as a calendar file; meetings that are not public only for those invited and the team."""
+    """One meeting as a calendar file, for whoever may see the meeting (see meetings.visibility)."""
     meeting = db.session.get(Meeting, meeting_id)
-    if meeting is None or not _may_download(meeting):
+    is_invited = current_user.is_authenticated and visibility.is_invited_to(meeting_id, current_user.id)
+    roles = current_roles()
+    if meeting is None or not visibility.may_see(meeting, is_invited, roles):
         abort(404)
-    response = Response(ical.download(meeting), mimetype="text/calendar")
+    calendar = ical.download(meeting, with_video_link=visibility.shows_video_link(is_invited, roles))
+    response = Response(calendar, mimetype="text/calendar")
     response.headers["Content-Type"] = ICS
     response.headers["Content-Disposition"] = f'attachment; filename="meeting-{meeting.id}.ics"'
     return response
-
-
-def _may_download(meeting: Meeting) -> bool:
-    if meeting.is_public:
-        return True
-    if not current_user.is_authenticated:
-        return False
-    if can(Right.EDIT_AGENDA):
-        return True
-    return (
-        db.session.scalar(
-            db.select(Invitation.id).where(
-                Invitation.meeting_id == meeting.id, Invitation.member_id == current_user.id
-            )
-        )
-        is not None
-    )
 
 
 @bp.post("/profile/calendar")

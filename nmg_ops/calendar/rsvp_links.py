@@ -1,6 +1,10 @@
-"""One-click answers from invitation and reminder mails: signed, bound to one member and one meeting."""
+"""One-click answers from invitation and reminder mails: signed, bound to one member, one meeting and the
+address the mail went to, so that a changed e-mail voids the links sent to the old one."""
 
 from __future__ import annotations
+
+import hashlib
+import hmac
 
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -15,8 +19,14 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
 
 
+def _address_mark(email: str) -> str:
+    return hashlib.sha256(email.encode()).hexdigest()[:12]
+
+
 def rsvp_token(invitation: Invitation) -> str:
-    return _serializer().dumps({"m": invitation.member_id, "i": invitation.meeting_id})
+    return _serializer().dumps(
+        {"m": invitation.member_id, "i": invitation.meeting_id, "e": _address_mark(invitation.email)}
+    )
 
 
 def rsvp_links(invitation: Invitation) -> dict[str, str]:
@@ -45,6 +55,7 @@ def invitation_for(token: str) -> Invitation | None:
         invitation is None
         or not isinstance(invitation.member, Member)
         or not isinstance(invitation.meeting, Meeting)
+        or not hmac.compare_digest(str(data.get("e", "")), _address_mark(invitation.email))
     ):
         return None
     return invitation

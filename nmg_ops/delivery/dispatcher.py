@@ -2,18 +2,25 @@
 
 The guarantee. A message is marked sent in its own transaction right after the mail server accepted it
 (250 to the end of DATA). If the process dies in the instant between that acceptance and the commit, the
-message is still "sending"; once its lease expires (LEASE after the claim) another dispatcher takes it
-back and sends it again. That window, a crash after the server accepted a message and before the next
-commit, is the only way a recipient can receive a mail twice, and then at most one message per crashed
-run. Everything else is sent exactly once: two dispatchers never hold the same message (the claim is one
-atomic UPDATE, with FOR UPDATE SKIP LOCKED on PostgreSQL and SQLite's single writer elsewhere), and a
-message that failed is never resent unless someone retries it.
+message is still "sending"; once its lease runs out another dispatcher takes it back and sends it again.
+That window, a crash after the server accepted a message and before the next commit, is the only way a
+recipient can receive a mail twice, and then at most one message per crashed run. Everything else is sent
+exactly once: two dispatchers never hold the same message (the claim is one atomic UPDATE, with FOR UPDATE
+SKIP LOCKED on PostgreSQL and SQLite's single writer elsewhere), and a message that failed is never resent
+unless someone retries it.
+
+Liveness. A claim's lease is short (`OUTBOX_LEASE_SECONDS`, 30 s) and a keeper thread renews it every
+third of that while the run lives, however long the mail server takes: a slow or stalled server never
+lets a second dispatcher take over messages that are still being sent, while a killed process stops
+renewing and its claims return to the queue within one lease. Claims are small, so little waits on a dead
+run. Every SMTP step has a socket timeout (`MAIL_TIMEOUT_SECONDS`), so no run blocks for ever.
 """
 
 from __future__ import annotations
 
 import secrets
 import smtplib
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -23,11 +30,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from .. import clock
-from ..extensions import db, mail
+from ..extensions import db
 from ..models import DeliveryStatus, OutboundMessage
 
-LEASE = timedelta(minutes=10)
-BATCH_SIZE = 100
+BATCH_SIZE = 20
 MAX_ATTEMPTS = 8
 #: reply codes that mean "the connection is gone, try again on a new one"
 _DROPPED = {421}
@@ -39,10 +45,54 @@ class DispatchReport:
     retried: int = 0
     failed: int = 0
     recovered: int = 0
+    #: the mail server could not be reached: the run stops, everything waits for its back-off
+    unreachable: bool = False
 
 
 class _ConnectionLost(Exception):
     """The SMTP session ended under us; the current message goes again on a new connection."""
+
+
+def lease_time() -> timedelta:
+    return timedelta(seconds=float(current_app.config["OUTBOX_LEASE_SECONDS"]))
+
+
+class _LeaseKeeper:
+    """Renews the lease on one run's claims while the run lives, from a thread of its own."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.lease = lease_time()
+        self.engine = db.engine
+        self.logger = current_app.logger
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="outbox-lease-keeper", daemon=True)
+
+    def __enter__(self) -> _LeaseKeeper:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+    def _run(self) -> None:
+        while not self.stopped.wait(self.lease.total_seconds() / 3):
+            until = clock.now() + self.lease
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(
+                        sa.update(OutboundMessage)
+                        .where(
+                            OutboundMessage.claim_token == self.token,
+                            OutboundMessage.status == DeliveryStatus.SENDING,
+                            OutboundMessage.lease_expires_at < until,
+                        )
+                        .values(lease_expires_at=until)
+                    )
+            except sa.exc.SQLAlchemyError:
+                # The next renewal tries again; only a lease left unrenewed for a whole term lapses.
+                self.logger.warning("could not renew the outbox lease", exc_info=True)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -72,9 +122,10 @@ class Claimed:
     attempts: int
 
 
-def claim(now: datetime, limit: int = BATCH_SIZE, only_ids: list[int] | None = None) -> list[Claimed]:
-    """Mark up to `limit` due messages as ours in one statement and return them, oldest first."""
-    token = secrets.token_hex(16)
+def claim(
+    now: datetime, token: str, limit: int = BATCH_SIZE, only_ids: list[int] | None = None
+) -> list[Claimed]:
+    """Mark up to `limit` due messages as claimed by `token` in one statement; return them, oldest first."""
     due = (
         sa.select(OutboundMessage.id)
         .where(OutboundMessage.status == DeliveryStatus.PENDING, OutboundMessage.next_attempt_at <= now)
@@ -94,7 +145,7 @@ def claim(now: datetime, limit: int = BATCH_SIZE, only_ids: list[int] | None = N
         .values(
             status=DeliveryStatus.SENDING,
             claim_token=token,
-            lease_expires_at=now + LEASE,
+            lease_expires_at=max(now, clock.now()) + lease_time(),
             attempts=OutboundMessage.attempts + 1,
         )
         .execution_options(synchronize_session=False)
@@ -114,71 +165,94 @@ def dispatch(now: datetime | None = None, only_ids: list[int] | None = None) -> 
     """Send every due message (or just `only_ids`), batch after batch, until none is left."""
     now = now or clock.now()
     report = DispatchReport(recovered=recover_expired_leases(now))
-    while batch := claim(now, only_ids=only_ids):
-        _deliver(batch, now, report)
+    token = secrets.token_hex(16)
+    # Small claims, one SMTP connection for the whole run.
+    connection: _Smtp | None = None
+    try:
+        with _LeaseKeeper(token):
+            while not report.unreachable and (batch := claim(now, token, only_ids=only_ids)):
+                connection = _deliver(batch, now, report, connection)
+    finally:
+        if connection is not None:
+            connection.close()
     return report
 
 
-def _deliver(batch: list[Claimed], now: datetime, report: DispatchReport) -> None:
+def _deliver(
+    batch: list[Claimed], now: datetime, report: DispatchReport, connection: _Smtp | None
+) -> _Smtp | None:
+    """Send the batch on `connection` (opened when needed); returns the connection still usable, if any."""
     if not current_app.config["MAIL_SERVER"]:
         for message in batch:
             _write_eml(message)
             _sent(message, report)
-        return
+        return None
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
-    connection = None
-    try:
-        for position, message in enumerate(batch):
-            try:
-                connection = connection or _connect()
-                _send_once_more_on_drop(connection, sender, message)
-            except _ConnectionLost as exc:
-                connection = None
-                _temporary(message, now, str(exc), report)
-            except smtplib.SMTPRecipientsRefused as exc:
-                code, reply = next(iter(exc.recipients.values()))
-                _refused(message, now, code, reply, report)
-            except smtplib.SMTPResponseException as exc:
-                _refused(message, now, exc.smtp_code, exc.smtp_error, report)
-            except (OSError, smtplib.SMTPException) as exc:
-                # The server cannot be reached: nothing else in this batch can go either; all wait.
-                for waiting in batch[position:]:
-                    _temporary(waiting, now, f"cannot reach the mail server: {exc}", report)
-                return
-            else:
-                _sent(message, report)
-    finally:
-        if connection is not None:
-            _close(connection)
-
-
-def _connect():
-    connection = mail.connect()
-    connection.__enter__()
+    for position, message in enumerate(batch):
+        try:
+            connection = connection or _Smtp()
+            connection.send_once_more_on_drop(sender, message)
+        except _ConnectionLost as exc:
+            connection = None
+            _temporary(message, now, str(exc), report)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()))
+            _refused(message, now, code, reply, report)
+        except smtplib.SMTPResponseException as exc:
+            _refused(message, now, exc.smtp_code, exc.smtp_error, report)
+        except (OSError, smtplib.SMTPException) as exc:
+            # The server cannot be reached (or stopped answering): nothing else in this batch can go.
+            for waiting in batch[position:]:
+                _temporary(waiting, now, f"cannot reach the mail server: {exc}", report)
+            if connection is not None:
+                connection.close()
+            report.unreachable = True
+            return None
+        else:
+            _sent(message, report)
     return connection
 
 
-def _close(connection) -> None:
-    try:
-        connection.host.quit()
-    except (OSError, smtplib.SMTPException):
-        connection.host.close()
+class _Smtp:
+    """One SMTP session, set up as Flask-Mail is configured, with a timeout on every step: a server that
+    stops answering fails the step after MAIL_TIMEOUT_SECONDS instead of holding the run for ever
+    (Flask-Mail's own connection has no timeout)."""
 
+    def __init__(self) -> None:
+        self.host = self._open()
 
-def _send_once_more_on_drop(connection, sender: str, message: Claimed) -> None:
-    """Send on this connection; if the server drops it (421 or a closed socket), once more on a new one."""
-    for attempt in range(2):
+    @staticmethod
+    def _open() -> smtplib.SMTP:
+        settings = current_app.extensions["mail"]
+        timeout = float(current_app.config["MAIL_TIMEOUT_SECONDS"])
+        kind = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
+        host = kind(settings.server, int(settings.port), timeout=timeout)
+        if settings.use_tls:
+            host.starttls()
+        if settings.username and settings.password:
+            host.login(settings.username, settings.password)
+        return host
+
+    def close(self) -> None:
         try:
-            connection.host.sendmail(sender, [message.recipient], message.content)
-            return
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as exc:
-            dropped = isinstance(exc, smtplib.SMTPServerDisconnected) or exc.smtp_code in _DROPPED
-            if not dropped:
-                raise
-            if attempt == 1:
-                raise _ConnectionLost(f"the mail server closed the connection: {exc}") from exc
-            _close(connection)
-            connection.host = connection.configure_host()
+            self.host.quit()
+        except (OSError, smtplib.SMTPException):
+            self.host.close()
+
+    def send_once_more_on_drop(self, sender: str, message: Claimed) -> None:
+        """Send; if the server drops the connection (421 or a closed socket), once more on a new one."""
+        for attempt in range(2):
+            try:
+                self.host.sendmail(sender, [message.recipient], message.content)
+                return
+            except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as exc:
+                dropped = isinstance(exc, smtplib.SMTPServerDisconnected) or exc.smtp_code in _DROPPED
+                if not dropped:
+                    raise
+                if attempt == 1:
+                    raise _ConnectionLost(f"the mail server closed the connection: {exc}") from exc
+                self.close()
+                self.host = self._open()
 
 
 def _reply_text(reply: bytes | str) -> str:
@@ -237,6 +311,8 @@ def retry(message: OutboundMessage) -> None:
     """Put a failed message back in the queue, due now; its history of attempts stays."""
     if message.status is not DeliveryStatus.FAILED:
         raise ValueError("only failed messages can be retried")
+    if not message.content:
+        raise ValueError("a mail that could not be built has nothing to send again")
     message.status = DeliveryStatus.PENDING
     message.next_attempt_at = clock.now()
     db.session.commit()

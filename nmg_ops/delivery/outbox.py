@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from .. import clock
 from ..extensions import db
 from ..models import DeliveryStatus, OutboundMessage
+from ..text import is_single_line
 
 
 class HeaderInjectionError(ValueError):
@@ -36,8 +37,8 @@ class ItipCalendar:
 
 
 def check_header(name: str, value: str) -> str:
-    if "\r" in value or "\n" in value:
-        raise HeaderInjectionError(f"the {name} header contains a line break and was not sent")
+    if not is_single_line(value):
+        raise HeaderInjectionError(f"the {name} header contains a line break or control character; not sent")
     return value
 
 
@@ -77,24 +78,68 @@ def build_message(
     return message
 
 
+def _row(purpose: str, dedupe_key: str, recipient: str, message: EmailMessage) -> dict[str, object]:
+    return {
+        "purpose": purpose,
+        "dedupe_key": dedupe_key[:255],
+        "recipient": recipient.lower()[:320],
+        "subject": str(message["Subject"])[:998],
+        "message_id": str(message["Message-ID"]),
+        "content": message.as_bytes(),
+        "status": DeliveryStatus.PENDING,
+    }
+
+
 def enqueue(purpose: str, dedupe_key: str, recipient: str, message: EmailMessage) -> int | None:
     """Add the message unless one with the same key exists; returns the new row's id, or None if it existed.
 
     The unique key decides, inside the database (INSERT ... ON CONFLICT DO NOTHING), so that two schedulers
     enqueueing the same reminder at the same moment end up with one row and neither fails.
     """
-    values = {
-        "purpose": purpose,
-        "dedupe_key": dedupe_key[:255],
-        "recipient": recipient.lower(),
-        "subject": str(message["Subject"])[:998],
-        "message_id": str(message["Message-ID"]),
-        "content": message.as_bytes(),
-        "status": DeliveryStatus.PENDING,
-        "attempts": 0,
-        "next_attempt_at": clock.now(),
-        "created_at": clock.now(),
-    }
+    return _insert(**_row(purpose, dedupe_key, recipient, message))
+
+
+#: rows per INSERT when many mails are queued at once, well under SQLite's bound-parameter limit
+_INSERT_CHUNK = 200
+
+
+def enqueue_many(mails: list[tuple[str, str, str, EmailMessage]]) -> list[int]:
+    """`enqueue` for many (purpose, dedupe key, recipient, message) at once: one statement per chunk."""
+    ids: list[int] = []
+    stamp = clock.now()
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    for start in range(0, len(mails), _INSERT_CHUNK):
+        values = [
+            {**_row(*mail), "attempts": 0, "next_attempt_at": stamp, "created_at": stamp}
+            for mail in mails[start : start + _INSERT_CHUNK]
+        ]
+        statement = (
+            insert(OutboundMessage)
+            .values(values)
+            .on_conflict_do_nothing(index_elements=[OutboundMessage.dedupe_key])
+            .returning(OutboundMessage.id)
+        )
+        ids.extend(db.session.scalars(statement))
+    return ids
+
+
+def enqueue_refused(purpose: str, dedupe_key: str, recipient: str, subject: str, reason: str) -> int | None:
+    """Record a mail that could not be built as failed, with the reason, under its dedupe key: the
+    deliveries page names it, and later sweeps do not try (and fail) again on every run."""
+    return _insert(
+        purpose=purpose,
+        dedupe_key=dedupe_key[:255],
+        recipient=recipient.lower()[:320],
+        subject=" ".join(subject.split())[:998],
+        message_id="",
+        content=b"",
+        status=DeliveryStatus.FAILED,
+        last_error=reason[:1000],
+    )
+
+
+def _insert(**values: object) -> int | None:
+    values.update(attempts=0, next_attempt_at=clock.now(), created_at=clock.now())
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(OutboundMessage)

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
+from ..forms import page_number
 from ..models import DeliveryStatus, OutboundMessage
 from ..permissions import Right, require
 from . import bp
@@ -28,7 +29,7 @@ def deliveries():
             sa.select(OutboundMessage.status, sa.func.count()).group_by(OutboundMessage.status)
         ).all()
     )
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(request.args.get("page")), per_page=PER_PAGE, error_out=False)
     return render_template(
         "delivery/deliveries.html", page=page, status=status, counts=counts, statuses=list(DeliveryStatus)
     )
@@ -42,7 +43,16 @@ def retry_delivery(message_id: int):
     try:
         retry(message)
     except ValueError:
-        flash(_("Only failed messages can be retried."), "warning")
+        if message.status is DeliveryStatus.FAILED:
+            flash(
+                _(
+                    "This mail could not be built, so there is nothing to send again: %(reason)s",
+                    reason=message.last_error,
+                ),
+                "warning",
+            )
+        else:
+            flash(_("Only failed messages can be retried."), "warning")
     else:
         flash(_("The message to %(recipient)s will be sent again.", recipient=message.recipient), "success")
     return redirect(url_for("delivery.deliveries", status=request.args.get("status", "")))

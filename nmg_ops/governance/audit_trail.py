@@ -9,6 +9,7 @@ import sqlalchemy.orm as so
 from flask_sqlalchemy.pagination import Pagination
 
 from ..extensions import db
+from ..forms import lenient, record_id
 from ..models import AuditEntry, Member
 
 AUDIT_PER_PAGE = 50
@@ -29,7 +30,7 @@ class AuditFilter:
         subject_type = (subject_type or "").strip()[:40] or None
         if actor == SYSTEM_ACTOR:
             return cls(subject_type, SYSTEM_ACTOR)
-        return cls(subject_type, int(actor) if actor and actor.isdigit() else None)
+        return cls(subject_type, lenient(record_id)(actor))
 
     def as_args(self) -> dict[str, str]:
         """The filter as query parameters, for links to other pages of the same view."""

@@ -1,17 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
+from ..forms import DateField, Form, IntegerField, record_id, strip
 
 
-class TermForm(FlaskForm):
-    member_id = SelectField(_l("Coordinator"), coerce=int, validators=[InputRequired()])
+class TermForm(Form):
+    member_id = SelectField(_l("Coordinator"), coerce=record_id, validators=[InputRequired()])
     starts_on = DateField(_l("First day"), validators=[InputRequired()])
     last_day = DateField(
         _l("Last day"),
@@ -26,7 +23,7 @@ class TermForm(FlaskForm):
     submit = SubmitField(_l("Add term"))
 
 
-class WorkingGroupForm(FlaskForm):
-    code = StringField(_l("Code"), filters=[_strip], validators=[DataRequired(), Length(max=20)])
-    name = StringField(_l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=200)])
+class WorkingGroupForm(Form):
+    code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(), Length(max=20)])
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Save"))

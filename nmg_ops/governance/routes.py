@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from .. import clock
 from ..extensions import db
+from ..forms import page_number
 from ..models import CoordinatorTerm, Member, WorkingGroup
 from ..permissions import Right, can, require
 from . import audit_trail, bp, services
@@ -213,7 +214,7 @@ def _subject_url(subject_type: str, subject_id: int) -> str | None:
 def audit_log():
     """Who changed what and when."""
     criteria = audit_trail.AuditFilter.from_args(request.args.get("type"), request.args.get("actor"))
-    page = audit_trail.audit_entries(request.args.get("page", 1, type=int), criteria)
+    page = audit_trail.audit_entries(page_number(request.args.get("page")), criteria)
     return render_template(
         "governance/audit_log.html",
         page=page,

@@ -1,7 +1,8 @@
 """A meeting's agenda: ordered items kept numbered 1..n, every change recorded in the audit trail.
 
-Agendas stay editable after the meeting has been held, so that the record can be corrected; only a
-cancelled meeting's agenda is frozen, as it documents what was planned.
+Once a meeting has been held (its attendance recorded), its agenda is part of the record: the
+coordination team can no longer change it, and the coordinator's changes are corrections, audited as
+such. A cancelled meeting's agenda is frozen for everyone, as it documents what was planned.
 """
 
 from __future__ import annotations
@@ -62,8 +63,15 @@ def item_of(meeting: Meeting, item_id: int) -> AgendaItem | None:
     )
 
 
-def is_editable(meeting: Meeting) -> bool:
-    return meeting.status is not MeetingStatus.CANCELLED
+def is_held(meeting: Meeting) -> bool:
+    return meeting.status is MeetingStatus.HELD or any(i.attendance is not None for i in meeting.invitations)
+
+
+def is_editable(meeting: Meeting, *, may_correct: bool = False) -> bool:
+    """Whether the agenda can change; `may_correct` is the coordinator's right to correct a held one."""
+    if meeting.status is MeetingStatus.CANCELLED:
+        return False
+    return may_correct or not is_held(meeting)
 
 
 def total_minutes(items: Iterable[AgendaItem]) -> int:
@@ -74,9 +82,17 @@ def meeting_minutes(meeting: Meeting) -> int:
     return int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
 
 
-def _check_editable(meeting: Meeting) -> None:
-    if not is_editable(meeting):
+def _check_editable(meeting: Meeting, may_correct: bool) -> str | None:
+    """Refuse a change the agenda no longer takes; "corrected" when it is a correction of the record."""
+    if meeting.status is MeetingStatus.CANCELLED:
         raise AgendaError(_l("This meeting has been cancelled; its agenda can no longer be changed."))
+    if not is_held(meeting):
+        return None
+    if not may_correct:
+        raise AgendaError(
+            _l("This meeting was held: its agenda is part of the record. The coordinator can correct it.")
+        )
+    return "corrected"
 
 
 def _clean(data: AgendaItemData) -> AgendaItemData:
@@ -128,9 +144,9 @@ def _state(item: AgendaItem) -> dict[str, Any]:
     return audit.snapshot(item, ITEM_FIELDS)
 
 
-def add_item(meeting: Meeting, data: AgendaItemData) -> AgendaItem:
+def add_item(meeting: Meeting, data: AgendaItemData, *, may_correct: bool = False) -> AgendaItem:
     """Append an item at the end of the agenda."""
-    _check_editable(meeting)
+    correction = _check_editable(meeting, may_correct)
     data = _clean(data)
     items = _items_locked(meeting)
     _renumber(items)
@@ -144,14 +160,16 @@ def add_item(meeting: Meeting, data: AgendaItemData) -> AgendaItem:
     )
     db.session.add(item)
     db.session.flush()
-    audit.record("created", "agenda_item", item.id, _label(meeting, item), _state(item))
+    audit.record(correction or "created", "agenda_item", item.id, _label(meeting, item), _state(item))
     db.session.commit()
     return item
 
 
-def update_item(meeting: Meeting, item: AgendaItem, data: AgendaItemData) -> bool:
+def update_item(
+    meeting: Meeting, item: AgendaItem, data: AgendaItemData, *, may_correct: bool = False
+) -> bool:
     """Change an item's content (not its place); returns whether anything changed."""
-    _check_editable(meeting)
+    correction = _check_editable(meeting, may_correct)
     data = _clean(data)
     before = _state(item)
     item.title = data.title
@@ -160,7 +178,7 @@ def update_item(meeting: Meeting, item: AgendaItem, data: AgendaItemData) -> boo
     item.notes = data.notes
     changes = audit.diff(before, _state(item))
     if changes:
-        audit.record("updated", "agenda_item", item.id, _label(meeting, item), changes)
+        audit.record(correction or "updated", "agenda_item", item.id, _label(meeting, item), changes)
     db.session.commit()
     return bool(changes)
 
@@ -172,20 +190,20 @@ def _position_in(items: list[AgendaItem], item: AgendaItem) -> int:
     raise AgendaError(_l("This item has just been removed from the agenda."))
 
 
-def delete_item(meeting: Meeting, item: AgendaItem) -> None:
+def delete_item(meeting: Meeting, item: AgendaItem, *, may_correct: bool = False) -> None:
     """Remove an item; the items after it move up, so that positions stay 1..n."""
-    _check_editable(meeting)
+    correction = _check_editable(meeting, may_correct)
     items = _items_locked(meeting)
     del items[_position_in(items, item)]
-    audit.record("deleted", "agenda_item", item.id, _label(meeting, item), _state(item))
+    audit.record(correction or "deleted", "agenda_item", item.id, _label(meeting, item), _state(item))
     db.session.delete(item)
     _renumber(items)
     db.session.commit()
 
 
-def move_item(meeting: Meeting, item: AgendaItem, direction: Direction) -> bool:
+def move_item(meeting: Meeting, item: AgendaItem, direction: Direction, *, may_correct: bool = False) -> bool:
     """Swap the item with its neighbour; returns False when it is already first (up) or last (down)."""
-    _check_editable(meeting)
+    correction = _check_editable(meeting, may_correct)
     items = _items_locked(meeting)
     index = _position_in(items, item)
     target = index - 1 if direction is Direction.UP else index + 1
@@ -196,7 +214,11 @@ def move_item(meeting: Meeting, item: AgendaItem, direction: Direction) -> bool:
     items[index], items[target] = items[target], items[index]
     _renumber(items)
     audit.record(
-        "updated", "agenda_item", item.id, _label(meeting, item), {"position": [before, item.position]}
+        correction or "updated",
+        "agenda_item",
+        item.id,
+        _label(meeting, item),
+        {"position": [before, item.position]},
     )
     db.session.commit()
     return True

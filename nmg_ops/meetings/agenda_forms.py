@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -17,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import Form, IntegerField, strip
 from ..models import Attendance, Invitation, Rsvp
 from .agenda import (
     DURATION_MAX,
@@ -27,15 +26,14 @@ from .agenda import (
     AgendaItemData,
     Direction,
 )
-from .forms import strip_text
 
 #: the attendance sheet names its fields after the invitation they record
 MARK_PREFIX = "mark-"
 
 
-class AgendaItemForm(FlaskForm):
-    title = StringField(_l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=TITLE_MAX)])
-    presenter = StringField(_l("Presenter"), filters=[strip_text], validators=[Length(max=PRESENTER_MAX)])
+class AgendaItemForm(Form):
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=TITLE_MAX)])
+    presenter = StringField(_l("Presenter"), filters=[strip], validators=[Length(max=PRESENTER_MAX)])
     duration_minutes = IntegerField(
         _l("Duration (minutes)"),
         validators=[Optional(), NumberRange(min=DURATION_MIN, max=DURATION_MAX)],
@@ -43,7 +41,7 @@ class AgendaItemForm(FlaskForm):
     )
     notes = TextAreaField(
         _l("Notes"),
-        filters=[strip_text],
+        filters=[strip],
         validators=[Length(max=NOTES_MAX)],
         description=_l("Background and expected outcome. Markdown: **bold**, *italic*, lists, links."),
         render_kw={"rows": 4},
@@ -59,7 +57,7 @@ class AgendaItemForm(FlaskForm):
         )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     """The up and down buttons post `direction`."""
 
     direction = SelectField(
@@ -67,7 +65,7 @@ class MoveForm(FlaskForm):
     )
 
 
-class RsvpForm(FlaskForm):
+class RsvpForm(Form):
     """The three answer buttons post `answer`; their labels are in the template."""
 
     answer = SelectField(
@@ -75,15 +73,15 @@ class RsvpForm(FlaskForm):
     )
 
 
-def _blank_is_none(value: Any) -> str | None:
+def _choice_or_none(value: Any) -> str | None:
     """Unknown values stay as they are, so that validation reports them as an invalid choice."""
     return None if value is None or value == "" else str(value)
 
 
-def attendance_form(invitations: list[Invitation]) -> FlaskForm:
+def attendance_form(invitations: list[Invitation]) -> Form:
     """One row of radio buttons per invitee, pre-selected only where attendance was recorded before."""
 
-    class AttendanceForm(FlaskForm):
+    class AttendanceForm(Form):
         def marks(self) -> dict[int, Attendance]:
             """The marks given, by invitation id; rows left blank are not in it."""
             return {
@@ -99,7 +97,7 @@ def attendance_form(invitations: list[Invitation]) -> FlaskForm:
             RadioField(
                 invitation.name,
                 choices=[SelectChoice(a.value, a.label) for a in Attendance],
-                coerce=_blank_is_none,
+                coerce=_choice_or_none,
                 validators=[Optional()],
                 default=invitation.attendance.value if invitation.attendance else None,
             ),

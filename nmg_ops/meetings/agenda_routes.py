@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from .. import clock
 from ..models import AgendaItem, Meeting
-from ..permissions import Right, require
+from ..permissions import Right, can, require
 from . import agenda, attendance, bp
 from .agenda_forms import AgendaItemForm, MoveForm, RsvpForm, attendance_form
 
@@ -32,7 +32,8 @@ def _agenda_page(meeting: Meeting, form: AgendaItemForm):
         "meetings/agenda_edit.html",
         meeting=meeting,
         form=form,
-        editable=agenda.is_editable(meeting),
+        editable=agenda.is_editable(meeting, may_correct=_may_correct()),
+        held=agenda.is_held(meeting),
         total_minutes=agenda.total_minutes(meeting.agenda_items),
         meeting_minutes=agenda.meeting_minutes(meeting),
     )
@@ -58,7 +59,7 @@ def add_agenda_item(meeting_id: int):
     form = AgendaItemForm()
     if form.validate_on_submit():
         try:
-            item = agenda.add_item(meeting, form.item_data())
+            item = agenda.add_item(meeting, form.item_data(), may_correct=_may_correct())
         except agenda.AgendaError as exc:
             flash(str(exc), "danger")
             return _back_to_agenda(meeting_id)
@@ -67,19 +68,24 @@ def add_agenda_item(meeting_id: int):
     return _agenda_page(meeting, form)
 
 
+def _may_correct() -> bool:
+    """The coordinator's right to correct the agenda of a meeting that has been held."""
+    return can(Right.MANAGE_MEETINGS)
+
+
 @bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
 @require(Right.EDIT_AGENDA)
 def edit_agenda_item(meeting_id: int, item_id: int):
     """Change an agenda item's title, presenter, duration or notes."""
     meeting = _agenda_meeting_or_404(meeting_id)
     item = _item_or_404(meeting, item_id)
-    if not agenda.is_editable(meeting):
-        flash(_("This meeting has been cancelled; its agenda can no longer be changed."), "warning")
+    if not agenda.is_editable(meeting, may_correct=_may_correct()):
+        flash(_("This agenda can no longer be changed."), "warning")
         return _back_to_agenda(meeting_id)
     form = AgendaItemForm(obj=item)
     if form.validate_on_submit():
         try:
-            changed = agenda.update_item(meeting, item, form.item_data())
+            changed = agenda.update_item(meeting, item, form.item_data(), may_correct=_may_correct())
         except agenda.AgendaError as exc:
             flash(str(exc), "danger")
             return _back_to_agenda(meeting_id)
@@ -99,7 +105,7 @@ def delete_agenda_item(meeting_id: int, item_id: int):
     item = _item_or_404(meeting, item_id)
     title = item.title
     try:
-        agenda.delete_item(meeting, item)
+        agenda.delete_item(meeting, item, may_correct=_may_correct())
     except agenda.AgendaError as exc:
         flash(str(exc), "danger")
     else:
@@ -118,7 +124,7 @@ def move_agenda_item(meeting_id: int, item_id: int):
         flash(_("Choose whether to move the item up or down."), "danger")
         return _back_to_agenda(meeting_id, item_id)
     try:
-        agenda.move_item(meeting, item, form.direction.data)
+        agenda.move_item(meeting, item, form.direction.data, may_correct=_may_correct())
     except agenda.AgendaError as exc:
         flash(str(exc), "danger")
     return _back_to_agenda(meeting_id, item_id)

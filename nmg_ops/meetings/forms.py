@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
+
+# The plain date and number fields: the meeting rules (services.validate) give the range messages a
+# coordinator understands, "within 10 years", "at most 72 hours", for any value these parse.
 from wtforms import (
     BooleanField,
     DateField,
@@ -32,7 +33,14 @@ from wtforms.validators import (
 )
 
 from .. import clock
-from ..members.forms import MultiCheckboxField
+from ..forms import (
+    Form,
+    MultiCheckboxField,
+    blank_is_none,
+    lenient,
+    record_id,
+    strip,
+)
 from ..models import Meeting, MeetingMode, MeetingType, Member, WorkingGroup
 from .services import (
     DESCRIPTION_MAX,
@@ -51,40 +59,15 @@ from .services import (
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
 
-def strip_text(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _blank_is_none(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def wrapped(value: Any) -> Any:
-        return None if value is None or value == "" else coerce(value)
-
-    return wrapped
-
-
-def _lenient(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Read blank or unknown input as "not chosen": a stale or edited link still shows the list."""
-
-    def wrapped(value: Any) -> Any:
-        if value is None or value == "":
-            return None
-        try:
-            return coerce(value)
-        except (TypeError, ValueError):
-            return None
-
-    return wrapped
-
-
-def https_only(form: FlaskForm, field: Any) -> None:
+def https_only(form: Form, field: Any) -> None:
     # The service checks the same; checking here shows the mistake together with the form's other errors.
     if field.data and not is_https_url(field.data):
         raise ValidationError(_l("Use a secure web address starting with https://."))
 
 
-class MeetingForm(FlaskForm):
-    type_id = SelectField(_l("Type"), coerce=_blank_is_none(int), validators=[InputRequired()])
-    title = StringField(_l("Title"), filters=[strip_text], validators=[DataRequired(), Length(max=TITLE_MAX)])
+class MeetingForm(Form):
+    type_id = SelectField(_l("Type"), coerce=blank_is_none(record_id), validators=[InputRequired()])
+    title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=TITLE_MAX)])
     day = DateField(_l("Date"), validators=[InputRequired()])
     start_time = TimeField(_l("Starts at"), format=TIME_FORMATS, validators=[InputRequired()])
     end_time = TimeField(
@@ -102,23 +85,23 @@ class MeetingForm(FlaskForm):
         render_kw={"min": 1, "inputmode": "numeric"},
         description=_l("Used when no end time is given; empty means the usual length for the type."),
     )
-    mode = SelectField(_l("Mode"), coerce=_blank_is_none(MeetingMode))
+    mode = SelectField(_l("Mode"), coerce=blank_is_none(MeetingMode))
     venue = StringField(
         _l("Venue"),
-        filters=[strip_text],
+        filters=[strip],
         validators=[Length(max=VENUE_MAX)],
         description=_l("The address; needed for onsite and hybrid meetings."),
     )
     video_url = URLField(
         _l("Video link"),
-        filters=[strip_text],
+        filters=[strip],
         validators=[Length(max=VIDEO_URL_MAX), https_only],
         description=_l("The https:// link of the call; needed for online and hybrid meetings."),
     )
     is_public = BooleanField(_l("Public: every member sees it, and so will the public calendar"))
     description = TextAreaField(
         _l("Description"),
-        filters=[strip_text],
+        filters=[strip],
         validators=[Length(max=DESCRIPTION_MAX)],
         description=_l("Purpose and practical notes. Markdown: **bold**, *italic*, lists, links."),
         render_kw={"rows": 6},
@@ -172,15 +155,15 @@ def meeting_form_values(meeting: Meeting) -> dict[str, Any]:
     }
 
 
-class MeetingFilterForm(FlaskForm):
+class MeetingFilterForm(Form):
     """The list's filters, read from the query string; unknown values are ignored, not refused."""
 
     class Meta:
         csrf = False
 
-    when = HiddenField(filters=[_lenient(When)])
-    year = SelectField(_l("Year"), coerce=_lenient(int))
-    type = SelectField(_l("Type"), coerce=_lenient(str))
+    when = HiddenField(filters=[lenient(When)])
+    year = SelectField(_l("Year"), coerce=lenient(int))
+    type = SelectField(_l("Type"), coerce=lenient(str))
 
     def load_options(self, types: list[MeetingType], years: list[int]) -> None:
         everything = _l("All")
@@ -194,12 +177,12 @@ class MeetingFilterForm(FlaskForm):
         return MeetingFilter(when=self.when.data or When.UPCOMING, year=year, type_code=type_code or None)
 
 
-class InviteAllForm(FlaskForm):
+class InviteAllForm(Form):
     submit = SubmitField(_l("Invite all current members"))
 
 
-class InviteGroupForm(FlaskForm):
-    group_id = SelectField(_l("Working group"), coerce=_blank_is_none(int), validators=[InputRequired()])
+class InviteGroupForm(Form):
+    group_id = SelectField(_l("Working group"), coerce=blank_is_none(record_id), validators=[InputRequired()])
     submit = SubmitField(_l("Invite the group's members"))
 
     def __init__(self, *args: Any, groups: list[tuple[WorkingGroup, int]], **kwargs: Any) -> None:
@@ -219,9 +202,9 @@ class InviteGroupForm(FlaskForm):
         ]
 
 
-class InviteMembersForm(FlaskForm):
+class InviteMembersForm(Form):
     # Someone invited by another coordinator a moment ago is no longer offered; posting them is harmless.
-    member_ids = MultiCheckboxField(_l("Members"), coerce=int, validate_choice=False)
+    member_ids = MultiCheckboxField(_l("Members"), coerce=record_id, validate_choice=False)
     submit = SubmitField(_l("Invite the chosen members"))
 
     def validate_member_ids(self, field: Any) -> None:
@@ -236,13 +219,13 @@ class InviteMembersForm(FlaskForm):
         ]
 
 
-class InviteGuestForm(FlaskForm):
+class InviteGuestForm(Form):
     name = StringField(
-        _l("Guest's name"), filters=[strip_text], validators=[DataRequired(), Length(max=GUEST_NAME_MAX)]
+        _l("Guest's name"), filters=[strip], validators=[DataRequired(), Length(max=GUEST_NAME_MAX)]
     )
     email = EmailField(
         _l("Guest's e-mail"),
-        filters=[strip_text],
+        filters=[strip],
         validators=[DataRequired(), Length(max=EMAIL_MAX), Email()],
     )
     submit = SubmitField(_l("Invite the guest"))

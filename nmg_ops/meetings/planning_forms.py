@@ -5,15 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     FieldList,
     Form,
     FormField,
     HiddenField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -21,8 +18,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import DateField, IntegerField, strip
+from ..forms import Form as CsrfForm
 from ..models import MeetingMode, MeetingType
-from .forms import https_only, strip_text
+from .forms import https_only
 from .planning import Plan
 from .services import VENUE_MAX, VIDEO_URL_MAX
 from .types import TypeData
@@ -42,17 +41,17 @@ class PlanRowForm(Form):
         self.mode.choices = [(mode.value, mode.label) for mode in MeetingMode]
 
 
-class PlanForm(FlaskForm):
+class PlanForm(CsrfForm):
     rows = FieldList(FormField(PlanRowForm))
     video_url = URLField(
         _l("Video link"),
-        filters=[strip_text],
+        filters=[strip],
         validators=[Length(max=VIDEO_URL_MAX), https_only],
         description=_l("Optional: given to every online and hybrid meeting of the plan."),
     )
     venue = StringField(
         _l("Venue"),
-        filters=[strip_text],
+        filters=[strip],
         validators=[Length(max=VENUE_MAX)],
         description=_l("Optional: given to every onsite and hybrid meeting of the plan."),
     )
@@ -100,14 +99,14 @@ class DaysField(StringField):
         self.data = sorted(days, reverse=True)
 
 
-class MeetingTypeForm(FlaskForm):
+class MeetingTypeForm(CsrfForm):
     code = StringField(
         _l("Code"),
-        filters=[strip_text, lambda value: value.lower() if value else value],
+        filters=[strip, lambda value: value.lower() if value else value],
         validators=[DataRequired(), Length(max=40)],
         description=_l("Lower-case letters, digits and _; used in plan keys and settings, fixed once saved."),
     )
-    name = StringField(_l("Name"), filters=[strip_text], validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=120)])
     default_mode = SelectField(_l("Usual mode"), coerce=MeetingMode)
     target_per_year = IntegerField(
         _l("Meetings per year"),

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from babel.dates import format_datetime
+from babel.dates import format_datetime, format_timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -23,7 +23,7 @@ from ..calendar.ical import download, meeting_url
 from ..calendar.rsvp_links import rsvp_links
 from ..delivery.outbox import already_enqueued
 from ..extensions import db
-from ..mail import Attachment, send_mail
+from ..mail import Attachment, MailDeliveryError, send_mail
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType, Member, Rsvp
 
 
@@ -31,9 +31,11 @@ from ..models import Invitation, Meeting, MeetingStatus, MeetingType, Member, Rs
 class SweepReport:
     meetings: int = 0
     enqueued: int = 0
+    refused: int = 0
 
     def __str__(self) -> str:
-        return f"{self.enqueued} reminders enqueued for {self.meetings} meetings"
+        refused = f", {self.refused} could not be built (see the deliveries page)" if self.refused else ""
+        return f"{self.enqueued} reminders enqueued for {self.meetings} meetings{refused}"
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,6 @@ class _Due:
     to_name: str
     language: str
     timezone: str
-    days: int
     invitation: Invitation | None = None
 
 
@@ -115,7 +116,6 @@ def _due_mails(meetings: list[Meeting], now: datetime) -> list[_Due]:
                         invitation.name,
                         str(member.language) if member else default_language,
                         member.timezone if member else zone,
-                        days,
                         invitation,
                     )
                 )
@@ -131,16 +131,24 @@ def _due_mails(meetings: list[Meeting], now: datetime) -> list[_Due]:
                     member.full_name,
                     str(member.language),
                     member.timezone,
-                    call_days,
                 )
                 for member in team
             )
     return due
 
 
+def time_left(starts_at: datetime, now: datetime, language: str) -> str:
+    """ "in 24 hours", "tra 6 giorni": the time really left, not the offset that made the mail due.
+
+    Hours below two days, so that a meeting tomorrow reads as the hours it is away."""
+    return format_timedelta(starts_at - now, threshold=2, add_direction=True, locale=language)
+
+
 def sweep(now: datetime | None = None) -> SweepReport:
     """Enqueue every reminder and agenda call that is due and not yet in the outbox."""
     now = now or clock.now()
+    # The mail leaves within a minute of now; a catch-up tick `--at` an earlier instant mails today.
+    sent_at = max(now, clock.now())
     meetings = _upcoming(now)
     due = _due_mails(meetings, now)
     done = already_enqueued([mail.key for mail in due])
@@ -158,22 +166,26 @@ def sweep(now: datetime | None = None) -> SweepReport:
             if mail.purpose == "agenda_call"
             else _l("Reminder: %(title)s", title=meeting.title)
         )
-        send_mail(
-            to_email=mail.to_email,
-            to_name=mail.to_name,
-            language=mail.language,
-            subject=subject,
-            template=mail.purpose,
-            purpose=mail.purpose,
-            dedupe_key=mail.key,
-            attachments=(Attachment("meeting.ics", "text/calendar", calendars[meeting.id]),),
-            now=False,
-            meeting=meeting,
-            when=format_datetime(local_start, "full", tzinfo=local_start.tzinfo, locale=mail.language),
-            zone_name=mail.timezone,
-            days=mail.days,
-            link=meeting_url(meeting),
-            rsvp=rsvp_links(mail.invitation) if mail.invitation else {},
-        )
+        try:
+            send_mail(
+                to_email=mail.to_email,
+                to_name=mail.to_name,
+                language=mail.language,
+                subject=subject,
+                template=mail.purpose,
+                purpose=mail.purpose,
+                dedupe_key=mail.key,
+                attachments=(Attachment("meeting.ics", "text/calendar", calendars[meeting.id]),),
+                now=False,
+                meeting=meeting,
+                when=format_datetime(local_start, "full", tzinfo=local_start.tzinfo, locale=mail.language),
+                zone_name=mail.timezone,
+                time_left=time_left(meeting.starts_at, sent_at, mail.language),
+                link=meeting_url(meeting),
+                rsvp=rsvp_links(mail.invitation) if mail.invitation else {},
+            )
+        except MailDeliveryError:
+            report.refused += 1  # recorded under its key as failed; the sweep goes on with the others
+            continue
         report.enqueued += 1
     return report

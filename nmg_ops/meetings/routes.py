@@ -13,7 +13,7 @@ from wtforms import Form
 from .. import clock
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType
 from ..permissions import Right, can, current_roles, require
-from . import bp, services
+from . import bp, services, visibility
 from .forms import (
     InviteAllForm,
     InviteGroupForm,
@@ -163,7 +163,7 @@ def meeting_list():
         criteria=criteria,
         rows=rows,
         When=When,
-        sees_all=services.sees_all_meetings(current_roles()),
+        sees_all=visibility.sees_all_meetings(current_roles()),
         types=[kind for kind in all_types if kind.is_active],
     )
 
@@ -183,11 +183,11 @@ def meeting_detail(meeting_id: int):
     meeting = _detail_meeting_or_404(meeting_id)
     my_invitation = services.invitation_of(meeting, current_user.id)
     roles = current_roles()
-    if not services.may_see(meeting, my_invitation, roles):
+    if not visibility.may_see(meeting, my_invitation is not None, roles):
         abort(404)
     now = clock.now()
     manages = can(Right.MANAGE_MEETINGS)
-    sees_all = services.sees_all_meetings(roles)
+    sees_all = visibility.sees_all_meetings(roles)
     open_meeting = services.is_editable(meeting)
     return render_template(
         "meetings/detail.html",
@@ -196,7 +196,7 @@ def meeting_detail(meeting_id: int):
         now=now,
         manages=manages,
         sees_all=sees_all,
-        shows_link=sees_all or my_invitation is not None,
+        shows_link=visibility.shows_video_link(my_invitation is not None, roles),
         invitees=services.invitees_in_order(meeting) if sees_all else [],
         rsvp_counts=services.rsvp_counts(meeting) if sees_all else {},
         overlaps=services.overlapping_meetings(meeting) if manages and open_meeting else [],

@@ -43,6 +43,8 @@ from ..models import (
     member_working_group,
 )
 from ..permissions import Role
+from ..text import is_single_line
+from . import visibility
 
 TITLE_MAX = 200
 VENUE_MAX = 300
@@ -72,7 +74,6 @@ MEETING_FIELDS = [
 MATERIAL_FIELDS = frozenset({"starts_at", "ends_at", "mode", "venue", "video_url", "status"})
 
 #: roles that see every meeting, whether or not they are invited
-SEES_ALL = frozenset({Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
 
 
 class MeetingError(ValueError):
@@ -146,7 +147,7 @@ def is_https_url(value: str) -> bool:
 
 
 def _single_line(value: str, field: str) -> None:
-    if "\n" in value or "\r" in value:
+    if not is_single_line(value):
         raise MeetingError(_l("Use a single line."), field)
 
 
@@ -336,7 +337,7 @@ def update_meeting(meeting: Meeting, data: MeetingData, now: datetime | None = N
         audit.record("updated", "meeting", meeting.id, meeting.title, changes)
     db.session.commit()
     if material:
-        invites.announce(meeting)
+        invites.announce_soon(meeting)
     return material
 
 
@@ -362,7 +363,7 @@ def _set_status(meeting: Meeting, status: MeetingStatus, action: str) -> None:
     audit.record(action, "meeting", meeting.id, meeting.title, changes)
     db.session.commit()
     if announced:
-        invites.announce(meeting)
+        invites.announce_soon(meeting)
 
 
 def confirm_meeting(meeting: Meeting, now: datetime) -> None:
@@ -481,7 +482,7 @@ def invite_all_members(meeting: Meeting, today: date) -> list[Invitation]:
     """Invite every current member; returns the invitations of those not invited before."""
     added = _add_member_invitations(meeting, current_members(today), via=None)
     db.session.commit()
-    invites.invite_added(meeting, added)
+    invites.announce_soon(meeting, added)
     return added
 
 
@@ -495,7 +496,7 @@ def invite_working_group(meeting: Meeting, group: WorkingGroup, today: date) -> 
     )
     added = _add_member_invitations(meeting, list(members), via=group)
     db.session.commit()
-    invites.invite_added(meeting, added)
+    invites.announce_soon(meeting, added)
     return added
 
 
@@ -511,7 +512,7 @@ def invite_members(meeting: Meeting, member_ids: Iterable[int], today: date) -> 
     )
     added = _add_member_invitations(meeting, list(members), via=None)
     db.session.commit()
-    invites.invite_added(meeting, added)
+    invites.announce_soon(meeting, added)
     return added
 
 
@@ -546,7 +547,7 @@ def invite_guest(meeting: Meeting, name: str, email: str) -> tuple[Invitation, b
             return existing, False
         (invitation,) = _add_member_invitations(meeting, [member], via=None)
         db.session.commit()
-        invites.invite_added(meeting, [invitation])
+        invites.announce_soon(meeting, [invitation])
         return invitation, True
     _lock(meeting)
     existing = db.session.scalar(
@@ -559,7 +560,7 @@ def invite_guest(meeting: Meeting, name: str, email: str) -> tuple[Invitation, b
     _flush_invitations()
     audit.record("invited", "meeting", meeting.id, meeting.title, {"invitees": f"{name} <{address}>"})
     db.session.commit()
-    invites.invite_added(meeting, [invitation])
+    invites.announce_soon(meeting, [invitation])
     return invitation, True
 
 
@@ -626,20 +627,6 @@ def rsvp_counts(meeting: Meeting) -> Counter[Rsvp | None]:
 
 
 # --- reading meetings ------------------------------------------------------------------------------------
-
-
-def sees_all_meetings(roles: Iterable[Role]) -> bool:
-    return bool(SEES_ALL & set(roles))
-
-
-def _public_clause() -> sa.ColumnElement[bool]:
-    return sa.and_(Meeting.is_public.is_(True), Meeting.status != MeetingStatus.DRAFT)
-
-
-def may_see(meeting: Meeting, my_invitation: Invitation | None, roles: Iterable[Role]) -> bool:
-    if sees_all_meetings(roles) or my_invitation is not None:
-        return True
-    return meeting.is_public and meeting.status is not MeetingStatus.DRAFT
 
 
 def get_meeting(meeting_id: int) -> Meeting | None:
@@ -719,8 +706,8 @@ def meeting_rows(
         .outerjoin(counts, counts.c.meeting_id == Meeting.id)
         .outerjoin(mine, sa.and_(mine.meeting_id == Meeting.id, mine.member_id == viewer_id))
     )
-    if not sees_all_meetings(roles):
-        query = query.where(sa.or_(mine.id.is_not(None), _public_clause()))
+    if not visibility.sees_all_meetings(roles):
+        query = query.where(sa.or_(mine.id.is_not(None), visibility.published_clause()))
     if criteria.when is When.PAST:
         query = query.where(Meeting.ends_at <= now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     else:

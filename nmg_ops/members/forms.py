@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -8,53 +8,23 @@ from zoneinfo import available_timezones
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     SearchField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
     URLField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import clock
+from ..forms import DateField, Form, MultiCheckboxField, blank_is_none, lenient, record_id, single_line, strip
 from ..models import Gender, Language, MemberRole, Organisation, StakeholderType, WorkingGroup
 from .services import DirectoryFilter, DirectoryOptions, MemberData, OrganisationData, Status
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
-def _lenient(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Read blank or unknown input as "not chosen": a stale or edited link still shows the directory."""
-
-    def wrapped(value: Any) -> Any:
-        if value is None or value == "":
-            return None
-        try:
-            return coerce(value)
-        except (TypeError, ValueError):
-            return None
-
-    return wrapped
-
-
-def _blank_is_none(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """Read blank input as "not chosen"; unknown input still fails, so the form reports it."""
-
-    def wrapped(value: Any) -> Any:
-        return None if value is None or value == "" else coerce(value)
-
-    return wrapped
 
 
 def _choices(pairs: Iterable[tuple[Any, Any]], blank: Any = None) -> list[SelectChoice]:
@@ -62,23 +32,17 @@ def _choices(pairs: Iterable[tuple[Any, Any]], blank: Any = None) -> list[Select
     return options + [SelectChoice(value=str(value), label=str(label)) for value, label in pairs]
 
 
-def _single_line(form: FlaskForm, field: Any) -> None:
-    # Names end up in mail headers, where a line break would be refused at sending time.
-    if field.data and ("\n" in field.data or "\r" in field.data):
-        raise ValidationError(_l("Use a single line."))
-
-
 @cache
 def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-def _known_zone(form: FlaskForm, field: Any) -> None:
+def _known_zone(form: Form, field: Any) -> None:
     if field.data not in _zone_names():
         raise ValidationError(_l("Not a known time zone; use a name like Europe/Rome."))
 
 
-def _web_address(form: FlaskForm, field: Any) -> None:
+def _web_address(form: Form, field: Any) -> None:
     if not field.data:
         return
     parts = urlsplit(field.data)
@@ -94,18 +58,18 @@ def _default_language() -> str:
     return current_app.config["DEFAULT_LANGUAGE"]
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(Form):
     """The directory's filters, read from the query string; unknown values are ignored, not refused."""
 
     class Meta:
         csrf = False
 
-    q = SearchField(_l("Search"), filters=[_strip], validators=[Optional(), Length(max=200)])
-    stakeholder_type = SelectField(_l("Stakeholder type"), coerce=_lenient(StakeholderType))
-    organisation = SelectField(_l("Organisation"), coerce=_lenient(int))
-    working_group = SelectField(_l("Working group"), coerce=_lenient(int))
-    region = SelectField(_l("Region"), coerce=_lenient(str))
-    status = SelectField(_l("Status"), coerce=_lenient(Status), default=Status.ACTIVE.value)
+    q = SearchField(_l("Search"), filters=[strip], validators=[Optional(), Length(max=200)])
+    stakeholder_type = SelectField(_l("Stakeholder type"), coerce=lenient(StakeholderType))
+    organisation = SelectField(_l("Organisation"), coerce=lenient(record_id))
+    working_group = SelectField(_l("Working group"), coerce=lenient(record_id))
+    region = SelectField(_l("Region"), coerce=lenient(str))
+    status = SelectField(_l("Status"), coerce=lenient(Status), default=Status.ACTIVE.value)
 
     def load_options(self, options: DirectoryOptions) -> None:
         everyone = _l("All")
@@ -141,29 +105,24 @@ class DirectoryFilterForm(FlaskForm):
         )
 
 
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     full_name = StringField(
-        _l("Full name"), filters=[_strip], validators=[DataRequired(), Length(max=200), _single_line]
+        _l("Full name"), filters=[strip], validators=[DataRequired(), Length(max=200), single_line]
     )
-    email = EmailField(_l("E-mail"), filters=[_strip], validators=[DataRequired(), Length(max=320), Email()])
+    email = EmailField(_l("E-mail"), filters=[strip], validators=[DataRequired(), Length(max=320), Email()])
     organisation_id = SelectField(
-        _l("Organisation"), coerce=_blank_is_none(int), validators=[InputRequired()]
+        _l("Organisation"), coerce=blank_is_none(record_id), validators=[InputRequired()]
     )
-    position = StringField(_l("Position"), filters=[_strip], validators=[Length(max=200), _single_line])
-    gender = SelectField(_l("Gender"), coerce=_blank_is_none(Gender))
-    region = StringField(_l("Region"), filters=[_strip], validators=[Length(max=80), _single_line])
+    position = StringField(_l("Position"), filters=[strip], validators=[Length(max=200), single_line])
+    gender = SelectField(_l("Gender"), coerce=blank_is_none(Gender))
+    region = StringField(_l("Region"), filters=[strip], validators=[Length(max=80), single_line])
     expertise = TextAreaField(
-        _l("Expertise"), filters=[_strip], validators=[Length(max=2000)], render_kw={"rows": 3}
+        _l("Expertise"), filters=[strip], validators=[Length(max=2000)], render_kw={"rows": 3}
     )
     role = SelectField(
-        _l("Role in the group"), coerce=_blank_is_none(MemberRole), validators=[InputRequired()]
+        _l("Role in the group"), coerce=blank_is_none(MemberRole), validators=[InputRequired()]
     )
-    working_group_ids = MultiCheckboxField(_l("Working groups"), coerce=int)
+    working_group_ids = MultiCheckboxField(_l("Working groups"), coerce=record_id)
     is_coordination_team = BooleanField(_l("Member of the coordination team"))
     is_admin = BooleanField(_l("Administrator of this installation"))
     joined_on = DateField(
@@ -171,13 +130,13 @@ class MemberForm(FlaskForm):
     )
     language = SelectField(
         _l("Language"),
-        coerce=_blank_is_none(Language),
+        coerce=blank_is_none(Language),
         default=_default_language,
         validators=[InputRequired()],
     )
     timezone = StringField(
         _l("Time zone"),
-        filters=[_strip],
+        filters=[strip],
         default=_default_timezone,
         validators=[DataRequired(), Length(max=64), _known_zone],
     )
@@ -229,21 +188,19 @@ class MemberForm(FlaskForm):
         )
 
 
-class OrganisationForm(FlaskForm):
-    name = StringField(
-        _l("Name"), filters=[_strip], validators=[DataRequired(), Length(max=200), _single_line]
-    )
-    acronym = StringField(_l("Acronym"), filters=[_strip], validators=[Length(max=40), _single_line])
+class OrganisationForm(Form):
+    name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200), single_line])
+    acronym = StringField(_l("Acronym"), filters=[strip], validators=[Length(max=40), single_line])
     stakeholder_type = SelectField(
-        _l("Stakeholder type"), coerce=_blank_is_none(StakeholderType), validators=[InputRequired()]
+        _l("Stakeholder type"), coerce=blank_is_none(StakeholderType), validators=[InputRequired()]
     )
     region = StringField(
         _l("Region"),
-        filters=[_strip],
-        validators=[Length(max=80), _single_line],
+        filters=[strip],
+        validators=[Length(max=80), single_line],
         description=_l("Leave empty for national bodies."),
     )
-    website = URLField(_l("Web site"), filters=[_strip], validators=[Length(max=300), _web_address])
+    website = URLField(_l("Web site"), filters=[strip], validators=[Length(max=300), _web_address])
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -260,10 +217,10 @@ class OrganisationForm(FlaskForm):
         )
 
 
-class PreferencesForm(FlaskForm):
-    language = SelectField(_l("Language"), coerce=_blank_is_none(Language), validators=[InputRequired()])
+class PreferencesForm(Form):
+    language = SelectField(_l("Language"), coerce=blank_is_none(Language), validators=[InputRequired()])
     timezone = StringField(
-        _l("Time zone"), filters=[_strip], validators=[DataRequired(), Length(max=64), _known_zone]
+        _l("Time zone"), filters=[strip], validators=[DataRequired(), Length(max=64), _known_zone]
     )
     save_preferences = SubmitField(_l("Save preferences"))
 

@@ -25,6 +25,7 @@ from .. import audit, clock
 from ..extensions import db
 from ..governance.services import term_on
 from ..models import Gender, Member, MemberRole, Organisation, StakeholderType, WorkingGroup
+from ..text import is_single_line
 
 
 class Column(StrEnum):
@@ -410,6 +411,10 @@ class _Planner:
         if len(value) > max_length:
             errors.append(
                 _("%(column)s is longer than %(max)d characters.", column=column.value, max=max_length)
+            )
+        if not is_single_line(value):
+            errors.append(
+                _("%(column)s must be a single line, without control characters.", column=column.value)
             )
         return value
 

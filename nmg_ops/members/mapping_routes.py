@@ -9,20 +9,20 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import HiddenField, SubmitField
 from wtforms.validators import DataRequired
 
 from .. import clock
+from ..forms import Form
 from ..permissions import Right, require
 from . import bp, mapping
 
 _UPLOAD_ENDPOINTS = {"members.import_mapping", "members.confirm_import"}
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         _l("Expert mapping file (CSV)"),
         validators=[
@@ -33,7 +33,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField(_l("Preview the import"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     content = HiddenField(validators=[DataRequired()])
 
 

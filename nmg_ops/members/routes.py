@@ -2,11 +2,15 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from .. import clock
 from ..auth.forms import ChangePasswordForm
+from ..auth.services import sign_out_everywhere as end_every_session_of
+from ..auth.services import start_session
+from ..errors import show_on_form
 from ..extensions import db
+from ..forms import page_number
 from ..models import Member, Organisation
 from ..permissions import Right, Role, can, current_roles, require
 from . import bp, services
@@ -28,7 +32,7 @@ def directory():
     form.load_options(services.directory_options())
     page = db.paginate(
         services.directory_select(form.filters(), clock.today()),
-        page=request.args.get("page", 1, type=int),
+        page=page_number(request.args.get("page")),
         per_page=current_app.config["MEMBERS_PER_PAGE"],
         error_out=False,
     )
@@ -63,10 +67,8 @@ def new_member():
     if form.validate_on_submit():
         try:
             member = services.create_member(form.member_data(), may_set_admin="is_admin" in form)
-        except services.DuplicateEmail as exc:
-            form.email.errors.append(str(exc))
         except services.MemberError as exc:
-            form.organisation_id.errors.append(str(exc))
+            show_on_form(form, exc)
         else:
             flash(_("%(name)s has been added.", name=member.full_name), "success")
             if form.send_invitation.data:
@@ -84,10 +86,8 @@ def edit_member(member_id: int):
     if form.validate_on_submit():
         try:
             changed = services.update_member(member, form.member_data(), may_set_admin="is_admin" in form)
-        except services.DuplicateEmail as exc:
-            form.email.errors.append(str(exc))
         except services.MemberError as exc:
-            form.organisation_id.errors.append(str(exc))
+            show_on_form(form, exc)
         else:
             flash(
                 _("Changes saved.") if changed else _("Nothing was changed."),
@@ -231,10 +231,19 @@ def change_password():
         if services.change_password(me, form.current.data, form.password.data):
             # The new session token ended every session, this one included; sign this browser back in.
             remember = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
-            login_user(me, remember=bool(remember))
+            start_session(me, remember=bool(remember))
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("members.profile"))
         form.current.errors.append(_("The current password is wrong."))
     return render_template(
         "members/profile.html", member=me, preferences=PreferencesForm(obj=me), password=form
     )
+
+
+@bp.post("/profile/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of mine, on every browser and device, this one included."""
+    end_every_session_of(_me())
+    flash(_("You are signed out on every browser and device."), "info")
+    return redirect(url_for("auth.sign_in"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -15,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from .. import audit, clock
-from ..auth.services import send_invitation, set_password
+from ..auth.services import end_every_session, send_invitation, set_password, tell_old_address
+from ..errors import RuleError
 from ..extensions import db
 from ..mail import MailDeliveryError
 from ..models import (
@@ -48,18 +50,18 @@ ORGANISATION_FIELDS = ["name", "acronym", "stakeholder_type", "region", "website
 PREFERENCE_FIELDS = ["language", "timezone"]
 
 
-class MemberError(ValueError):
-    """A change the NMG's rules refuse; the message is shown to the user as it is."""
+class MemberError(RuleError):
+    """A change to members or organisations that the NMG's rules refuse."""
 
 
 class DuplicateEmail(MemberError):
     def __init__(self) -> None:
-        super().__init__(_l("A member with this e-mail already exists."))
+        super().__init__(_l("A member with this e-mail already exists."), "email")
 
 
 class DuplicateOrganisation(MemberError):
     def __init__(self) -> None:
-        super().__init__(_l("An organisation with this name already exists."))
+        super().__init__(_l("An organisation with this name already exists."), "name")
 
 
 class Status(StrEnum):
@@ -229,13 +231,18 @@ def _email_taken(email: str, member_id: int | None) -> bool:
 def _apply_member(member: Member, data: MemberData, *, may_set_admin: bool) -> None:
     organisation = db.session.get(Organisation, data.organisation_id)
     if organisation is None:
-        raise MemberError(_l("Choose an organisation."))
+        raise MemberError(_l("Choose an organisation."), "organisation_id")
+    email = data.email.strip().lower()
+    # The address is where reset links go: whoever may change an administrator's address could take
+    # over the account. Only administrators may.
+    if member.is_admin and member.email and email != member.email and not may_set_admin:
+        raise MemberError(_l("Only an administrator can change an administrator's e-mail."), "email")
     wanted = set(data.working_group_ids)
     groups = (
         list(db.session.scalars(sa.select(WorkingGroup).where(WorkingGroup.id.in_(wanted)))) if wanted else []
     )
     member.full_name = data.full_name.strip()
-    member.email = data.email.strip().lower()
+    member.email = email
     member.organisation = organisation
     member.position = data.position or None
     member.gender = data.gender
@@ -278,11 +285,20 @@ def update_member(member: Member, data: MemberData, *, may_set_admin: bool) -> b
     if _email_taken(data.email.strip().lower(), member.id):
         raise DuplicateEmail()
     before = _member_state(member)
+    old_email = member.email
     _apply_member(member, data, may_set_admin=may_set_admin)
     _flush_unique(DuplicateEmail)
     changes = audit.diff(before, _member_state(member))
     if changes:
         audit.record("updated", "member", member.id, member.full_name, changes)
+    if member.email != old_email:
+        # Links already mailed are void (they are bound to the address), and so is the personal calendar
+        # address; the old address hears of it, so that a takeover cannot pass unnoticed.
+        end_every_session(member)
+        member.feed_token_hash = None
+        db.session.commit()
+        with suppress(MailDeliveryError):
+            tell_old_address(member, old_email)
     db.session.commit()
     return bool(changes)
 

@@ -12,13 +12,14 @@ from .meetings import (
     MeetingType,
     Rsvp,
 )
-from .outbox import DeliveryStatus, OutboundMessage, SchedulerLease
+from .outbox import Announcement, DeliveryStatus, OutboundMessage, SchedulerLease
 from .people import Member, Organisation, WorkingGroup, member_working_group
-from .security import SignInAttempt
+from .security import PasswordResetRequest, SignInAttempt, SignInSession
 from .vocab import Gender, Language, MemberRole, StakeholderType
 
 __all__ = [
     "AgendaItem",
+    "Announcement",
     "Attendance",
     "AuditEntry",
     "CoordinatorTerm",
@@ -34,9 +35,11 @@ __all__ = [
     "MemberRole",
     "Organisation",
     "OutboundMessage",
+    "PasswordResetRequest",
     "Rsvp",
     "SchedulerLease",
     "SignInAttempt",
+    "SignInSession",
     "StakeholderType",
     "WorkingGroup",
     "member_working_group",

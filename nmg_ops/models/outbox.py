@@ -68,3 +68,27 @@ class SchedulerLease(db.Model):
     holder: so.Mapped[str] = so.mapped_column(sa.String(200))
     #: the lease is free again after this instant unless renewed
     expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+
+
+class Announcement(db.Model):
+    """A calendar change to mail to a meeting's invitees, recorded by the request that made the change and
+    turned into one outbox row per invitee after the answer has gone (or by the scheduler, if the process
+    died first). Expanding it twice adds nothing: the outbox keys name the meeting, person and SEQUENCE."""
+
+    __table_args__ = (sa.Index("ix_announcement_pending", "done_at", "id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the meeting whose invitees are told
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"))
+    #: iTIP method: REQUEST for a new or changed meeting, CANCEL for a cancelled one
+    method: so.Mapped[str] = so.mapped_column(sa.String(10))
+    #: the meeting's SEQUENCE the announcement is for; a later change makes this one stale
+    sequence: so.Mapped[int] = so.mapped_column()
+    #: the invitations told, or empty for everyone on the list
+    invitation_ids: so.Mapped[list[int] | None] = so.mapped_column(sa.JSON)
+    #: when it was recorded
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: when its mails were in the outbox; empty while pending
+    done_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: why it could not be expanded, for the deliveries page
+    last_error: so.Mapped[str | None] = so.mapped_column(sa.String(1000))

@@ -144,8 +144,11 @@ class Member(UserMixin, db.Model):
     def has_password(self) -> bool:
         return self.password_hash is not None
 
+    #: the secret of the session this request runs in; set on sign-in and by the session loader, never stored
+    session_key = ""
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        return f"{self.id}:{self.session_token}:{self.session_key}"
 
     @classmethod
     def current_clause(cls, today: date) -> sa.ColumnElement[bool]:

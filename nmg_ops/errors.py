@@ -1,0 +1,26 @@
+"""The one error type for a change the NMG's rules refuse, and how a view shows it.
+
+Services raise `RuleError` (or a domain subclass) with a message for the user and, when it belongs to one,
+the form field it is about; `show_on_form` puts it there, or at the top of the form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RuleError(ValueError):
+    """A rule refused the change; the message is shown as it is, on `field` if the form has it."""
+
+    def __init__(self, message: Any, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.field = field
+
+
+def show_on_form(form: Any, error: RuleError, fallback: str | None = None) -> None:
+    """Attach the error to its field, else to `fallback`, else to the form as a whole."""
+    name = error.field if error.field in form else fallback
+    if name in form:
+        form[name].errors.append(str(error))
+    else:
+        form.form_errors.append(str(error))

@@ -1,0 +1,138 @@
+"""Form pieces every package shares: the base form, input filters, and fields that refuse what the
+database could not hold.
+
+Every door into the data (web forms, the CSV import, the CLI, guest entry) applies the same field rules;
+the rules on text live in `nmg_ops.text` so that the non-form doors call them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict
+from wtforms import DateField as _DateField
+from wtforms import FileField, SelectMultipleField, ValidationError
+from wtforms import IntegerField as _IntegerField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .text import is_single_line
+
+#: ids are 64-bit signed integers in both databases; anything larger names no record
+MAX_ID = 2**63 - 1
+#: counts, positions and minutes in forms; far beyond any real value, well inside a 32-bit column
+MAX_NUMBER = 2**31 - 1
+#: dates the NMG can mean: a typo of year 20255 or 0202 is a mistake, not a plan
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+class Form(FlaskForm):
+    """The base of every form: a file sent where text is expected counts as nothing sent.
+
+    Flask-WTF merges uploaded files into the form data; a text field handed a file would fail deep in a
+    filter or a validator. Only file fields get files.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            data = super().wrap_formdata(form, formdata)
+            if data is None or not request.files:
+                return data
+            file_fields = {field.name for field in form._fields.values() if isinstance(field, FileField)}
+            kept = [
+                (key, value)
+                for key, value in data.items(multi=True)
+                if not isinstance(value, FileStorage) or key in file_fields
+            ]
+            return CombinedMultiDict([ImmutableMultiDict(kept)])
+
+
+def strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def lenient(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Read blank or unknown input as "not chosen": a stale or edited link still shows the page."""
+
+    def wrapped(value: Any) -> Any:
+        if value is None or value == "":
+            return None
+        try:
+            return coerce(value)
+        except (TypeError, ValueError):
+            return None
+
+    return wrapped
+
+
+def blank_is_none(coerce: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Read blank input as "not chosen"; unknown input still fails, so the form reports it."""
+
+    def wrapped(value: Any) -> Any:
+        return None if value is None or value == "" else coerce(value)
+
+    return wrapped
+
+
+def record_id(value: Any) -> int:
+    """A record id from a form or a query string: ASCII digits within 64 bits, or ValueError.
+
+    `int()` reads "٣" as 3 and "99999999999999999999" as a number no database column holds.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        number = int(value)
+    else:
+        raise ValueError(f"{value!r} is not a record id")
+    if not 0 < number <= MAX_ID:
+        raise ValueError(f"{value!r} is not a record id")
+    return number
+
+
+def page_number(value: Any) -> int:
+    """A page of a list from `?page=`; anything unreadable is the first page, anything huge the last."""
+    try:
+        return min(record_id(value), MAX_NUMBER)
+    except ValueError:
+        return 1
+
+
+def single_line(form: Any, field: Any) -> None:
+    # Names end up in mail headers and calendar parameters, where a line break would forge more of them.
+    if field.data and isinstance(field.data, str) and not is_single_line(field.data):
+        raise ValidationError(_l("Use a single line."))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class DateField(_DateField):
+    """A date within the years the NMG can mean."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        super().process_formdata(valuelist)
+        if isinstance(self.data, date) and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(
+                _l("Give a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR)
+            )
+
+
+class IntegerField(_IntegerField):
+    """A whole number that fits the database's integer columns."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if valuelist and isinstance(valuelist[0], str) and not valuelist[0].strip().isascii():
+            self.data = None
+            raise ValueError(_l("Not a valid integer value."))
+        super().process_formdata(valuelist)
+        if isinstance(self.data, int) and not -MAX_NUMBER <= self.data <= MAX_NUMBER:
+            self.data = None
+            raise ValueError(_l("This number is too large."))

@@ -1,0 +1,194 @@
+"""Every route of the URL map, as every kind of visitor, fed hostile values: never a 500, every refusal a 4xx
+with a message, and nothing written when a request is refused.
+
+The routes come from the application itself, so a new route is walked the day it is added. Form fields
+come from the page the route serves (every input, select and textarea), plus the names the route's
+query strings commonly use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
+
+from nmg_ops import clock
+from nmg_ops.delivery.outbox import build_message, enqueue
+from nmg_ops.extensions import db
+from nmg_ops.models import (
+    AgendaItem,
+    DeliveryStatus,
+    Invitation,
+    MeetingStatus,
+    OutboundMessage,
+    WorkingGroup,
+)
+from tests.conftest import PASSWORD
+
+HOSTILE = [
+    "x" * 20_000,
+    "",
+    " ",
+    "\x00",
+    "a\r\nBcc: x@evil.example",
+    "name\u2028\u0085\x0b\x0c",
+    "9223372036854775808",
+    "99999999999999999999",
+    "-1",
+    "\u0663",
+    "1e309",
+    "9999-12-31",
+    "10000-01-01",
+    "0000-00-00",
+    "2027-03-28T02:30",
+    "02:30",
+    "25:61",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "=cmd|' /C calc'!A0",
+    "/%09/evil.example",
+    "https://evil.example/",
+]
+QUERY_NAMES = [
+    "page",
+    "year",
+    "status",
+    "actor",
+    "subject",
+    "next",
+    "q",
+    "search",
+    "when",
+    "type",
+    "organisation",
+]
+PATH_VALUES = {"int": ["9223372036854775808", "0"], "default": ["not-a-token", "x" * 300, "%0a"]}
+#: tables that record attempts, refusals included, on purpose (the brakes count them)
+RECORDS_REFUSALS = {"sign_in_attempt", "password_reset_request", "sign_in_session", "audit_entry"}
+ROLES = ("public", "member", "admin")
+_FIELD = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"', re.I)
+
+
+@pytest.fixture
+def world(people, make_meeting, make_member, make_working_group, make_term):
+    """One of every record a route can address, owned by nobody whose role the walk signs in as."""
+    target = make_member(email="target@example.org", full_name="Tina Target")
+    group = make_working_group("WPX")
+    meeting = make_meeting(
+        "plenary", invitees=[target, people["member"]], status=MeetingStatus.CONFIRMED, is_public=True
+    )
+    db.session.add(AgendaItem(meeting_id=meeting.id, position=1, title="Welcome"))
+    message = build_message(to_email="x@example.org", to_name="X", subject="Hello", text="t", html="<p>t</p>")
+    enqueue("test", "bad-input:1", "x@example.org", message)
+    db.session.commit()
+    db.session.execute(sa.update(OutboundMessage).values(status=DeliveryStatus.FAILED))
+    term = make_term(target, starts_on=clock.today() + timedelta(days=400))
+    db.session.commit()
+    return {
+        "member_id": target.id,
+        "organisation_id": target.organisation_id,
+        "group_id": group.id,
+        "meeting_id": meeting.id,
+        "item_id": meeting.agenda_items[0].id,
+        "invitation_id": db.session.scalar(sa.select(Invitation.id).where(Invitation.member_id == target.id)),
+        "message_id": db.session.scalar(sa.select(OutboundMessage.id)),
+        "term_id": term.id,
+        "type_id": meeting.type_id,
+        "working_group_id": db.session.scalar(sa.select(WorkingGroup.id)),
+    }
+
+
+def _rules(app) -> Iterator[tuple[str, object]]:
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint == "static" or rule.endpoint.startswith("bootstrap."):
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, rule
+
+
+def _paths(rule, world) -> list[str]:
+    """The rule with real ids, then with each hostile path value in one argument."""
+    real = {}
+    for name, converter in rule._converters.items():
+        kind = type(converter).__name__
+        if name in world:
+            real[name] = str(world[name])
+        elif kind == "AnyConverter":
+            real[name] = re.findall(r"\w+", converter.regex)[0]
+        else:
+            real[name] = "not-a-token"
+    paths = [_fill(rule.rule, real)]
+    for name, converter in rule._converters.items():
+        kind = (
+            "int"
+            if "Integer" in type(converter).__name__ or "RecordId" in type(converter).__name__
+            else "default"
+        )
+        for value in PATH_VALUES[kind]:
+            paths.append(_fill(rule.rule, {**real, name: value}))
+    return paths
+
+
+def _fill(rule: str, values: dict[str, str]) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: values[m[1]], rule)
+
+
+def _table_counts() -> dict[str, int]:
+    tables = [t.name for t in db.metadata.sorted_tables if t.name not in RECORDS_REFUSALS]
+    query = sa.select(
+        *(sa.select(sa.func.count()).select_from(sa.table(name)).scalar_subquery() for name in tables)
+    )
+    db.session.expire_all()
+    return dict(zip(tables, db.session.execute(query).one(), strict=True))
+
+
+def _check(response, method: str, path: str, before: dict[str, int] | None, problems: list[str]) -> None:
+    status = response.status_code
+    where = f"{method} {path[:80]!r} -> {status}"
+    if status >= 500:
+        problems.append(where)
+        return
+    if 400 <= status < 500:
+        if not response.get_data(as_text=True).strip():
+            problems.append(f"{where}: refused without a message")
+        if before is not None and _table_counts() != before:
+            problems.append(f"{where}: refused but wrote")
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_route_answers_500_to_hostile_input(app, people, world, role):
+    problems: list[str] = []
+    for method, rule in _rules(app):
+        client = app.test_client()
+        if role != "public":
+            client.post("/sign-in", data={"email": people[role].email, "password": PASSWORD})
+        for path in _paths(rule, world):
+            page = client.get(path) if "GET" in rule.methods else None
+            fields = sorted(set(_FIELD.findall(page.get_data(as_text=True)))) if page is not None else []
+            names = [name for name in fields if name != "csrf_token"] or QUERY_NAMES
+            if method == "GET":
+                for value in HOSTILE[:: 2 if path != _paths(rule, world)[0] else 1]:
+                    response = client.get(path, query_string={name: value for name in QUERY_NAMES})
+                    _check(response, method, path, None, problems)
+                continue
+            requests = [MultiDict([(name, value) for name in names]) for value in HOSTILE]
+            requests.append(MultiDict())
+            requests.append(MultiDict([(name, v) for name in names for v in ("1", "2")]))
+            for data in requests:
+                before = _table_counts()
+                _check(client.open(path, method=method, data=data), method, path, before, problems)
+            before = _table_counts()
+            files = {name: (BytesIO(b"\x00\xff" * 10), "x.bin") for name in names}
+            response = client.open(path, method=method, data=files, content_type="multipart/form-data")
+            _check(response, method, path, before, problems)
+        if role != "public":
+            client.post("/sign-in", data={"email": people[role].email, "password": PASSWORD})
+        for wrong in ("PUT", "DELETE", "PATCH"):
+            if wrong not in rule.methods:
+                _check(client.open(_paths(rule, world)[0], method=wrong), wrong, rule.rule, None, problems)
+    assert not problems, "\n".join(problems[:60])
