@@ -12,7 +12,8 @@ COMPILED := $(CATALOGUES:.po=.mo)
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo --if-empty
-	NMG_EMBEDDED_SCHEDULER=true $(FLASK) run --host 127.0.0.1 --port 5000
+	NMG_EMBEDDED_SCHEDULER=true $(BIN)/gunicorn --workers 1 --threads 8 --bind 127.0.0.1:5000 \
+		--access-logfile - 'nmg_ops:create_app()'
 
 test: install translations system-packages
 	$(BIN)/python -m pytest

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import click
@@ -118,14 +119,14 @@ def run_due_jobs(now: datetime) -> dict[str, object]:
 
 
 def _configure(scheduler, app: Flask, holder: str) -> None:
-    def in_context(job_id: str, job: Callable[[datetime], object]) -> Callable[[], None]:
+    def in_context(name: str, work: Callable[[datetime], object]) -> Callable[[], None]:
         def run() -> None:
             with app.app_context():
                 # A scheduler that lost its lease (paused too long, another took over) stops working.
                 if acquire_lease(holder) is None:
-                    app.logger.warning("scheduler lease lost; %s skipped", job_id)
+                    app.logger.warning("scheduler lease lost; %s skipped", name)
                     return
-                run_job(job_id, clock.now())
+                work(clock.now())
                 db.session.remove()
 
         return run
@@ -135,16 +136,21 @@ def _configure(scheduler, app: Flask, holder: str) -> None:
             acquire_lease(holder)
             db.session.remove()
 
-    started = datetime.now(ZoneInfo(app.config["TIMEZONE"]))
-    for job_id, (minutes, job) in JOBS.items():
+    for job_id, (minutes, _job) in JOBS.items():
         scheduler.add_job(
-            in_context(job_id, job),
+            in_context(job_id, partial(run_job, job_id)),
             "interval",
             minutes=minutes,
             id=job_id,
             replace_existing=True,
-            next_run_time=started,
         )
+    # Once at start, every job in order, so that the first dispatch sends what the first sweep queued.
+    scheduler.add_job(
+        in_context("start", run_due_jobs),
+        next_run_time=datetime.now(ZoneInfo(app.config["TIMEZONE"])),
+        id="start",
+        replace_existing=True,
+    )
     scheduler.add_job(
         heartbeat, "interval", seconds=WAIT_SECONDS, id="lease_heartbeat", replace_existing=True
     )

@@ -49,7 +49,9 @@ def test_tick_names_a_bad_instant(runner):
     assert "--at" in result.output
 
 
-def test_embedded_scheduler_sends_waiting_mail_at_start_not_a_minute_later(app, monkeypatch, outbox):
+def test_embedded_scheduler_sends_waiting_mail_and_due_reminders_at_start(
+    app, monkeypatch, outbox, make_meeting, people
+):
     import time
 
     import sqlalchemy as sa
@@ -63,18 +65,30 @@ def test_embedded_scheduler_sends_waiting_mail_at_start_not_a_minute_later(app, 
     )
     enqueue("test", "waiting:1", "w@example.org", message)
     db.session.commit()
+    from nmg_ops.models import MeetingStatus
+
+    make_meeting(
+        "plenary",
+        starts_at=clock.now() + timedelta(hours=20),
+        status=MeetingStatus.CONFIRMED,
+        invitees=[people["member"]],
+        title="Tomorrow's plenary",
+    )
     scheduler = start_embedded(app)
     try:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             db.session.rollback()
-            if db.session.scalar(sa.select(OutboundMessage.status)) is DeliveryStatus.SENT:
+            statuses = set(db.session.scalars(sa.select(OutboundMessage.status)))
+            if len(outbox()) >= 2 and statuses == {DeliveryStatus.SENT}:
                 break
             time.sleep(0.1)
     finally:
         scheduler.shutdown(wait=True)
         db.session.rollback()
-    assert [mail["Subject"] for mail in outbox()] == ["Waiting"]
+    # The first run sweeps, then dispatches: the reminder it queued goes at once too.
+    subjects = sorted(mail["Subject"] for mail in outbox())
+    assert "Waiting" in subjects and "Reminder: Tomorrow's plenary" in subjects
 
 
 def test_embedded_scheduler_waits_for_a_held_lease_and_takes_over_when_it_lapses(app, monkeypatch):
