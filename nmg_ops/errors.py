@@ -1,12 +1,14 @@
 """The one error type for a change the NMG's rules refuse, and how a view shows it.
 
 Services raise `RuleError` (or a domain subclass) with a message for the user and, when it belongs to one,
-the form field it is about; `show_on_form` puts it there, or at the top of the form.
+the form field it is about; `show_on_form` puts it there, or flashes it at the top of the page.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from flask import flash
 
 
 class RuleError(ValueError):
@@ -18,9 +20,9 @@ class RuleError(ValueError):
 
 
 def show_on_form(form: Any, error: RuleError, fallback: str | None = None) -> None:
-    """Attach the error to its field, else to `fallback`, else to the form as a whole."""
-    name = error.field if error.field in form else fallback
-    if name in form:
+    """Attach the error to its field, else to `fallback`, else flash it above the page."""
+    name = error.field if error.field and error.field in form else fallback
+    if name and name in form:
         form[name].errors.append(str(error))
     else:
-        form.form_errors.append(str(error))
+        flash(str(error), "danger")

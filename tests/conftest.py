@@ -130,6 +130,10 @@ def app(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> It
     app = _app_for(database_url, tmp_path / "outbox", **overrides)
     app.test_client_class = IsolatedClient
     with app.app_context():
+        # Tables are emptied after every test; the migration's seed of the configured types is redone.
+        from nmg_ops.meetings.types import seed_meeting_types
+
+        seed_meeting_types()
         yield app
     _empty_tables(app)
 

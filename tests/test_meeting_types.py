@@ -103,3 +103,12 @@ def test_a_retired_type_leaves_the_new_meeting_form(client, people, sign_in):
     saved = client.post(f"/meetings/types/{bilateral.id}/edit", data=form, follow_redirects=True)
     assert "not in use" in saved.get_data(as_text=True)
     assert bilateral.name not in client.get("/meetings/new").get_data(as_text=True)
+
+
+def test_reading_the_meeting_pages_writes_nothing(client, people, sign_in):
+    sign_in(people["coordinator"])
+    db.session.execute(sa.delete(MeetingType))
+    db.session.commit()
+    for path in ("/meetings/", "/meetings/types", "/meetings/cadence"):
+        assert client.get(path).status_code == 200, path
+    assert db.session.scalar(sa.select(sa.func.count(MeetingType.id))) == 0

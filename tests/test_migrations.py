@@ -28,8 +28,12 @@ def test_upgrade_on_an_empty_database_leaves_no_drift(empty_database_url, tmp_pa
     assert check.exit_code == 0, check.output
     with app.app_context():
         tables = set(sa.inspect(db.engine).get_table_names())
+        with db.engine.connect() as connection:
+            codes = set(connection.scalars(sa.text("SELECT code FROM meeting_type")))
         db.engine.dispose()
     assert {"member", "organisation", "coordinator_term", "audit_entry", "working_group"} <= tables
+    # The configured meeting types are there from the start: no page has to seed them on first read.
+    assert codes == {spec["code"] for spec in app.config["MEETING_TYPES"]}
 
 
 def test_downgrade_to_base_and_back(empty_database_url, tmp_path):

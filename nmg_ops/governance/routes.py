@@ -7,6 +7,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from .. import clock
+from ..errors import show_on_form
 from ..extensions import db
 from ..forms import page_number
 from ..models import CoordinatorTerm, Member, WorkingGroup
@@ -80,8 +81,8 @@ def add_term():
         try:
             services.add_term(member, form.starts_on.data, ends_on, form.rotation_position.data)
         except services.GovernanceError as exc:
-            field = form.last_day if exc.field == "ends_on" else form[exc.field or "starts_on"]
-            field.errors.append(str(exc))
+            # The form asks for the last day; the rule speaks of the day the term ends.
+            show_on_form(form, exc, fallback="last_day" if exc.field == "ends_on" else "starts_on")
         else:
             db.session.commit()
             flash(_("The coordinator term of %(name)s has been added.", name=member.full_name), "success")

@@ -13,6 +13,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import audit, clock
+from ..errors import RuleError
 from ..extensions import db
 from ..models import (
     CoordinatorTerm,
@@ -40,12 +41,8 @@ class TermStatus(StrEnum):
     PLANNED = "planned"
 
 
-class GovernanceError(ValueError):
-    """A rule refused the change; `field` names the form field the message belongs to, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class GovernanceError(RuleError):
+    """A rule on coordinator terms, working groups or the composition refused the change."""
 
 
 def last_day(term: CoordinatorTerm) -> date:

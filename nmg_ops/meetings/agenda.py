@@ -17,6 +17,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..errors import RuleError
 from ..extensions import db
 from ..models import AgendaItem, Meeting, MeetingStatus
 
@@ -30,8 +31,8 @@ NOTES_MAX = 10_000
 ITEM_FIELDS = ["position", "title", "presenter", "duration_minutes", "notes"]
 
 
-class AgendaError(ValueError):
-    """A change the agenda's rules refuse; the message is shown to the user as it is."""
+class AgendaError(RuleError):
+    """A change the agenda's rules refuse."""
 
 
 class Direction(StrEnum):

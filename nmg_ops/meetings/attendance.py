@@ -15,12 +15,13 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..errors import RuleError
 from ..extensions import db
 from ..models import Attendance, Invitation, Meeting, MeetingStatus, Member, Rsvp
 
 
-class AttendanceError(ValueError):
-    """An answer or a record the meeting's rules refuse; the message is shown to the user as it is."""
+class AttendanceError(RuleError):
+    """An answer or a record the meeting's rules refuse."""
 
 
 def has_started(meeting: Meeting, now: datetime) -> bool:

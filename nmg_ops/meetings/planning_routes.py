@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import clock
+from ..errors import show_on_form
 from ..extensions import db
 from ..models import MeetingType
 from ..permissions import Right, require
@@ -107,10 +108,6 @@ def _type_page(form: MeetingTypeForm, kind: MeetingType | None):
     return render_template("meetings/type_form.html", form=form, kind=kind)
 
 
-def _show_type_error(form: MeetingTypeForm, exc: MeetingTypeError) -> None:
-    form[exc.field].errors.append(str(exc))
-
-
 @bp.route("/meetings/types/new", methods=["GET", "POST"])
 @require(Right.MANAGE_MEETINGS)
 def new_meeting_type():
@@ -120,7 +117,7 @@ def new_meeting_type():
         try:
             kind = create_type(form.code.data, form.type_data())
         except MeetingTypeError as exc:
-            _show_type_error(form, exc)
+            show_on_form(form, exc)
         else:
             flash(_("Meeting type “%(name)s” added.", name=kind.name), "success")
             return redirect(url_for("meetings.meeting_type_list"))
@@ -137,7 +134,7 @@ def edit_meeting_type(type_id: int):
         try:
             update_type(kind, form.type_data())
         except MeetingTypeError as exc:
-            _show_type_error(form, exc)
+            show_on_form(form, exc)
         else:
             flash(_("Meeting type “%(name)s” saved.", name=kind.name), "success")
             return redirect(url_for("meetings.meeting_type_list"))

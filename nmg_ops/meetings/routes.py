@@ -8,9 +8,9 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import format_date, format_datetime, format_time, get_timezone, ngettext, to_user_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import Form
 
 from .. import clock
+from ..errors import show_on_form
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType
 from ..permissions import Right, can, current_roles, require
 from . import bp, services, visibility
@@ -107,14 +107,6 @@ def _detail_meeting_or_404(meeting_id: int) -> Meeting:
 
 def _to_detail(meeting_id: int):
     return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id))
-
-
-def _show_error(form: Form, exc: MeetingError) -> None:
-    """Put the message under its field when the form has one, else at the top of the page."""
-    if exc.field and exc.field in form:
-        form[exc.field].errors.append(str(exc))
-    else:
-        flash(str(exc), "danger")
 
 
 def _warn_about_overlaps(meeting: Meeting) -> None:
@@ -237,7 +229,7 @@ def new_meeting():
                 today=clock.today(),
             )
         except MeetingError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             flash(_("“%(title)s” has been scheduled as a draft.", title=meeting.title), "success")
             _warn_about_overlaps(meeting)
@@ -259,7 +251,7 @@ def edit_meeting(meeting_id: int):
         try:
             services.update_meeting(meeting, form.meeting_data(), clock.now())
         except MeetingError as exc:
-            _show_error(form, exc)
+            show_on_form(form, exc)
         else:
             flash(_("Changes saved."), "success")
             _warn_about_overlaps(meeting)
@@ -364,7 +356,7 @@ def meeting_invitees(meeting_id: int):
         if exc.field is None:
             outcome = str(exc), "danger"
         else:
-            _show_error(guest_form, exc)
+            show_on_form(guest_form, exc)
     if outcome is not None:
         flash(*outcome)
         return redirect(url_for("meetings.meeting_invitees", meeting_id=meeting.id))

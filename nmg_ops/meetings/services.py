@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import audit, clock
 from ..calendar import invites
+from ..errors import RuleError
 from ..extensions import db
 from ..models import (
     Invitation,
@@ -76,12 +77,8 @@ MATERIAL_FIELDS = frozenset({"starts_at", "ends_at", "mode", "venue", "video_url
 #: roles that see every meeting, whether or not they are invited
 
 
-class MeetingError(ValueError):
-    """A rule refused the change; `field` names the form field the message belongs to, if any."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class MeetingError(RuleError):
+    """A rule on scheduling, confirming or inviting refused the change."""
 
 
 class When(StrEnum):

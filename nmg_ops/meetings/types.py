@@ -10,18 +10,15 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..errors import RuleError
 from ..extensions import db
 from ..models import MeetingMode, MeetingType
 
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
-class MeetingTypeError(ValueError):
-    """A rule refused the change; `field` names the form field the message belongs to."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.field = field
+class MeetingTypeError(RuleError):
+    """A rule on a meeting type's cadence or defaults refused the change."""
 
 
 @dataclass
@@ -37,7 +34,9 @@ class TypeData:
 
 
 def seed_meeting_types() -> list[MeetingType]:
-    """Create the configured types that do not exist yet (matched by code); edited types are left alone."""
+    """Create the configured types that do not exist yet (matched by code); edited types are left alone.
+
+    The migration that creates a database does the same once; this is for a database emptied since."""
     existing = set(db.session.scalars(sa.select(MeetingType.code)))
     created = []
     for position, spec in enumerate(current_app.config["MEETING_TYPES"], start=1):
@@ -63,19 +62,14 @@ def seed_meeting_types() -> list[MeetingType]:
 
 
 def meeting_types(include_inactive: bool = False) -> list[MeetingType]:
-    """The NMG's meeting types in their agreed order; a new installation gets the configured ones first."""
+    """The NMG's meeting types in their agreed order (seeded once, by the migration that made the table)."""
     query = sa.select(MeetingType).order_by(MeetingType.position, MeetingType.id)
     if not include_inactive:
         query = query.where(MeetingType.is_active)
-    types = list(db.session.scalars(query))
-    if not types and not db.session.scalar(sa.select(sa.func.count()).select_from(MeetingType)):
-        seed_meeting_types()
-        types = list(db.session.scalars(query))
-    return types
+    return list(db.session.scalars(query))
 
 
 def meeting_type(code: str) -> MeetingType | None:
-    meeting_types()
     return db.session.scalar(sa.select(MeetingType).where(MeetingType.code == code))
 
 
@@ -100,7 +94,6 @@ FIELDS = [field.name for field in fields(TypeData)]
 
 
 def create_type(code: str, data: TypeData) -> MeetingType:
-    meeting_types()  # a fresh installation seeds the configured codes first, so none is taken over
     if not CODE_PATTERN.fullmatch(code):
         raise MeetingTypeError(_l("Use lower-case letters, digits and _, starting with a letter."), "code")
     if db.session.scalar(sa.select(MeetingType.id).where(MeetingType.code == code)) is not None:
