@@ -409,12 +409,12 @@ def test_confirming_for_the_whole_group_answers_before_the_invitations_are_made(
 
 @pytest.mark.smtp
 def test_an_announcement_left_by_a_dead_process_is_mailed_by_the_scheduler(app, whole_group, smtp_sink):
-    from nmg_ops.meetings import services
+    from nmg_ops.meetings import lifecycle
     from nmg_ops.models import Announcement
 
     with app.test_request_context():
         # Inside a request the mail waits for the answer to go; this one's process "dies" before.
-        services.confirm_meeting(whole_group, clock.now())
+        lifecycle.confirm_meeting(whole_group, clock.now())
     assert (
         db.session.scalar(sa.select(sa.func.count(Announcement.id)).where(Announcement.done_at.is_(None)))
         == 1

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.meetings import services
+from nmg_ops.meetings import invitees, rules
 from nmg_ops.models import AuditEntry, Invitation, Meeting, MeetingStatus
 
 
@@ -78,7 +78,7 @@ def test_inviting_a_group_keeps_people_already_invited_as_they_were(
 ):
     member = make_member(working_groups=[wp4])
     meeting = make_meeting(invitees=[member])
-    assert services.invite_working_group(meeting, wp4, clock.today()) == []
+    assert invitees.invite_working_group(meeting, wp4, clock.today()) == []
     (invitation,) = _invitations(meeting)
     assert invitation.via_working_group_id is None
 
@@ -115,7 +115,7 @@ def test_choosing_nobody_is_a_form_error(client, people, sign_in, make_meeting):
 def test_members_who_left_are_not_invited_even_if_chosen(app, people, make_meeting, make_member):
     former = make_member(left_on=date(2025, 1, 1))
     meeting = make_meeting()
-    assert services.invite_members(meeting, [former.id, people["member"].id], clock.today()) != []
+    assert invitees.invite_members(meeting, [former.id, people["member"].id], clock.today()) != []
     assert _invited_ids(meeting) == {people["member"].id}
 
 
@@ -156,7 +156,7 @@ def test_a_guest_with_a_members_address_is_invited_as_the_member(client, people,
     assert invitation.member_id == member.id
     assert invitation.guest_email is None
 
-    invitation, added = services.invite_guest(meeting, "Paolo", "plain@example.org")
+    invitation, added = invitees.invite_guest(meeting, "Paolo", "plain@example.org")
     assert not added
     assert invitation.member_id == member.id
     assert len(_invitations(meeting)) == 1
@@ -181,11 +181,11 @@ def test_guests_need_a_name_and_a_valid_address(client, people, sign_in, make_me
 
 def test_the_service_checks_guests_too(app, people, make_meeting):
     meeting = make_meeting()
-    with pytest.raises(services.MeetingError) as caught:
-        services.invite_guest(meeting, "Greta", "greta@")
+    with pytest.raises(rules.MeetingError) as caught:
+        invitees.invite_guest(meeting, "Greta", "greta@")
     assert caught.value.field == "email"
-    with pytest.raises(services.MeetingError) as caught:
-        services.invite_guest(meeting, "Greta\nBcc: someone", "greta@partner.eu")
+    with pytest.raises(rules.MeetingError) as caught:
+        invitees.invite_guest(meeting, "Greta\nBcc: someone", "greta@partner.eu")
     assert caught.value.field == "name"
 
 
@@ -246,7 +246,7 @@ def test_an_invitation_that_slips_past_the_check_is_reported_not_a_server_error(
 ):
     """Two coordinators inviting the same people at the same moment: the database's unique constraint wins."""
     meeting = make_meeting(invitees=[people["member"]])
-    monkeypatch.setattr(services, "_invited_member_ids", lambda meeting: set())
+    monkeypatch.setattr(invitees, "_invited_member_ids", lambda meeting: set())
     sign_in(people["coordinator"])
     response = client.post(
         f"/meetings/{meeting.id}/invitees", data={"all-submit": "y"}, follow_redirects=True

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.meetings import services
+from nmg_ops.meetings import invitees, lifecycle, rules
 from nmg_ops.meetings.types import meeting_type
 from nmg_ops.models import Meeting
 
@@ -59,7 +59,7 @@ def test_the_repeated_hour_of_the_autumn_change_is_read_as_its_first_occurrence(
 # --- the service ----------------------------------------------------------------------------------------
 
 
-def _data(day: date, start: time, **overrides) -> services.MeetingData:
+def _data(day: date, start: time, **overrides) -> rules.MeetingData:
     values = {
         "type_id": meeting_type("plenary").id,
         "title": "Plenary meeting",
@@ -69,7 +69,7 @@ def _data(day: date, start: time, **overrides) -> services.MeetingData:
         "duration_minutes": 120,
     }
     values.update(overrides)
-    return services.MeetingData(**values)
+    return rules.MeetingData(**values)
 
 
 @pytest.mark.parametrize(
@@ -82,7 +82,7 @@ def _data(day: date, start: time, **overrides) -> services.MeetingData:
     ],
 )
 def test_meetings_on_either_side_of_a_change_are_stored_in_utc(app, people, day, expected_start):
-    meeting = services.create_meeting(_data(day, time(19, 0), end_time=time(21, 0)), None)
+    meeting = lifecycle.create_meeting(_data(day, time(19, 0), end_time=time(21, 0)), None)
     db.session.expire_all()
     stored = db.session.get(Meeting, meeting.id)
     assert stored.starts_at == expected_start
@@ -90,14 +90,14 @@ def test_meetings_on_either_side_of_a_change_are_stored_in_utc(app, people, day,
 
 
 def test_a_duration_across_the_spring_change_counts_real_time(app, people):
-    meeting = services.create_meeting(_data(date(2027, 3, 28), time(1, 0), duration_minutes=180), None)
+    meeting = lifecycle.create_meeting(_data(date(2027, 3, 28), time(1, 0), duration_minutes=180), None)
     # 01:00 CET plus three hours is 05:00 CEST: the hour that the clocks skip is not counted.
     assert meeting.ends_at - meeting.starts_at == _utc(2027, 1, 1, 3) - _utc(2027, 1, 1, 0)
     assert clock.local(meeting.ends_at).strftime("%H:%M") == "05:00"
 
 
 def test_an_end_time_in_the_autumn_change_hour_uses_its_first_occurrence(app, people):
-    meeting = services.create_meeting(
+    meeting = lifecycle.create_meeting(
         _data(date(2027, 10, 31), time(1, 30), end_time=time(2, 30), duration_minutes=None), None
     )
     assert meeting.starts_at == _utc(2027, 10, 30, 23, 30)
@@ -105,16 +105,16 @@ def test_an_end_time_in_the_autumn_change_hour_uses_its_first_occurrence(app, pe
 
 
 def test_a_start_in_the_spring_gap_is_refused_with_a_message_naming_it(app, people):
-    with pytest.raises(services.MeetingError) as caught:
-        services.create_meeting(_data(date(2027, 3, 28), time(2, 30)), None)
+    with pytest.raises(rules.MeetingError) as caught:
+        lifecycle.create_meeting(_data(date(2027, 3, 28), time(2, 30)), None)
     assert caught.value.field == "start_time"
     assert "02:30 on 2027-03-28 does not exist in Europe/Rome" in str(caught.value)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
 
 
 def test_an_end_in_the_spring_gap_is_refused_too(app, people):
-    with pytest.raises(services.MeetingError) as caught:
-        services.create_meeting(
+    with pytest.raises(rules.MeetingError) as caught:
+        lifecycle.create_meeting(
             _data(date(2027, 3, 28), time(1, 0), end_time=time(2, 15), duration_minutes=None), None
         )
     assert caught.value.field == "end_time"
@@ -185,9 +185,9 @@ def test_the_form_reads_the_autumn_double_hour_as_summer_time(client, people, si
 
 
 def test_a_member_in_another_zone_sees_their_time_and_the_nmg_time(app, client, people, sign_in, make_member):
-    meeting = services.create_meeting(_data(date(2027, 3, 28), time(19, 0)), None)
+    meeting = lifecycle.create_meeting(_data(date(2027, 3, 28), time(19, 0)), None)
     london = make_member(email="london@example.org", timezone="Europe/London")
-    services.invite_members(meeting, [london.id], clock.today())
+    invitees.invite_members(meeting, [london.id], clock.today())
     sign_in(london)
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "6:00\u202fPM–8:00\u202fPM (British Summer Time)" in page

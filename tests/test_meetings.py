@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.meetings import services
+from nmg_ops.meetings import lifecycle, queries, rules
 from nmg_ops.meetings.types import meeting_type
 from nmg_ops.models import (
     AgendaItem,
@@ -234,11 +234,11 @@ def test_a_meeting_over_two_days_fits_with_a_last_day(client, people, sign_in):
     ],
 )
 def test_the_service_guards_callers_that_skip_the_form(app, people, change, field):
-    data = services.MeetingData(
+    data = rules.MeetingData(
         type_id=meeting_type("plenary").id, **{"title": "T", **change}, day=_day(), start_time=time(10)
     )
-    with pytest.raises(services.MeetingError) as caught:
-        services.create_meeting(data, None)
+    with pytest.raises(rules.MeetingError) as caught:
+        lifecycle.create_meeting(data, None)
     assert caught.value.field == field
     assert _meetings() == []
 
@@ -247,16 +247,16 @@ def test_an_inactive_type_is_not_offered_for_new_meetings(app, people):
     bilateral = meeting_type("bilateral")
     bilateral.is_active = False
     db.session.commit()
-    data = services.MeetingData(type_id=bilateral.id, title="T", day=_day(), start_time=time(10))
-    with pytest.raises(services.MeetingError) as caught:
-        services.create_meeting(data, None)
+    data = rules.MeetingData(type_id=bilateral.id, title="T", day=_day(), start_time=time(10))
+    with pytest.raises(rules.MeetingError) as caught:
+        lifecycle.create_meeting(data, None)
     assert caught.value.field == "type_id"
 
 
 # --- editing and the sequence ---------------------------------------------------------------------------
 
 
-def _data_of(meeting: Meeting, **overrides) -> services.MeetingData:
+def _data_of(meeting: Meeting, **overrides) -> rules.MeetingData:
     start = clock.local(meeting.starts_at)
     end = clock.local(meeting.ends_at)
     values = {
@@ -272,7 +272,7 @@ def _data_of(meeting: Meeting, **overrides) -> services.MeetingData:
         "description": meeting.description,
     }
     values.update(overrides)
-    return services.MeetingData(**values)
+    return rules.MeetingData(**values)
 
 
 @pytest.mark.parametrize(
@@ -292,7 +292,7 @@ def _data_of(meeting: Meeting, **overrides) -> services.MeetingData:
 )
 def test_the_sequence_rises_on_material_changes_only(app, people, make_meeting, change, material):
     meeting = make_meeting(starts_at=_at(30), mode=MeetingMode.ONLINE)
-    assert services.update_meeting(meeting, _data_of(meeting, **change)) is material
+    assert lifecycle.update_meeting(meeting, _data_of(meeting, **change)) is material
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).sequence == (1 if material else 0)
     assert len(_audit(meeting.id)) == (0 if not change else 1)
@@ -323,19 +323,19 @@ def test_cancelled_and_held_meetings_cannot_be_edited(client, people, sign_in, m
     client.post(f"/meetings/{meeting.id}/edit", data=_form(title="New title"))
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).title == "Old title"
-    with pytest.raises(services.MeetingError):
-        services.update_meeting(meeting, _data_of(meeting, title="New title"))
+    with pytest.raises(rules.MeetingError):
+        lifecycle.update_meeting(meeting, _data_of(meeting, title="New title"))
 
 
 def test_a_confirmed_meeting_keeps_what_confirming_required(app, people, make_meeting):
     meeting = make_meeting(
         status=MeetingStatus.CONFIRMED, mode=MeetingMode.ONLINE, invitees=[people["member"]]
     )
-    with pytest.raises(services.MeetingError) as caught:
-        services.update_meeting(meeting, _data_of(meeting, mode=MeetingMode.HYBRID, venue=""))
+    with pytest.raises(rules.MeetingError) as caught:
+        lifecycle.update_meeting(meeting, _data_of(meeting, mode=MeetingMode.HYBRID, venue=""))
     assert caught.value.field == "venue"
-    with pytest.raises(services.MeetingError) as caught:
-        services.update_meeting(meeting, _data_of(meeting, day=clock.today() - timedelta(days=1)))
+    with pytest.raises(rules.MeetingError) as caught:
+        lifecycle.update_meeting(meeting, _data_of(meeting, day=clock.today() - timedelta(days=1)))
     assert caught.value.field == "start_time"
 
 
@@ -387,9 +387,9 @@ def test_confirming_is_refused_until_the_meeting_is_ready(client, people, sign_i
 
 def test_a_meeting_is_confirmed_once(app, people, make_meeting):
     meeting = make_meeting(invitees=[people["member"]])
-    services.confirm_meeting(meeting, clock.now())
-    with pytest.raises(services.MeetingError, match="already confirmed"):
-        services.confirm_meeting(meeting, clock.now())
+    lifecycle.confirm_meeting(meeting, clock.now())
+    with pytest.raises(rules.MeetingError, match="already confirmed"):
+        lifecycle.confirm_meeting(meeting, clock.now())
     assert meeting.sequence == 1
 
 
@@ -591,14 +591,14 @@ def test_the_detail_page_runs_a_fixed_number_of_statements(
         meeting = make_meeting(invitees=members, status=MeetingStatus.CONFIRMED)
         _add_agenda(meeting, items)
         _answer_some(meeting)
-        with count_queries() as queries:
+        with count_queries() as statements:
             response = client.get(f"/meetings/{meeting.id}")
         assert response.status_code == 200
         page = response.get_data(as_text=True)
         assert f"Item {items}" in page
         if role == "coordinator":
             assert f"Detail{invitees}X {invitees - 2:03d}" in page
-        measured.append(queries.count)
+        measured.append(statements.count)
     assert measured[0] == measured[1], measured
 
 
@@ -615,11 +615,11 @@ def test_the_list_runs_a_fixed_number_of_statements(
                 invitees=members, title=f"Meeting {invitees}-{n}", starts_at=_at(10 + n), is_public=n % 2 == 0
             )
             _answer_some(meeting)
-        with count_queries() as queries:
+        with count_queries() as statements:
             response = client.get("/meetings/")
         assert response.status_code == 200
         assert f"Meeting {invitees}-{meetings - 1}" in response.get_data(as_text=True)
-        measured.append(queries.count)
+        measured.append(statements.count)
     assert measured[0] == measured[1], measured
 
 
@@ -630,9 +630,9 @@ def test_my_meetings_runs_a_fixed_number_of_statements(client, people, sign_in, 
     for meetings in (1, 10):
         for n in range(meetings):
             make_meeting(invitees=[member], title=f"Mine {meetings}-{n}", starts_at=_at(5 + n))
-        with count_queries() as queries:
+        with count_queries() as statements:
             assert client.get("/meetings/my").status_code == 200
-        measured.append(queries.count)
+        measured.append(statements.count)
     assert measured[0] == measured[1], measured
 
 
@@ -642,9 +642,9 @@ def test_rows_carry_counts_from_one_query(app, people, make_meeting, count_queri
     _answer_some(meeting)
     viewer_id = people["coordinator"].id
     db.session.expire_all()
-    with count_queries() as queries:
-        rows = services.meeting_rows(viewer_id, {Role.COORDINATOR}, services.MeetingFilter(), clock.now())
+    with count_queries() as statements:
+        rows = queries.meeting_rows(viewer_id, {Role.COORDINATOR}, queries.MeetingFilter(), clock.now())
         assert [(row.invited, row.answered_yes, row.meeting.type.code) for row in rows] == [
             (30, 8, "plenary")
         ]
-    assert queries.count == 1
+    assert statements.count == 1

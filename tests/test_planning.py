@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.meetings import planning
-from nmg_ops.meetings.services import MeetingError
+from nmg_ops.meetings.rules import MeetingError
 from nmg_ops.models import Meeting, MeetingMode, MeetingStatus
 
 TODAY = date(2026, 11, 26)

@@ -26,7 +26,7 @@ from ..models import (
     Organisation,
     StakeholderType,
 )
-from .services import year_options, year_range
+from .queries import year_options, year_range
 from .types import meeting_types
 
 

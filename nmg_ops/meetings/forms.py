@@ -7,7 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-# The plain date and number fields: the meeting rules (services.validate) give the range messages a
+# The plain date and number fields: the meeting rules (rules.checked_values) give the range messages a
 # coordinator understands, "within 10 years", "at most 72 hours", for any value these parse.
 from wtforms import (
     BooleanField,
@@ -42,7 +42,8 @@ from ..forms import (
     strip,
 )
 from ..models import Meeting, MeetingMode, MeetingType, Member, WorkingGroup
-from .services import (
+from .queries import MeetingFilter, When
+from .rules import (
     DESCRIPTION_MAX,
     EMAIL_MAX,
     GUEST_NAME_MAX,
@@ -50,8 +51,6 @@ from .services import (
     VENUE_MAX,
     VIDEO_URL_MAX,
     MeetingData,
-    MeetingFilter,
-    When,
     is_https_url,
 )
 

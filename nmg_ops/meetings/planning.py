@@ -25,7 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..extensions import db
 from ..models import Meeting, MeetingMode, MeetingType
-from .services import MeetingData, MeetingError, add_draft, current_members, invites_everyone_by_default
+from .invitees import current_members
+from .lifecycle import add_draft
+from .rules import MeetingData, MeetingError, invites_everyone_by_default
 from .types import meeting_types
 
 #: Tuesday, Wednesday, Thursday

@@ -23,7 +23,7 @@ from ..forms import Form as CsrfForm
 from ..models import MeetingMode, MeetingType
 from .forms import https_only
 from .planning import Plan
-from .services import VENUE_MAX, VIDEO_URL_MAX
+from .rules import VENUE_MAX, VIDEO_URL_MAX
 from .types import TypeData
 
 

@@ -14,7 +14,7 @@ from ..models import MeetingType
 from ..permissions import Right, require
 from . import bp, cadence, planning
 from .planning_forms import MeetingTypeForm, PlanForm
-from .services import MeetingError
+from .rules import MeetingError
 from .types import MeetingTypeError, create_type, meeting_types, update_type
 
 # --- the year plan ----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from .. import clock
 from ..errors import show_on_form
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType
 from ..permissions import Right, can, current_roles, require
-from . import bp, services, visibility
+from . import bp, invitees, lifecycle, queries, rules, visibility
 from .forms import (
     InviteAllForm,
     InviteGroupForm,
@@ -23,7 +23,8 @@ from .forms import (
     MeetingForm,
     meeting_form_values,
 )
-from .services import MeetingError, When
+from .queries import When
+from .rules import MeetingError
 from .types import meeting_types
 
 # --- how times read ---------------------------------------------------------------------------------------
@@ -92,14 +93,14 @@ def _day_and_time(instant: datetime) -> str:
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = services.get_meeting(meeting_id)
+    meeting = queries.get_meeting(meeting_id)
     if meeting is None:
         abort(404)
     return meeting
 
 
 def _detail_meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = services.meeting_for_detail(meeting_id)
+    meeting = queries.meeting_for_detail(meeting_id)
     if meeting is None:
         abort(404)
     return meeting
@@ -110,7 +111,7 @@ def _to_detail(meeting_id: int):
 
 
 def _warn_about_overlaps(meeting: Meeting) -> None:
-    overlaps = services.overlapping_meetings(meeting)
+    overlaps = queries.overlapping_meetings(meeting)
     if overlaps:
         flash(
             ngettext(
@@ -146,9 +147,9 @@ def meeting_list():
     now = clock.now()
     all_types = meeting_types(include_inactive=True)
     form = MeetingFilterForm(formdata=request.args)
-    form.load_options(all_types, services.year_options(now))
+    form.load_options(all_types, queries.year_options(now))
     criteria = form.criteria()
-    rows = services.meeting_rows(current_user.id, current_roles(), criteria, now)
+    rows = queries.meeting_rows(current_user.id, current_roles(), criteria, now)
     return render_template(
         "meetings/list.html",
         form=form,
@@ -164,7 +165,7 @@ def meeting_list():
 @require(Right.VIEW_MEETINGS)
 def my_meetings():
     """My invitations, upcoming and past, with my answers."""
-    upcoming, past = services.my_invitations(current_user.id, clock.now())
+    upcoming, past = queries.my_invitations(current_user.id, clock.now())
     return render_template("meetings/my.html", upcoming=upcoming, past=past)
 
 
@@ -173,14 +174,14 @@ def my_meetings():
 def meeting_detail(meeting_id: int):
     """One meeting: when, where, the agenda, the invitees and, for organisers, what is left to do."""
     meeting = _detail_meeting_or_404(meeting_id)
-    my_invitation = services.invitation_of(meeting, current_user.id)
+    my_invitation = queries.invitation_of(meeting, current_user.id)
     roles = current_roles()
     if not visibility.may_see(meeting, my_invitation is not None, roles):
         abort(404)
     now = clock.now()
     manages = can(Right.MANAGE_MEETINGS)
     sees_all = visibility.sees_all_meetings(roles)
-    open_meeting = services.is_editable(meeting)
+    open_meeting = rules.is_editable(meeting)
     return render_template(
         "meetings/detail.html",
         meeting=meeting,
@@ -189,14 +190,14 @@ def meeting_detail(meeting_id: int):
         manages=manages,
         sees_all=sees_all,
         shows_link=visibility.shows_video_link(my_invitation is not None, roles),
-        invitees=services.invitees_in_order(meeting) if sees_all else [],
-        rsvp_counts=services.rsvp_counts(meeting) if sees_all else {},
-        overlaps=services.overlapping_meetings(meeting) if manages and open_meeting else [],
-        problems=services.confirmation_problems(meeting, now)
+        invitees=invitees.invitees_in_order(meeting) if sees_all else [],
+        rsvp_counts=invitees.rsvp_counts(meeting) if sees_all else {},
+        overlaps=queries.overlapping_meetings(meeting) if manages and open_meeting else [],
+        problems=lifecycle.confirmation_problems(meeting, now)
         if manages and meeting.status is MeetingStatus.DRAFT
         else [],
         editable=open_meeting,
-        may_delete=manages and services.may_delete(meeting),
+        may_delete=manages and lifecycle.may_delete(meeting),
     )
 
 
@@ -219,10 +220,10 @@ def new_meeting():
         if kind is not None:
             form.type_id.data = kind.id
         form.start_time.data = _usual_start()
-        form.invite_all.data = services.invites_everyone_by_default(kind)
+        form.invite_all.data = rules.invites_everyone_by_default(kind)
     if form.validate_on_submit():
         try:
-            meeting = services.create_meeting(
+            meeting = lifecycle.create_meeting(
                 form.meeting_data(),
                 current_user.id,
                 invite_all=form.invite_all.data,
@@ -242,14 +243,14 @@ def new_meeting():
 def edit_meeting(meeting_id: int):
     """Change a meeting's time, place or details; calendars are told about changes of time and place."""
     meeting = _meeting_or_404(meeting_id)
-    if not services.is_editable(meeting):
+    if not rules.is_editable(meeting):
         flash(_("This meeting has been cancelled or held; it can no longer be changed."), "warning")
         return _to_detail(meeting.id)
     types = _types_for(meeting)
     form = MeetingForm(data=meeting_form_values(meeting), types=types, is_new=False)
     if form.validate_on_submit():
         try:
-            services.update_meeting(meeting, form.meeting_data(), clock.now())
+            lifecycle.update_meeting(meeting, form.meeting_data(), clock.now())
         except MeetingError as exc:
             show_on_form(form, exc)
         else:
@@ -265,7 +266,7 @@ def confirm_meeting(meeting_id: int):
     """Confirm a draft meeting."""
     meeting = _meeting_or_404(meeting_id)
     try:
-        services.confirm_meeting(meeting, clock.now())
+        lifecycle.confirm_meeting(meeting, clock.now())
     except MeetingError as exc:
         flash(str(exc), "danger")
     else:
@@ -280,7 +281,7 @@ def cancel_meeting(meeting_id: int):
     """Cancel a meeting; it stays in the lists, marked cancelled."""
     meeting = _meeting_or_404(meeting_id)
     try:
-        services.cancel_meeting(meeting)
+        lifecycle.cancel_meeting(meeting)
     except MeetingError as exc:
         flash(str(exc), "danger")
     else:
@@ -295,7 +296,7 @@ def delete_meeting(meeting_id: int):
     meeting = _meeting_or_404(meeting_id)
     title = meeting.title
     try:
-        services.delete_meeting(meeting)
+        lifecycle.delete_meeting(meeting)
     except MeetingError as exc:
         flash(str(exc), "danger")
         return _to_detail(meeting.id)
@@ -333,24 +334,24 @@ def meeting_invitees(meeting_id: int):
     """Invite all members, a working group, chosen members or a guest; and remove invitees."""
     meeting = _detail_meeting_or_404(meeting_id)
     today = clock.today()
-    groups = services.working_groups_with_sizes(today)
+    groups = invitees.working_groups_with_sizes(today)
     everyone = InviteAllForm(prefix="all")
     group_form = InviteGroupForm(prefix="group", groups=groups)
-    members_form = InviteMembersForm(prefix="members", members=services.invitable_members(meeting, today))
+    members_form = InviteMembersForm(prefix="members", members=invitees.invitable_members(meeting, today))
     guest_form = InviteGuestForm(prefix="guest")
     # The page holds four forms; the submit button pressed says which one was sent.
     outcome = None
     try:
         if everyone.submit.data and everyone.validate_on_submit():
-            outcome = _invited_message(services.invite_all_members(meeting, today))
+            outcome = _invited_message(invitees.invite_all_members(meeting, today))
         elif group_form.submit.data and group_form.validate_on_submit():
             group = next(group for group, _size in groups if group.id == group_form.group_id.data)
-            outcome = _invited_message(services.invite_working_group(meeting, group, today))
+            outcome = _invited_message(invitees.invite_working_group(meeting, group, today))
         elif members_form.submit.data and members_form.validate_on_submit():
-            outcome = _invited_message(services.invite_members(meeting, members_form.member_ids.data, today))
+            outcome = _invited_message(invitees.invite_members(meeting, members_form.member_ids.data, today))
         elif guest_form.submit.data and guest_form.validate_on_submit():
             outcome = _guest_message(
-                *services.invite_guest(meeting, guest_form.name.data, guest_form.email.data)
+                *invitees.invite_guest(meeting, guest_form.name.data, guest_form.email.data)
             )
     except MeetingError as exc:
         if exc.field is None:
@@ -363,8 +364,8 @@ def meeting_invitees(meeting_id: int):
     return render_template(
         "meetings/invitees.html",
         meeting=meeting,
-        invitees=services.invitees_in_order(meeting),
-        open_invitees=services.is_editable(meeting),
+        invitees=invitees.invitees_in_order(meeting),
+        open_invitees=rules.is_editable(meeting),
         everyone=everyone,
         group_form=group_form,
         members_form=members_form,
@@ -377,12 +378,12 @@ def meeting_invitees(meeting_id: int):
 def remove_invitee(meeting_id: int, invitation_id: int):
     """Take someone off the invitees."""
     meeting = _meeting_or_404(meeting_id)
-    invitation = services.invitation_in(meeting, invitation_id)
+    invitation = invitees.invitation_in(meeting, invitation_id)
     if invitation is None:
         abort(404)
     name = invitation.name
     try:
-        services.remove_invitation(meeting, invitation)
+        invitees.remove_invitation(meeting, invitation)
     except MeetingError as exc:
         flash(str(exc), "danger")
     else:

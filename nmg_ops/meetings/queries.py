@@ -1,0 +1,177 @@
+"""Reading meetings: the list with its counts, one meeting's page, my invitations, overlaps and years.
+
+Who sees which meeting is decided in `meetings.visibility`; these queries apply it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from .. import clock
+from ..extensions import db
+from ..models import (
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    MeetingType,
+    Member,
+    Rsvp,
+)
+from ..permissions import Role
+from . import visibility
+
+
+class When(StrEnum):
+    UPCOMING = "upcoming"
+    PAST = "past"
+
+
+@dataclass(frozen=True)
+class MeetingFilter:
+    when: When = When.UPCOMING
+    year: int | None = None
+    type_code: str | None = None
+
+    def narrowing(self) -> dict[str, str]:
+        """The year and type as query-string arguments, leaving out those not chosen."""
+        args = {"year": str(self.year) if self.year else "", "type": self.type_code or ""}
+        return {key: value for key, value in args.items() if value}
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One line of the meeting list, with its counts read in the same query."""
+
+    meeting: Meeting
+    invited: int
+    answered_yes: int
+    is_invited: bool
+    my_rsvp: Rsvp | None
+
+
+# --- reading meetings ------------------------------------------------------------------------------------
+
+
+def get_meeting(meeting_id: int) -> Meeting | None:
+    return db.session.scalar(
+        sa.select(Meeting).where(Meeting.id == meeting_id).options(so.joinedload(Meeting.type))
+    )
+
+
+def meeting_for_detail(meeting_id: int) -> Meeting | None:
+    """The meeting with everything its page shows, in three statements whatever the number of invitees."""
+    return db.session.scalar(
+        sa.select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            so.joinedload(Meeting.type),
+            so.joinedload(Meeting.organiser),
+            so.selectinload(Meeting.invitations).options(
+                so.joinedload(Invitation.member).joinedload(Member.organisation),
+                so.joinedload(Invitation.via_working_group),
+            ),
+            so.selectinload(Meeting.agenda_items),
+        )
+    )
+
+
+def invitation_of(meeting: Meeting, member_id: int) -> Invitation | None:
+    """The member's own invitation, found among those already loaded."""
+    return next((i for i in meeting.invitations if i.member_id == member_id), None)
+
+
+def overlapping_meetings(meeting: Meeting) -> list[Meeting]:
+    """Other meetings, not cancelled, whose time overlaps this one's (meeting back to back do not)."""
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(
+                Meeting.id != meeting.id,
+                Meeting.status != MeetingStatus.CANCELLED,
+                Meeting.starts_at < meeting.ends_at,
+                Meeting.ends_at > meeting.starts_at,
+            )
+            .options(so.joinedload(Meeting.type))
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+
+
+def year_range(year: int) -> tuple[datetime, datetime]:
+    """The year as the NMG lives it: from midnight on 1 January in its zone to the next."""
+    return clock.from_local(date(year, 1, 1), time(0)), clock.from_local(date(year + 1, 1, 1), time(0))
+
+
+def meeting_rows(
+    viewer_id: int, roles: Iterable[Role], criteria: MeetingFilter, now: datetime
+) -> list[MeetingRow]:
+    """The meetings the viewer may see, with invitation counts and the viewer's answer, in one query."""
+    counts = (
+        sa.select(
+            Invitation.meeting_id,
+            sa.func.count(Invitation.id).label("invited"),
+            sa.func.count(sa.case((Invitation.rsvp == Rsvp.YES, 1))).label("yes"),
+        )
+        .group_by(Invitation.meeting_id)
+        .subquery()
+    )
+    mine = so.aliased(Invitation)
+    query = (
+        sa.select(
+            Meeting,
+            sa.func.coalesce(counts.c.invited, 0),
+            sa.func.coalesce(counts.c.yes, 0),
+            mine.id,
+            mine.rsvp,
+        )
+        .join(Meeting.type)
+        .options(so.contains_eager(Meeting.type))
+        .outerjoin(counts, counts.c.meeting_id == Meeting.id)
+        .outerjoin(mine, sa.and_(mine.meeting_id == Meeting.id, mine.member_id == viewer_id))
+    )
+    if not visibility.sees_all_meetings(roles):
+        query = query.where(sa.or_(mine.id.is_not(None), visibility.published_clause()))
+    if criteria.when is When.PAST:
+        query = query.where(Meeting.ends_at <= now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    else:
+        query = query.where(Meeting.ends_at > now).order_by(Meeting.starts_at, Meeting.id)
+    if criteria.year is not None:
+        first, after = year_range(criteria.year)
+        query = query.where(Meeting.starts_at >= first, Meeting.starts_at < after)
+    if criteria.type_code:
+        query = query.where(MeetingType.code == criteria.type_code)
+    return [
+        MeetingRow(meeting, invited, yes, invitation_id is not None, rsvp)
+        for meeting, invited, yes, invitation_id, rsvp in db.session.execute(query)
+    ]
+
+
+def year_options(now: datetime) -> list[int]:
+    """The years that have meetings, and this one, newest first."""
+    first, last = db.session.execute(
+        sa.select(sa.func.min(Meeting.starts_at), sa.func.max(Meeting.starts_at))
+    ).one()
+    years = {clock.local(now).year}
+    if first is not None:
+        years.update(range(clock.local(first).year, clock.local(last).year + 1))
+    return sorted(years, reverse=True)
+
+
+def my_invitations(member_id: int, now: datetime) -> tuple[list[Invitation], list[Invitation]]:
+    """The member's invitations, upcoming (soonest first) and past (latest first), meetings loaded."""
+    invitations = db.session.scalars(
+        sa.select(Invitation)
+        .join(Invitation.meeting)
+        .where(Invitation.member_id == member_id)
+        .options(so.contains_eager(Invitation.meeting).joinedload(Meeting.type))
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    upcoming = [i for i in invitations if i.meeting.ends_at > now]
+    past = [i for i in invitations if i.meeting.ends_at <= now]
+    return upcoming, past[::-1]
