@@ -6,9 +6,11 @@ the form field it is about; `show_on_form` puts it there, or flashes it at the t
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import flash
+from flask import abort, flash
+
+T = TypeVar("T")
 
 
 class RuleError(ValueError):
@@ -26,3 +28,10 @@ def show_on_form(form: Any, error: RuleError, fallback: str | None = None) -> No
         form[name].errors.append(str(error))
     else:
         flash(str(error), "danger")
+
+
+def found_or_404(record: T | None) -> T:
+    """The record a URL names, or 404: the one answer for an id that names nothing (or nothing you see)."""
+    if record is None:
+        abort(404)
+    return record

@@ -1,30 +1,15 @@
-"""Agenda items, answers to invitations and attendance."""
+"""A meeting's agenda: items added, changed, moved and removed by the coordination team."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from .. import clock
-from ..models import AgendaItem, Meeting
+from ..errors import found_or_404
+from ..models import Meeting
 from ..permissions import Right, can, require
-from . import agenda, attendance, bp
-from .agenda_forms import AgendaItemForm, MoveForm, RsvpForm, attendance_form
-
-
-def _agenda_meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = agenda.meeting_with_agenda(meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
-def _item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
-    item = agenda.item_of(meeting, item_id)
-    if item is None:
-        abort(404)
-    return item
+from . import agenda, bp
+from .agenda_forms import AgendaItemForm, MoveForm
 
 
 def _agenda_page(meeting: Meeting, form: AgendaItemForm):
@@ -48,14 +33,14 @@ def _back_to_agenda(meeting_id: int, item_id: int | None = None):
 @require(Right.EDIT_AGENDA)
 def edit_agenda(meeting_id: int):
     """The agenda with its items to edit, reorder and delete, and a form to add one."""
-    return _agenda_page(_agenda_meeting_or_404(meeting_id), AgendaItemForm())
+    return _agenda_page(found_or_404(agenda.meeting_with_agenda(meeting_id)), AgendaItemForm())
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda")
 @require(Right.EDIT_AGENDA)
 def add_agenda_item(meeting_id: int):
     """Add an item at the end of the agenda."""
-    meeting = _agenda_meeting_or_404(meeting_id)
+    meeting = found_or_404(agenda.meeting_with_agenda(meeting_id))
     form = AgendaItemForm()
     if form.validate_on_submit():
         try:
@@ -77,8 +62,8 @@ def _may_correct() -> bool:
 @require(Right.EDIT_AGENDA)
 def edit_agenda_item(meeting_id: int, item_id: int):
     """Change an agenda item's title, presenter, duration or notes."""
-    meeting = _agenda_meeting_or_404(meeting_id)
-    item = _item_or_404(meeting, item_id)
+    meeting = found_or_404(agenda.meeting_with_agenda(meeting_id))
+    item = found_or_404(agenda.item_of(meeting, item_id))
     if not agenda.is_editable(meeting, may_correct=_may_correct()):
         flash(_("This agenda can no longer be changed."), "warning")
         return _back_to_agenda(meeting_id)
@@ -101,8 +86,8 @@ def edit_agenda_item(meeting_id: int, item_id: int):
 @require(Right.EDIT_AGENDA)
 def delete_agenda_item(meeting_id: int, item_id: int):
     """Remove an item from the agenda; the items after it move up."""
-    meeting = _agenda_meeting_or_404(meeting_id)
-    item = _item_or_404(meeting, item_id)
+    meeting = found_or_404(agenda.meeting_with_agenda(meeting_id))
+    item = found_or_404(agenda.item_of(meeting, item_id))
     title = item.title
     try:
         agenda.delete_item(meeting, item, may_correct=_may_correct())
@@ -117,8 +102,8 @@ def delete_agenda_item(meeting_id: int, item_id: int):
 @require(Right.EDIT_AGENDA)
 def move_agenda_item(meeting_id: int, item_id: int):
     """Move an item one place up or down the agenda."""
-    meeting = _agenda_meeting_or_404(meeting_id)
-    item = _item_or_404(meeting, item_id)
+    meeting = found_or_404(agenda.meeting_with_agenda(meeting_id))
+    item = found_or_404(agenda.item_of(meeting, item_id))
     form = MoveForm()
     if not form.validate_on_submit():
         flash(_("Choose whether to move the item up or down."), "danger")
@@ -128,54 +113,3 @@ def move_agenda_item(meeting_id: int, item_id: int):
     except agenda.AgendaError as exc:
         flash(str(exc), "danger")
     return _back_to_agenda(meeting_id, item_id)
-
-
-@bp.post("/meetings/<int:meeting_id>/rsvp")
-@require(Right.VIEW_MEETINGS)
-def rsvp(meeting_id: int):
-    """Answer my own invitation: yes, no or maybe."""
-    invitation = attendance.own_invitation(meeting_id, current_user)
-    if invitation is None:
-        abort(404)
-    form = RsvpForm()
-    if not form.validate_on_submit():
-        flash(_("Choose one of the answers."), "danger")
-    else:
-        try:
-            attendance.answer(invitation, form.answer.data, clock.now())
-        except attendance.AttendanceError as exc:
-            flash(str(exc), "warning")
-        else:
-            flash(_("Your answer has been recorded: %(answer)s.", answer=form.answer.data.label), "success")
-    return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id, _anchor="rsvp"))
-
-
-@bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])
-@require(Right.RECORD_ATTENDANCE)
-def record_attendance(meeting_id: int):
-    """Record who was present, absent or excused; saving marks the meeting held."""
-    meeting = attendance.meeting_for_attendance(meeting_id)
-    if meeting is None:
-        abort(404)
-    now = clock.now()
-    try:
-        attendance.check_attendance_open(meeting, now)
-    except attendance.AttendanceError as exc:
-        flash(str(exc), "warning")
-        return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id))
-    rows = attendance.sheet(meeting)
-    form = attendance_form(rows)
-    if form.validate_on_submit():
-        try:
-            attendance.record_attendance(meeting, form.marks(), now)
-        except attendance.AttendanceError as exc:
-            flash(str(exc), "danger")
-        else:
-            flash(_("Attendance saved; the meeting is marked as held."), "success")
-            return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id, _anchor="attendance"))
-    return render_template(
-        "meetings/attendance.html",
-        meeting=meeting,
-        form=form,
-        rows=rows,
-    )

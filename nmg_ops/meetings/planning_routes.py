@@ -1,4 +1,4 @@
-"""Planning pages: the year plan, the cadence dashboard and the meeting types."""
+"""The year plan: next year's meetings on the agreed cadence, adjusted and committed by the coordinator."""
 
 from __future__ import annotations
 
@@ -8,14 +8,10 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import clock
-from ..errors import show_on_form
-from ..extensions import db
-from ..models import MeetingType
 from ..permissions import Right, require
-from . import bp, cadence, planning
-from .planning_forms import MeetingTypeForm, PlanForm
+from . import bp, planning
+from .planning_forms import PlanForm
 from .rules import MeetingError
-from .types import MeetingTypeError, create_type, meeting_types, update_type
 
 # --- the year plan ----------------------------------------------------------------------------------------
 
@@ -72,70 +68,3 @@ def year_plan():
 
 
 # --- cadence ------------------------------------------------------------------------------------------------
-
-
-@bp.route("/meetings/cadence")
-@require(Right.VIEW_CADENCE)
-def cadence_dashboard():
-    """Agreed, planned and held meetings per year and type, with attendance for one year."""
-    now = clock.now()
-    years = cadence.cadence_years(now)
-    this_year = clock.local(now).year
-    year = request.args.get("year", type=int)
-    if year not in years:
-        year = this_year
-    return render_template(
-        "meetings/cadence.html",
-        cadence=cadence.cadence(years, now),
-        report=cadence.attendance(year),
-        years=years,
-        year=year,
-        this_year=this_year,
-    )
-
-
-# --- meeting types ------------------------------------------------------------------------------------------
-
-
-@bp.route("/meetings/types")
-@require(Right.MANAGE_MEETINGS)
-def meeting_type_list():
-    """The meeting types and their agreed cadence."""
-    return render_template("meetings/types.html", types=meeting_types(include_inactive=True))
-
-
-def _type_page(form: MeetingTypeForm, kind: MeetingType | None):
-    return render_template("meetings/type_form.html", form=form, kind=kind)
-
-
-@bp.route("/meetings/types/new", methods=["GET", "POST"])
-@require(Right.MANAGE_MEETINGS)
-def new_meeting_type():
-    """Add a meeting type, for an NMG whose framework has more kinds of meeting."""
-    form = MeetingTypeForm()
-    if form.validate_on_submit():
-        try:
-            kind = create_type(form.code.data, form.type_data())
-        except MeetingTypeError as exc:
-            show_on_form(form, exc)
-        else:
-            flash(_("Meeting type “%(name)s” added.", name=kind.name), "success")
-            return redirect(url_for("meetings.meeting_type_list"))
-    return _type_page(form, None)
-
-
-@bp.route("/meetings/types/<int:type_id>/edit", methods=["GET", "POST"])
-@require(Right.MANAGE_MEETINGS)
-def edit_meeting_type(type_id: int):
-    """Change a type's cadence, usual mode, length and reminders."""
-    kind = db.get_or_404(MeetingType, type_id)
-    form = MeetingTypeForm(obj=kind, kind=kind)
-    if form.validate_on_submit():
-        try:
-            update_type(kind, form.type_data())
-        except MeetingTypeError as exc:
-            show_on_form(form, exc)
-        else:
-            flash(_("Meeting type “%(name)s” saved.", name=kind.name), "success")
-            return redirect(url_for("meetings.meeting_type_list"))
-    return _type_page(form, kind)

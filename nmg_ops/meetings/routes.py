@@ -1,16 +1,18 @@
-"""Meeting pages: the list, my meetings, one meeting, scheduling, confirming, cancelling and invitees."""
+"""Meeting pages: the list, my meetings, one meeting, scheduling, confirming, cancelling and invitees.
+
+How meetings read on every page (times in the reader's zone, status colours) is in `display.py`."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import time
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_time, get_timezone, ngettext, to_user_timezone
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import clock
-from ..errors import show_on_form
+from ..errors import found_or_404, show_on_form
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType
 from ..permissions import Right, can, current_roles, require
 from . import bp, invitees, lifecycle, queries, rules, visibility
@@ -27,83 +29,7 @@ from .queries import When
 from .rules import MeetingError
 from .types import meeting_types
 
-# --- how times read ---------------------------------------------------------------------------------------
-
-
-@bp.app_template_global()
-def meeting_when(meeting: Meeting) -> str:
-    """Start and end in the reader's zone, with the zone's name for that date (summer or winter time)."""
-    start, end = to_user_timezone(meeting.starts_at), to_user_timezone(meeting.ends_at)
-    zone = format_datetime(meeting.starts_at, "zzzz")
-    if start.date() == end.date():
-        return _(
-            "%(day)s, %(start)s–%(end)s (%(zone)s)",
-            day=format_date(meeting.starts_at, "full"),
-            start=format_time(meeting.starts_at, "short"),
-            end=format_time(meeting.ends_at, "short"),
-            zone=zone,
-        )
-    return _(
-        "%(start)s – %(end)s (%(zone)s)",
-        start=_day_and_time(meeting.starts_at),
-        end=_day_and_time(meeting.ends_at),
-        zone=zone,
-    )
-
-
-@bp.app_template_global()
-def meeting_start(meeting: Meeting) -> str:
-    """The start, short, in the reader's zone: for lists whose heading names the zone."""
-    return _day_and_time(meeting.starts_at)
-
-
-@bp.app_template_global()
-def reader_zone_name() -> str:
-    """The reader's zone, as people name it ("Central European Time"), for headings of time columns."""
-    return format_datetime(clock.now(), "vvvv")
-
-
-@bp.app_template_global()
-def nmg_local_when(meeting: Meeting) -> str | None:
-    """The start in the NMG's own zone, for readers who live in another zone; None for everyone else."""
-    if str(get_timezone()) == clock.nmg_zone().key:
-        return None
-    start = clock.local(meeting.starts_at)
-    return f"{start:%Y-%m-%d %H:%M} {clock.nmg_zone().key}"
-
-
-_STATUS_STYLE = {
-    MeetingStatus.DRAFT: "text-bg-secondary",
-    MeetingStatus.CONFIRMED: "text-bg-success",
-    MeetingStatus.CANCELLED: "text-bg-danger",
-    MeetingStatus.HELD: "text-bg-dark",
-}
-
-
-@bp.app_template_global()
-def meeting_status_class(status: MeetingStatus) -> str:
-    return _STATUS_STYLE[status]
-
-
-def _day_and_time(instant: datetime) -> str:
-    return _("%(day)s, %(time)s", day=format_date(instant, "medium"), time=format_time(instant, "short"))
-
-
 # --- shared helpers ---------------------------------------------------------------------------------------
-
-
-def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = queries.get_meeting(meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
-
-
-def _detail_meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = queries.meeting_for_detail(meeting_id)
-    if meeting is None:
-        abort(404)
-    return meeting
 
 
 def _to_detail(meeting_id: int):
@@ -173,7 +99,7 @@ def my_meetings():
 @require(Right.VIEW_MEETINGS)
 def meeting_detail(meeting_id: int):
     """One meeting: when, where, the agenda, the invitees and, for organisers, what is left to do."""
-    meeting = _detail_meeting_or_404(meeting_id)
+    meeting = found_or_404(queries.meeting_for_detail(meeting_id))
     my_invitation = queries.invitation_of(meeting, current_user.id)
     roles = current_roles()
     if not visibility.may_see(meeting, my_invitation is not None, roles):
@@ -242,7 +168,7 @@ def new_meeting():
 @require(Right.MANAGE_MEETINGS)
 def edit_meeting(meeting_id: int):
     """Change a meeting's time, place or details; calendars are told about changes of time and place."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = found_or_404(queries.get_meeting(meeting_id))
     if not rules.is_editable(meeting):
         flash(_("This meeting has been cancelled or held; it can no longer be changed."), "warning")
         return _to_detail(meeting.id)
@@ -264,7 +190,7 @@ def edit_meeting(meeting_id: int):
 @require(Right.MANAGE_MEETINGS)
 def confirm_meeting(meeting_id: int):
     """Confirm a draft meeting."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = found_or_404(queries.get_meeting(meeting_id))
     try:
         lifecycle.confirm_meeting(meeting, clock.now())
     except MeetingError as exc:
@@ -279,7 +205,7 @@ def confirm_meeting(meeting_id: int):
 @require(Right.MANAGE_MEETINGS)
 def cancel_meeting(meeting_id: int):
     """Cancel a meeting; it stays in the lists, marked cancelled."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = found_or_404(queries.get_meeting(meeting_id))
     try:
         lifecycle.cancel_meeting(meeting)
     except MeetingError as exc:
@@ -293,7 +219,7 @@ def cancel_meeting(meeting_id: int):
 @require(Right.MANAGE_MEETINGS)
 def delete_meeting(meeting_id: int):
     """Delete a draft nobody has been invited to."""
-    meeting = _meeting_or_404(meeting_id)
+    meeting = found_or_404(queries.get_meeting(meeting_id))
     title = meeting.title
     try:
         lifecycle.delete_meeting(meeting)
@@ -332,7 +258,7 @@ def _guest_message(invitation: Invitation, added: bool) -> tuple[str, str]:
 @require(Right.MANAGE_MEETINGS)
 def meeting_invitees(meeting_id: int):
     """Invite all members, a working group, chosen members or a guest; and remove invitees."""
-    meeting = _detail_meeting_or_404(meeting_id)
+    meeting = found_or_404(queries.meeting_for_detail(meeting_id))
     today = clock.today()
     groups = invitees.working_groups_with_sizes(today)
     everyone = InviteAllForm(prefix="all")
@@ -377,10 +303,8 @@ def meeting_invitees(meeting_id: int):
 @require(Right.MANAGE_MEETINGS)
 def remove_invitee(meeting_id: int, invitation_id: int):
     """Take someone off the invitees."""
-    meeting = _meeting_or_404(meeting_id)
-    invitation = invitees.invitation_in(meeting, invitation_id)
-    if invitation is None:
-        abort(404)
+    meeting = found_or_404(queries.get_meeting(meeting_id))
+    invitation = found_or_404(invitees.invitation_in(meeting, invitation_id))
     name = invitation.name
     try:
         invitees.remove_invitation(meeting, invitation)
