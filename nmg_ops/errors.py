@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from flask import abort, flash
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
 
 T = TypeVar("T")
 
@@ -35,3 +38,15 @@ def found_or_404(record: T | None) -> T:
     if record is None:
         abort(404)
     return record
+
+
+def flush_or_refuse(error: RuleError) -> None:
+    """Flush; a unique constraint that a concurrent request got to first becomes `error`, nothing kept.
+
+    The rules check uniqueness before writing; this turns the race they cannot see into the same answer.
+    """
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise error from exc

@@ -15,10 +15,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from .. import audit
 from ..calendar import invites
+from ..errors import flush_or_refuse
 from ..extensions import db
 from ..models import (
     Invitation,
@@ -49,13 +49,11 @@ def _lock(meeting: Meeting) -> None:
 
 
 def _flush_invitations() -> None:
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise MeetingError(
+    flush_or_refuse(
+        MeetingError(
             _l("Someone else changed the invitees at the same moment; nothing was added. Please try again.")
-        ) from exc
+        )
+    )
 
 
 def _invited_member_ids(meeting: Meeting) -> set[int]:

@@ -12,12 +12,11 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 
 from .. import audit, clock
 from ..auth.services import end_every_session, send_invitation, set_password, tell_old_address
-from ..errors import RuleError
+from ..errors import RuleError, flush_or_refuse
 from ..extensions import db
 from ..mail import MailDeliveryError
 from ..models import (
@@ -259,22 +258,13 @@ def _apply_member(member: Member, data: MemberData, *, may_set_admin: bool) -> N
     member.working_groups = groups
 
 
-def _flush_unique(error: type[MemberError]) -> None:
-    """Flush, turning a unique-constraint race lost to a concurrent request into the rule's own error."""
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        db.session.rollback()
-        raise error() from exc
-
-
 def create_member(data: MemberData, *, may_set_admin: bool) -> Member:
     if _email_taken(data.email.strip().lower(), None):
         raise DuplicateEmail()
     member = Member(is_admin=False)
     _apply_member(member, data, may_set_admin=may_set_admin)
     db.session.add(member)
-    _flush_unique(DuplicateEmail)
+    flush_or_refuse(DuplicateEmail())
     audit.record("created", "member", member.id, member.full_name, _member_state(member))
     db.session.commit()
     return member
@@ -287,7 +277,7 @@ def update_member(member: Member, data: MemberData, *, may_set_admin: bool) -> b
     before = _member_state(member)
     old_email = member.email
     _apply_member(member, data, may_set_admin=may_set_admin)
-    _flush_unique(DuplicateEmail)
+    flush_or_refuse(DuplicateEmail())
     changes = audit.diff(before, _member_state(member))
     if changes:
         audit.record("updated", "member", member.id, member.full_name, changes)
@@ -400,7 +390,7 @@ def create_organisation(data: OrganisationData) -> Organisation:
     org = Organisation(is_active=True)
     _apply_organisation(org, data)
     db.session.add(org)
-    _flush_unique(DuplicateOrganisation)
+    flush_or_refuse(DuplicateOrganisation())
     audit.record("created", "organisation", org.id, org.name, audit.snapshot(org, ORGANISATION_FIELDS))
     db.session.commit()
     return org
@@ -412,7 +402,7 @@ def update_organisation(org: Organisation, data: OrganisationData) -> bool:
         raise DuplicateOrganisation()
     before = audit.snapshot(org, ORGANISATION_FIELDS)
     _apply_organisation(org, data)
-    _flush_unique(DuplicateOrganisation)
+    flush_or_refuse(DuplicateOrganisation())
     changes = audit.diff(before, audit.snapshot(org, ORGANISATION_FIELDS))
     if changes:
         audit.record("updated", "organisation", org.id, org.name, changes)
