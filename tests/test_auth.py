@@ -7,7 +7,7 @@ from nmg_ops import clock
 from nmg_ops.auth import services
 from nmg_ops.auth.services import LinkPurpose, make_link_token
 from nmg_ops.extensions import db
-from tests.conftest import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 
 def _link(mail) -> str:
@@ -141,9 +141,9 @@ def test_new_password_must_be_long_enough(client, people, short):
 
 
 def test_forms_refuse_posts_without_csrf_token(database_url, tmp_path, people):
-    from tests.conftest import _app_for
+    from tests.fixtures.database import app_for
 
-    app = _app_for(database_url, tmp_path, WTF_CSRF_ENABLED=True)
+    app = app_for(database_url, tmp_path, WTF_CSRF_ENABLED=True)
     client = app.test_client()
     response = client.post("/sign-in", data={"email": "plain@example.org", "password": PASSWORD})
     assert response.status_code == 400

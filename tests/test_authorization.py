@@ -15,7 +15,7 @@ from nmg_ops import clock
 from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
 from nmg_ops.models import AgendaItem, DeliveryStatus, MeetingStatus, OutboundMessage
-from tests.conftest import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 ROLES = ("public", "member", "coordination_team", "coordinator", "admin")
 ANYONE = frozenset(ROLES)

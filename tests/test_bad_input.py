@@ -28,7 +28,7 @@ from nmg_ops.models import (
     OutboundMessage,
     WorkingGroup,
 )
-from tests.conftest import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 HOSTILE = [
     "x" * 20_000,

@@ -8,7 +8,7 @@ from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.governance import services
 from nmg_ops.models import AuditEntry, CoordinatorTerm
-from tests.conftest import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 
 def _terms() -> list[CoordinatorTerm]:

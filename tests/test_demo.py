@@ -15,7 +15,7 @@ from nmg_ops.models import (
     Organisation,
     StakeholderType,
 )
-from tests.conftest import _app_for
+from tests.fixtures.database import app_for
 
 
 def test_demo_loads_the_italian_nmg_as_of_its_kick_off(app, runner, client):
@@ -75,7 +75,7 @@ def test_demo_scale_adds_synthetic_members_of_every_stakeholder_type(app, runner
 
 def test_demo_refuses_to_run_under_production(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("NMG_SECRET_KEY", "x" * 40)
-    app = _app_for(database_url, tmp_path, ENVIRONMENT="production")
+    app = app_for(database_url, tmp_path, ENVIRONMENT="production")
     result = app.test_cli_runner().invoke(args=["demo"])
     with app.app_context():
         db.engine.dispose()

@@ -26,7 +26,7 @@ from nmg_ops.models import (
     Rsvp,
 )
 from nmg_ops.scheduler import run_due_jobs
-from tests.conftest import PASSWORD
+from tests.fixtures.factories import PASSWORD
 from tests.test_expert_mapping import MINISTRY, csv_text
 from tests.test_members import _form
 

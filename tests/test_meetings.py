@@ -23,7 +23,7 @@ from nmg_ops.models import (
     StakeholderType,
 )
 from nmg_ops.permissions import Role
-from tests.conftest import PASSWORD_HASH
+from tests.fixtures.factories import PASSWORD_HASH
 
 ROME = ZoneInfo("Europe/Rome")
 

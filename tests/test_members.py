@@ -8,7 +8,7 @@ from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.members import services
 from nmg_ops.models import AuditEntry, Gender, Member, MemberRole, Organisation, StakeholderType, WorkingGroup
-from tests.conftest import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 
 def _member(email: str) -> Member | None:

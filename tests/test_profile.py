@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from nmg_ops.extensions import db
 from nmg_ops.models import AuditEntry, Language, Member
-from tests.conftest import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 NEW_PASSWORD = "a much longer passphrase"
 

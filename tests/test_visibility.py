@@ -12,7 +12,7 @@ from nmg_ops.extensions import db
 from nmg_ops.meetings import visibility
 from nmg_ops.models import MeetingStatus
 from nmg_ops.permissions import roles_of
-from tests.conftest import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 VIEWERS = ("public", "invitee", "member", "coordination_team", "coordinator", "admin")
 STATES = (MeetingStatus.DRAFT, MeetingStatus.CONFIRMED, MeetingStatus.CANCELLED)

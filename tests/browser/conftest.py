@@ -22,7 +22,8 @@ from werkzeug.serving import make_server
 from nmg_ops import clock, create_app
 from nmg_ops.extensions import db
 from nmg_ops.models import CoordinatorTerm, Language, Member, Organisation, StakeholderType
-from tests.conftest import IN_CI, PASSWORD, PASSWORD_HASH
+from tests.fixtures import IN_CI
+from tests.fixtures.factories import PASSWORD, PASSWORD_HASH
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

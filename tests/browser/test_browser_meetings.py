@@ -11,7 +11,7 @@ from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.meetings.types import meeting_type
 from nmg_ops.models import Invitation, Language, Meeting, MeetingStatus, Member, Organisation, StakeholderType
-from tests.conftest import PASSWORD_HASH
+from tests.fixtures.factories import PASSWORD_HASH
 
 pytestmark = pytest.mark.browser
 

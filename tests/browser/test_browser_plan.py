@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.models import Meeting, MeetingStatus
-from tests.conftest import PASSWORD
+from tests.fixtures.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
