@@ -648,3 +648,21 @@ def test_rows_carry_counts_from_one_query(app, people, make_meeting, count_queri
             (30, 8, "plenary")
         ]
     assert statements.count == 1
+
+
+def test_the_past_is_paged_and_each_page_costs_the_same(
+    app, client, people, sign_in, make_meeting, count_queries
+):
+    app.config["MEETINGS_PER_PAGE"] = 5
+    for n in range(12):
+        make_meeting(title=f"Past meeting {n:02d}", starts_at=_at(-30 - n), status=MeetingStatus.HELD)
+    sign_in(people["coordinator"])
+    pages = []
+    for page in (1, 2, 3):
+        with count_queries() as statements:
+            html = client.get(f"/meetings/?when=past&page={page}").get_data(as_text=True)
+        pages.append((sorted(re.findall(r"Past meeting (\d\d)", html)), statements.count))
+    assert [len(titles) for titles, _count in pages] == [5, 5, 2]
+    assert sorted(title for titles, _count in pages for title in titles) == [f"{n:02d}" for n in range(12)]
+    assert "12 meetings" in html and "when=past" in html
+    assert len({count for _titles, count in pages}) == 1, pages

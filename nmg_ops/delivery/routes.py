@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from ..errors import found_or_404
 from ..extensions import db
 from ..forms import page_number
 from ..models import DeliveryStatus, OutboundMessage
 from ..permissions import Right, require
-from . import bp
+from . import bp, queries
 from .dispatcher import retry
-
-PER_PAGE = 50
 
 
 @bp.route("/deliveries")
@@ -19,19 +17,17 @@ PER_PAGE = 50
 def deliveries():
     """What was sent, to whom and when, what failed and why."""
     status = request.args.get("status", "")
-    query = sa.select(OutboundMessage).order_by(OutboundMessage.id.desc())
-    if status in {s.value for s in DeliveryStatus}:
-        query = query.where(OutboundMessage.status == DeliveryStatus(status))
-    else:
+    if status not in {s.value for s in DeliveryStatus}:
         status = ""
-    counts = dict(
-        db.session.execute(
-            sa.select(OutboundMessage.status, sa.func.count()).group_by(OutboundMessage.status)
-        ).all()
+    page = queries.deliveries(
+        DeliveryStatus(status) if status else None, page_number(request.args.get("page"))
     )
-    page = db.paginate(query, page=page_number(request.args.get("page")), per_page=PER_PAGE, error_out=False)
     return render_template(
-        "delivery/deliveries.html", page=page, status=status, counts=counts, statuses=list(DeliveryStatus)
+        "delivery/deliveries.html",
+        page=page,
+        status=status,
+        counts=queries.counts_by_status(),
+        statuses=list(DeliveryStatus),
     )
 
 
@@ -39,7 +35,7 @@ def deliveries():
 @require(Right.VIEW_DELIVERIES)
 def retry_delivery(message_id: int):
     """Send a failed message again."""
-    message = db.session.get(OutboundMessage, message_id) or abort(404)
+    message = found_or_404(db.session.get(OutboundMessage, message_id))
     try:
         retry(message)
     except ValueError:

@@ -9,9 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_sqlalchemy.pagination import Pagination
 
 from .. import clock
 from ..extensions import db
@@ -108,10 +110,7 @@ def year_range(year: int) -> tuple[datetime, datetime]:
     return clock.from_local(date(year, 1, 1), time(0)), clock.from_local(date(year + 1, 1, 1), time(0))
 
 
-def meeting_rows(
-    viewer_id: int, roles: Iterable[Role], criteria: MeetingFilter, now: datetime
-) -> list[MeetingRow]:
-    """The meetings the viewer may see, with invitation counts and the viewer's answer, in one query."""
+def _rows_select(viewer_id: int, roles: Iterable[Role], criteria: MeetingFilter, now: datetime) -> sa.Select:
     counts = (
         sa.select(
             Invitation.meeting_id,
@@ -146,10 +145,46 @@ def meeting_rows(
         query = query.where(Meeting.starts_at >= first, Meeting.starts_at < after)
     if criteria.type_code:
         query = query.where(MeetingType.code == criteria.type_code)
+    return query
+
+
+def _rows(result: Iterable[Any]) -> list[MeetingRow]:
     return [
         MeetingRow(meeting, invited, yes, invitation_id is not None, rsvp)
-        for meeting, invited, yes, invitation_id, rsvp in db.session.execute(query)
+        for meeting, invited, yes, invitation_id, rsvp in result
     ]
+
+
+def meeting_rows(
+    viewer_id: int, roles: Iterable[Role], criteria: MeetingFilter, now: datetime
+) -> list[MeetingRow]:
+    """The meetings the viewer may see, with invitation counts and the viewer's answer, in one query."""
+    return _rows(db.session.execute(_rows_select(viewer_id, roles, criteria, now)))
+
+
+class MeetingRowsPage(Pagination):
+    """A page of the meeting list (Flask-SQLAlchemy's pagination, for rows that carry their counts):
+    the past grows every year, the page does not."""
+
+    def _query_items(self) -> list[MeetingRow]:
+        query = self._query_args["select"]
+        return _rows(db.session.execute(query.limit(self.per_page).offset(self._query_offset)))
+
+    def _query_count(self) -> int:
+        query = self._query_args["select"]
+        return db.session.scalar(
+            sa.select(sa.func.count()).select_from(
+                query.with_only_columns(Meeting.id).order_by(None).subquery()
+            )
+        )
+
+
+def meeting_rows_page(
+    viewer_id: int, roles: Iterable[Role], criteria: MeetingFilter, now: datetime, page: int, per_page: int
+) -> MeetingRowsPage:
+    """One page of `meeting_rows`, in two statements whatever the number of meetings."""
+    query = _rows_select(viewer_id, roles, criteria, now)
+    return MeetingRowsPage(page=page, per_page=per_page, max_per_page=per_page, error_out=False, select=query)
 
 
 def year_options(now: datetime) -> list[int]:

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from .. import clock
 from ..errors import found_or_404, show_on_form
+from ..forms import page_number
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType
 from ..permissions import Right, can, current_roles, require
 from . import bp, invitees, lifecycle, queries, rules, visibility
@@ -75,12 +76,19 @@ def meeting_list():
     form = MeetingFilterForm(formdata=request.args)
     form.load_options(all_types, queries.year_options(now))
     criteria = form.criteria()
-    rows = queries.meeting_rows(current_user.id, current_roles(), criteria, now)
+    page = queries.meeting_rows_page(
+        current_user.id,
+        current_roles(),
+        criteria,
+        now,
+        page_number(request.args.get("page")),
+        int(current_app.config["MEETINGS_PER_PAGE"]),
+    )
     return render_template(
         "meetings/list.html",
         form=form,
         criteria=criteria,
-        rows=rows,
+        page=page,
         When=When,
         sees_all=visibility.sees_all_meetings(current_roles()),
         types=[kind for kind in all_types if kind.is_active],
