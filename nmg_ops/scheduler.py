@@ -118,13 +118,25 @@ def run_due_jobs(now: datetime) -> dict[str, object]:
     return {job_id: run_job(job_id, now) for job_id in JOBS}
 
 
-def _configure(scheduler, app: Flask, holder: str) -> None:
+def _configure(scheduler, app: Flask, holder: str) -> Callable[[], None]:
+    """Add the jobs; returns `stop`, which gives the lease back for good.
+
+    Once stopped, no job of this process takes the lease again, not even one already running: the check
+    and the taking happen under one lock, which `stop` takes too.
+    """
+    guard = threading.Lock()
+    stopped = threading.Event()
+
+    def lease_held() -> bool:
+        with guard:
+            return not stopped.is_set() and acquire_lease(holder) is not None
+
     def in_context(name: str, work: Callable[[datetime], object]) -> Callable[[], None]:
         def run() -> None:
             with app.app_context():
                 # A scheduler that lost its lease (paused too long, another took over) stops working.
-                if acquire_lease(holder) is None:
-                    app.logger.warning("scheduler lease lost; %s skipped", name)
+                if not lease_held():
+                    app.logger.warning("scheduler lease not held; %s skipped", name)
                     return
                 work(clock.now())
                 db.session.remove()
@@ -133,8 +145,14 @@ def _configure(scheduler, app: Flask, holder: str) -> None:
 
     def heartbeat() -> None:
         with app.app_context():
-            acquire_lease(holder)
+            lease_held()
             db.session.remove()
+
+    def stop() -> None:
+        with guard:
+            stopped.set()
+            with app.app_context():
+                release_lease(holder)
 
     for job_id, (minutes, _job) in JOBS.items():
         scheduler.add_job(
@@ -154,6 +172,7 @@ def _configure(scheduler, app: Flask, holder: str) -> None:
     scheduler.add_job(
         heartbeat, "interval", seconds=WAIT_SECONDS, id="lease_heartbeat", replace_existing=True
     )
+    return stop
 
 
 def _make(kind: type, app: Flask):
@@ -171,9 +190,9 @@ def release_on_signal(app: Flask) -> None:
         return
 
     def on_signal(signum: int, _frame: object) -> None:
+        # The scheduler runs in its own thread; this (serving) thread holds none of its locks.
         scheduler.shutdown(wait=False)
-        with app.app_context():
-            release_lease(holder_name())
+        app.extensions["nmg_scheduler_stop"]()
         signal.signal(signum, signal.SIG_DFL)
         os.kill(os.getpid(), signum)
 
@@ -196,7 +215,7 @@ def start_embedded(app: Flask) -> BackgroundScheduler | None:
         if acquire_lease(holder) is None:
             app.logger.warning("another scheduler holds the lease; this one takes over when it lapses")
     scheduler = _make(BackgroundScheduler, app)
-    _configure(scheduler, app, holder)
+    app.extensions["nmg_scheduler_stop"] = _configure(scheduler, app, holder)
     scheduler.start()
     app.extensions["nmg_scheduler"] = scheduler
     return scheduler
@@ -209,23 +228,47 @@ def scheduler_command(exit_if_running: bool) -> None:
     """Run the scheduler in the foreground: exactly one per database, never one per web worker."""
     app = current_app._get_current_object()
     holder = holder_name()
-    while acquire_lease(holder) is None:
-        lease = current_lease()
-        message = f"another scheduler ({lease.holder}) holds the lease until {lease.expires_at:%H:%M:%S} UTC"
-        if exit_if_running:
-            raise click.ClickException(message)
-        click.echo(f"{message}; waiting", err=True)
-        db.session.remove()
-        time.sleep(WAIT_SECONDS)
-    click.echo(f"scheduler {holder} started; jobs: {', '.join(JOBS)}")
+
+    stopping = threading.Event()
+
+    def shut_down_once_running() -> None:
+        # The signal may come before the loop runs; shutting down is only possible once it does.
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not scheduler.running and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+
+    def on_signal(_signum: int, _frame: object) -> None:
+        # Nothing that takes a lock here: the signal may interrupt the loop while it holds one (the
+        # executor's), and shutting down needs it. Another thread does the shutting down.
+        stopping.set()
+        threading.Thread(target=shut_down_once_running, name="scheduler-stop", daemon=True).start()
+
+    # From the first moment: a stop signal always ends in the `finally` that gives the lease back.
+    before = {signum: signal.signal(signum, on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
     scheduler = _make(BlockingScheduler, app)
-    _configure(scheduler, app, holder)
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: scheduler.shutdown(wait=False))
+    stop = _configure(scheduler, app, holder)
     try:
-        scheduler.start()
+        while not stopping.is_set() and acquire_lease(holder) is None:
+            lease = current_lease()
+            if lease is not None:
+                until = f"{lease.expires_at:%H:%M:%S} UTC"
+                message = f"another scheduler ({lease.holder}) holds the lease until {until}"
+                if exit_if_running:
+                    raise click.ClickException(message)
+                click.echo(f"{message}; waiting", err=True)
+            db.session.remove()
+            stopping.wait(WAIT_SECONDS)
+        if not stopping.is_set():
+            click.echo(f"scheduler {holder} started; jobs: {', '.join(JOBS)}")
+            scheduler.start()
     finally:
-        release_lease(holder)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        stop()
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
         click.echo(f"scheduler {holder} stopped; lease released")
 
 

@@ -108,3 +108,17 @@ def test_a_restarted_scheduler_takes_over_at_once(app, smtp_sink, database_url, 
         second.send_signal(signal.SIGTERM)
         output, _ = second.communicate(timeout=30)
     assert "waiting" not in output
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.05, 0.2, 0.6])
+def test_a_scheduler_stopped_at_any_moment_exits_and_gives_its_lease_back(
+    app, smtp_sink, database_url, tmp_path, delay
+):
+    queue(3)
+    process = _flask(database_url, smtp_sink.port, tmp_path, "scheduler")
+    assert process.stdout.readline().startswith("scheduler ")
+    time.sleep(delay)  # the signal lands in the loop, while jobs are submitted, or while they run
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=20)
+    assert "lease released" in output
+    assert _leases() == 0
