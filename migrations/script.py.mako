@@ -1,3 +1,10 @@
+<%!
+    def clean(commands):
+        # Autogenerate brackets its commands with "please adjust" comments; a reviewed migration has none.
+        lines = (commands or "pass").splitlines()
+        kept = [line for line in lines if "### commands auto generated" not in line and "### end Alembic" not in line]
+        return "\n".join(kept).strip() or "pass"
+%>\
 """${message}
 
 Revision ID: ${up_revision}
@@ -17,8 +24,8 @@ depends_on = ${repr(depends_on)}
 
 
 def upgrade():
-    ${upgrades if upgrades else "pass"}
+    ${clean(upgrades)}
 
 
 def downgrade():
-    ${downgrades if downgrades else "pass"}
+    ${clean(downgrades)}
