@@ -9,7 +9,7 @@ from typing import Any
 from flask_login import current_user
 
 from .extensions import db
-from .models import AuditEntry
+from .models import AuditAction, AuditEntry, AuditSubject
 
 
 def _plain(value: Any) -> Any:
@@ -30,8 +30,18 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}
 
 
-def record(action: str, subject_type: str, subject_id: int, label: str, changes: dict | None = None) -> None:
-    """Add an entry for the signed-in member (or for the command line when nobody is signed in)."""
+def record(
+    action: AuditAction | str,
+    subject_type: AuditSubject | str,
+    subject_id: int,
+    label: str,
+    changes: dict | None = None,
+) -> None:
+    """Add an entry for the signed-in member (or for the command line when nobody is signed in).
+
+    Actions and subjects come from the two vocabularies; anything else is a programming error, refused
+    here rather than shown raw in the trail."""
+    action, subject_type = AuditAction(action).value, AuditSubject(subject_type).value
     actor_id = current_user.id if current_user and current_user.is_authenticated else None
     db.session.add(
         AuditEntry(

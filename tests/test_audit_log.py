@@ -152,3 +152,21 @@ def test_the_page_takes_the_same_number_of_queries_for_any_number_of_actors(
         assert len({entry.actor.full_name for entry in page.items}) == 26
     # One count for the pager, one for the entries with their actors.
     assert queries.count == 2
+
+
+def test_actions_and_subjects_read_the_same_on_the_trail_and_the_members_page(
+    client, people, sign_in, add_entry
+):
+    from nmg_ops import audit
+
+    with pytest.raises(ValueError):
+        audit.record("renamed", "member", 1, "Someone")
+    with pytest.raises(ValueError):
+        audit.record("updated", "spaceship", 1, "Someone")
+    member = people["member"]
+    add_entry(action="invited", subject_type="member", subject_id=member.id, label=member.full_name)
+    sign_in(people["admin"])
+    trail = client.get("/audit").get_data(as_text=True)
+    page = client.get(f"/members/{member.id}").get_data(as_text=True)
+    assert "Invitation sent" in trail and "Invitation sent" in page
+    assert '<option value="member">Member</option>' in trail

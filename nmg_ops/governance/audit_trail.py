@@ -11,6 +11,7 @@ from flask_sqlalchemy.pagination import Pagination
 from ..extensions import db
 from ..forms import lenient, record_id
 from ..models import AuditEntry, Member
+from ..models.audit import subject_type_name
 
 AUDIT_PER_PAGE = 50
 
@@ -51,10 +52,12 @@ def audit_entries(page: int, criteria: AuditFilter) -> Pagination:
     return db.paginate(query, page=max(page, 1), per_page=AUDIT_PER_PAGE, error_out=False)
 
 
-def audit_subject_types() -> list[str]:
-    return list(
-        db.session.scalars(sa.select(AuditEntry.subject_type).distinct().order_by(AuditEntry.subject_type))
+def audit_subject_types() -> list[tuple[str, str]]:
+    """The kinds of subject in the trail, each with its name in the reader's language."""
+    codes = db.session.scalars(
+        sa.select(AuditEntry.subject_type).distinct().order_by(AuditEntry.subject_type)
     )
+    return [(code, subject_type_name(code)) for code in codes]
 
 
 def audit_actors() -> list[Member]:

@@ -15,13 +15,15 @@ from .meetings import (
 from .outbox import Announcement, DeliveryStatus, OutboundMessage, SchedulerLease
 from .people import Member, Organisation, WorkingGroup, member_working_group
 from .security import PasswordResetRequest, SignInAttempt, SignInSession
-from .vocab import Gender, Language, MemberRole, StakeholderType
+from .vocab import AuditAction, AuditSubject, Gender, Language, MemberRole, StakeholderType
 
 __all__ = [
     "AgendaItem",
     "Announcement",
     "Attendance",
+    "AuditAction",
     "AuditEntry",
+    "AuditSubject",
     "CoordinatorTerm",
     "DeliveryStatus",
     "Gender",

@@ -11,6 +11,7 @@ import sqlalchemy.orm as so
 from ..extensions import db
 from .people import Member
 from .types import UTCDateTime, utcnow
+from .vocab import AuditAction, AuditSubject
 
 
 class AuditEntry(db.Model):
@@ -21,9 +22,9 @@ class AuditEntry(db.Model):
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
     #: who made it; empty for the command line and the scheduler
     actor_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
-    #: created, updated, deactivated, reactivated, invited, imported
+    #: what happened, one of `AuditAction`
     action: so.Mapped[str] = so.mapped_column(sa.String(40))
-    #: kind of thing changed: member, organisation, working_group, coordinator_term
+    #: kind of thing changed, one of `AuditSubject`
     subject_type: so.Mapped[str] = so.mapped_column(sa.String(40))
     #: its id
     subject_id: so.Mapped[int] = so.mapped_column()
@@ -33,3 +34,16 @@ class AuditEntry(db.Model):
     changes: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
 
     actor: so.Mapped[Member | None] = so.relationship()
+
+    @property
+    def action_name(self) -> str:
+        """The action as the reader's language says it (an action no longer known reads as stored)."""
+        return AuditAction(self.action).label if self.action in set(AuditAction) else self.action
+
+    @property
+    def subject_type_name(self) -> str:
+        return subject_type_name(self.subject_type)
+
+
+def subject_type_name(code: str) -> str:
+    return AuditSubject(code).label if code in set(AuditSubject) else code

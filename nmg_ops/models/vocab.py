@@ -1,4 +1,5 @@
-"""The fixed vocabularies of an NMG: B1MG stakeholder types, gender, member roles, languages."""
+"""The fixed vocabularies of an NMG: B1MG stakeholder types, gender, member roles, languages, and what
+the audit trail records."""
 
 from __future__ import annotations
 
@@ -105,3 +106,69 @@ class Language(StrEnum):
     @property
     def label(self) -> str:
         return {Language.IT: "Italiano", Language.EN: "English"}[self]
+
+
+class AuditAction(StrEnum):
+    """What happened to a subject of the audit trail; `audit.record` takes nothing else."""
+
+    CREATED = "created"
+    UPDATED = "updated"
+    DELETED = "deleted"
+    ENDED = "ended"
+    DEACTIVATED = "deactivated"
+    REACTIVATED = "reactivated"
+    INVITED = "invited"
+    IMPORTED = "imported"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    CORRECTED = "corrected"
+    PASSWORD_CHANGED = "password_changed"
+    SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
+
+    @property
+    def label(self) -> str:
+        return str(_AUDIT_ACTION_LABELS[self])
+
+
+_AUDIT_ACTION_LABELS = {
+    AuditAction.CREATED: _l("Created"),
+    AuditAction.UPDATED: _l("Updated"),
+    AuditAction.DELETED: _l("Deleted"),
+    AuditAction.ENDED: _l("Ended"),
+    AuditAction.DEACTIVATED: _l("Deactivated"),
+    AuditAction.REACTIVATED: _l("Reactivated"),
+    AuditAction.INVITED: _l("Invitation sent"),
+    AuditAction.IMPORTED: _l("Imported"),
+    AuditAction.CONFIRMED: _l("Confirmed"),
+    AuditAction.CANCELLED: _l("Cancelled"),
+    AuditAction.CORRECTED: _l("Corrected"),
+    AuditAction.PASSWORD_CHANGED: _l("Password changed"),
+    AuditAction.SIGNED_OUT_EVERYWHERE: _l("Signed out everywhere"),
+}
+
+
+class AuditSubject(StrEnum):
+    """The kinds of thing the audit trail records changes to."""
+
+    MEMBER = "member"
+    ORGANISATION = "organisation"
+    WORKING_GROUP = "working_group"
+    COORDINATOR_TERM = "coordinator_term"
+    MEETING = "meeting"
+    AGENDA_ITEM = "agenda_item"
+    MEETING_TYPE = "meeting_type"
+
+    @property
+    def label(self) -> str:
+        return str(_AUDIT_SUBJECT_LABELS[self])
+
+
+_AUDIT_SUBJECT_LABELS = {
+    AuditSubject.MEMBER: _l("Member"),
+    AuditSubject.ORGANISATION: _l("Organisation"),
+    AuditSubject.WORKING_GROUP: _l("Working group"),
+    AuditSubject.COORDINATOR_TERM: _l("Coordinator term"),
+    AuditSubject.MEETING: _l("Meeting"),
+    AuditSubject.AGENDA_ITEM: _l("Agenda item"),
+    AuditSubject.MEETING_TYPE: _l("Meeting type"),
+}
