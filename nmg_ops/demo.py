@@ -21,16 +21,9 @@ from werkzeug.security import generate_password_hash
 from . import clock
 from .demo_meetings import add_scale_meetings, load_meetings
 from .extensions import db
-from .models import (
-    CoordinatorTerm,
-    Gender,
-    Language,
-    Member,
-    MemberRole,
-    Organisation,
-    StakeholderType,
-    WorkingGroup,
-)
+from .models.governance import CoordinatorTerm
+from .models.people import Member, Organisation, WorkingGroup
+from .models.vocab import Gender, Language, MemberRole, StakeholderType
 
 KICK_OFF = date(2024, 11, 12)
 DEFAULT_PASSWORD = "demo-password"

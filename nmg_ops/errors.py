@@ -1,4 +1,5 @@
-"""The one error type for a change the NMG's rules refuse, and how a view shows it.
+"""The one error type for a change the NMG's rules refuse, how a view shows it, and the database guards
+that turn concurrent requests into the same answers.
 
 Services raise `RuleError` (or a domain subclass) with a message for the user and, when it belongs to one,
 the form field it is about; `show_on_form` puts it there, or flashes it at the top of the page.
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import abort, flash
 from sqlalchemy.exc import IntegrityError
 
@@ -38,6 +40,13 @@ def found_or_404(record: T | None) -> T:
     if record is None:
         abort(404)
     return record
+
+
+def lock_row(model: Any, row_id: int) -> None:
+    """Hold the record's row (FOR UPDATE) until the transaction ends, so that two requests changing what
+    hangs off it (a meeting's invitees, its agenda) take turns. SQLite ignores the lock but lets one writer
+    through at a time; the unique constraints catch the rest (see `flush_or_refuse`)."""
+    db.session.execute(sa.select(model.id).where(model.id == row_id).with_for_update())
 
 
 def flush_or_refuse(error: RuleError) -> None:

@@ -17,12 +17,12 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..errors import RuleError
+from ..errors import RuleError, lock_row
 from ..extensions import db
 from ..models import AgendaItem, Meeting, MeetingStatus
 
-TITLE_MAX = 200
-PRESENTER_MAX = 200
+TITLE_MAX = AgendaItem.__table__.c.title.type.length
+PRESENTER_MAX = AgendaItem.__table__.c.presenter.type.length
 DURATION_MIN = 1
 DURATION_MAX = 600
 NOTES_MAX = 10_000
@@ -120,7 +120,7 @@ def _items_locked(meeting: Meeting) -> list[AgendaItem]:
     Two editors adding or moving items at once would otherwise both compute positions from the same
     starting point. SQLite ignores the lock, but serialises writers anyway.
     """
-    db.session.execute(sa.select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    lock_row(Meeting, meeting.id)
     return list(
         db.session.scalars(
             sa.select(AgendaItem)

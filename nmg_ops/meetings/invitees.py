@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import audit
 from ..calendar import invites
-from ..errors import flush_or_refuse
+from ..errors import flush_or_refuse, lock_row
 from ..extensions import db
 from ..models import (
     Invitation,
@@ -40,12 +40,8 @@ def _check_invitees_open(meeting: Meeting) -> None:
 
 
 def _lock(meeting: Meeting) -> None:
-    """Serialise invitee changes to one meeting, so two coordinators adding people at once do not collide.
-
-    SQLite ignores the lock but lets one writer at a time through anyway; the unique constraints catch
-    the rest (see `_flush_invitations`).
-    """
-    db.session.execute(sa.select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    """Serialise invitee changes to one meeting, so two coordinators adding people at once do not collide."""
+    lock_row(Meeting, meeting.id)
 
 
 def _flush_invitations() -> None:

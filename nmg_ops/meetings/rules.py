@@ -19,6 +19,7 @@ from .. import audit, clock
 from ..errors import RuleError
 from ..extensions import db
 from ..models import (
+    Invitation,
     Meeting,
     MeetingMode,
     MeetingStatus,
@@ -26,12 +27,13 @@ from ..models import (
 )
 from ..text import is_single_line
 
-TITLE_MAX = 200
-VENUE_MAX = 300
-VIDEO_URL_MAX = 500
+# Lengths the columns hold; Markdown descriptions are text columns, limited so a page stays a page.
+TITLE_MAX = Meeting.__table__.c.title.type.length
+VENUE_MAX = Meeting.__table__.c.venue.type.length
+VIDEO_URL_MAX = Meeting.__table__.c.video_url.type.length
 DESCRIPTION_MAX = 20_000
-GUEST_NAME_MAX = 200
-EMAIL_MAX = 320
+GUEST_NAME_MAX = Invitation.__table__.c.guest_name.type.length
+EMAIL_MAX = Invitation.__table__.c.guest_email.type.length
 #: how far from today a meeting may be dated, either way
 YEARS_AWAY = 10
 
