@@ -666,3 +666,29 @@ def test_the_past_is_paged_and_each_page_costs_the_same(
     assert sorted(title for titles, _count in pages for title in titles) == [f"{n:02d}" for n in range(12)]
     assert "12 meetings" in html and "when=past" in html
     assert len({count for _titles, count in pages}) == 1, pages
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        # Only the start moves: the end follows, the meeting keeps its two hours.
+        ({"start_time": "13:00"}, ("13:00", "15:00")),
+        # Start and end both changed: the end as given.
+        ({"start_time": "13:00", "end_time": "14:00"}, ("13:00", "14:00")),
+        # Another day, same times: the end goes with it.
+        ({"day": _day(31).isoformat()}, ("10:00", "12:00")),
+        # Late evening moved later: the end crosses midnight into the next day.
+        ({"start_time": "23:00"}, ("23:00", "01:00")),
+    ],
+)
+def test_moving_the_start_moves_the_end_unless_the_end_changed_too(
+    client, people, sign_in, make_meeting, change, expected
+):
+    meeting = make_meeting(starts_at=_at(30), mode=MeetingMode.ONLINE, title="Plenary")
+    sign_in(people["coordinator"])
+    response = client.post(f"/meetings/{meeting.id}/edit", data=_form(title="Plenary", **change))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting.id)
+    start, end = clock.local(meeting.starts_at), clock.local(meeting.ends_at)
+    assert (f"{start:%H:%M}", f"{end:%H:%M}") == expected

@@ -7,7 +7,7 @@ Every way a meeting is made (the form, the year plan) goes through `checked_valu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -154,6 +154,30 @@ def _times(data: MeetingData, kind: MeetingType) -> tuple[datetime, datetime]:
     if ends_at - starts_at > longest:
         raise _too_long(length_field)
     return starts_at, ends_at
+
+
+def keep_length(meeting: Meeting, data: MeetingData) -> MeetingData:
+    """A moved start moves the end by as much, unless the end was changed too: the meeting keeps its length.
+
+    Without this, moving a 10:00–12:00 meeting to 13:00 in the form would leave the old end and be
+    refused as ending before it starts. The shift is in real time, so a meeting moved across a change
+    of clocks keeps its duration.
+    """
+    if data.end_time is None:
+        return data
+    old_start, old_end = clock.local(meeting.starts_at), clock.local(meeting.ends_at)
+    end_as_shown = (old_end.date() if old_end.date() != old_start.date() else None, old_end.time())
+    start_moved = (data.day, data.start_time) != (old_start.date(), old_start.time())
+    if not start_moved or (data.end_day, data.end_time) != end_as_shown:
+        return data
+    try:
+        new_start = clock.from_local(data.day, data.start_time)
+    except ValueError:
+        return data  # a day or time the zone skips: the rules below say so on its field
+    new_end = clock.local(new_start + (meeting.ends_at - meeting.starts_at))
+    return replace(
+        data, end_day=new_end.date() if new_end.date() != data.day else None, end_time=new_end.time()
+    )
 
 
 def chosen_type(type_id: int, keep: MeetingType | None) -> MeetingType:
