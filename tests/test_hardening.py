@@ -297,18 +297,23 @@ def test_sign_in_takes_as_long_for_an_unknown_address_as_for_a_member(client, ma
 
 
 def test_forgot_password_answers_a_member_as_fast_as_a_stranger(client, people):
-    def median_seconds(address: str) -> float:
-        samples = []
-        for _ in range(3):
-            start = time.perf_counter()
-            # The answer is timed as the client sees it: the mail leaves once it has gone.
-            response = client.post("/password/forgot", data={"email": address}, buffered=False)
-            samples.append(time.perf_counter() - start)
-            response.close()
-        return statistics.median(samples)
+    def ask(address: str) -> float:
+        start = time.perf_counter()
+        # The answer is timed as the client sees it: the mail leaves once it has gone.
+        response = client.post("/password/forgot", data={"email": address}, buffered=False)
+        answered = time.perf_counter() - start
+        response.close()
+        return answered
 
-    known, unknown = median_seconds("plain@example.org"), median_seconds("nobody@example.org")
-    assert 0.5 < unknown / known < 2, (known, unknown)
+    for address in ("plain@example.org", "nobody@example.org"):
+        ask(address)  # templates compiled and connections opened for both, before anything is timed
+    # Interleaved, so that whatever else the machine does falls on both alike; the brake's limit of three
+    # mails is not reached, so every member's request below queues a mail.
+    known, unknown = [], []
+    for _ in range(2):
+        known.append(ask("plain@example.org"))
+        unknown.append(ask("nobody@example.org"))
+    assert 0.5 < min(unknown) / min(known) < 2, (known, unknown)
 
 
 # --- 7. sign-out ends the session on the server ----------------------------------------------------------

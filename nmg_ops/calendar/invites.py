@@ -27,7 +27,7 @@ from ..after_response import run_after_response
 from ..delivery.dispatcher import dispatch
 from ..extensions import db
 from ..mail import ItipCalendar, MailDeliveryError, queue_mails, send_mail
-from ..models import Announcement, Invitation, Meeting, MeetingStatus, Member
+from ..models import Announcement, Invitation, Meeting, MeetingStatus
 from . import ical
 from .rsvp_links import rsvp_links
 
@@ -124,11 +124,13 @@ def uninvite(meeting: Meeting, removed: Invitation) -> int:
 def announce_soon(meeting: Meeting, added: Iterable[Invitation] | None = None) -> None:
     """Record that the invitees (or just `added`) are to be told of the meeting as it now is; the mail is
     made once the answer has gone, or by the scheduler's next run."""
-    method = _method(meeting) if added is None else "REQUEST"
-    if method is None or (added is not None and meeting.status is not MeetingStatus.CONFIRMED):
-        return
-    ids = None if added is None else [invitation.id for invitation in added]
-    if ids == []:
+    if added is None:
+        method, ids = _method(meeting), None
+    else:
+        # People added hear of a confirmed meeting only; the others' calendars need no update.
+        method = "REQUEST" if meeting.status is MeetingStatus.CONFIRMED else None
+        ids = [invitation.id for invitation in added]
+    if method is None or ids == []:
         return
     announcement = Announcement(
         meeting_id=meeting.id, method=method, sequence=meeting.sequence, invitation_ids=ids
@@ -157,9 +159,7 @@ def _meeting_for(announcement: Announcement) -> Meeting | None:
         sa.select(Meeting)
         .where(Meeting.id == announcement.meeting_id)
         .options(
-            so.selectinload(Meeting.invitations)
-            .joinedload(Invitation.member)
-            .joinedload(Member.organisation),
+            so.selectinload(Meeting.invitations).joinedload(Invitation.member),
             so.selectinload(Meeting.agenda_items),
         )
     )

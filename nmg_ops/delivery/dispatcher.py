@@ -58,7 +58,8 @@ def lease_time() -> timedelta:
 
 
 class _LeaseKeeper:
-    """Renews the lease on one run's claims while the run lives, from a thread of its own."""
+    """Renews the lease on one run's claims while the run lives, from a thread of its own, started with
+    the first claim: a run that finds nothing due (most runs) starts no thread."""
 
     def __init__(self, token: str) -> None:
         self.token = token
@@ -68,13 +69,14 @@ class _LeaseKeeper:
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="outbox-lease-keeper", daemon=True)
 
-    def __enter__(self) -> _LeaseKeeper:
-        self.thread.start()
-        return self
+    def keep(self) -> None:
+        if not self.thread.is_alive():
+            self.thread.start()
 
-    def __exit__(self, *exc_info: object) -> None:
+    def stop(self) -> None:
         self.stopped.set()
-        self.thread.join()
+        if self.thread.is_alive():
+            self.thread.join()
 
     def _run(self) -> None:
         while not self.stopped.wait(self.lease.total_seconds() / 3):
@@ -168,11 +170,13 @@ def dispatch(now: datetime | None = None, only_ids: list[int] | None = None) -> 
     token = secrets.token_hex(16)
     # Small claims, one SMTP connection for the whole run.
     connection: _Smtp | None = None
+    keeper = _LeaseKeeper(token)
     try:
-        with _LeaseKeeper(token):
-            while not report.unreachable and (batch := claim(now, token, only_ids=only_ids)):
-                connection = _deliver(batch, now, report, connection)
+        while not report.unreachable and (batch := claim(now, token, only_ids=only_ids)):
+            keeper.keep()
+            connection = _deliver(batch, now, report, connection)
     finally:
+        keeper.stop()
         if connection is not None:
             connection.close()
     return report
@@ -205,7 +209,8 @@ def _deliver(
             for waiting in batch[position:]:
                 _temporary(waiting, now, f"cannot reach the mail server: {exc}", report)
             if connection is not None:
-                connection.close()
+                # No QUIT: a server that stopped answering would make us wait another timeout for it.
+                connection.host.close()
             report.unreachable = True
             return None
         else:

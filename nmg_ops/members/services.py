@@ -281,15 +281,16 @@ def update_member(member: Member, data: MemberData, *, may_set_admin: bool) -> b
     changes = audit.diff(before, _member_state(member))
     if changes:
         audit.record("updated", "member", member.id, member.full_name, changes)
-    if member.email != old_email:
+    moved = member.email != old_email
+    if moved:
         # Links already mailed are void (they are bound to the address), and so is the personal calendar
         # address; the old address hears of it, so that a takeover cannot pass unnoticed.
         end_every_session(member)
         member.feed_token_hash = None
-        db.session.commit()
+    db.session.commit()
+    if moved:
         with suppress(MailDeliveryError):
             tell_old_address(member, old_email)
-    db.session.commit()
     return bool(changes)
 
 
