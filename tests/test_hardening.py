@@ -518,3 +518,18 @@ def test_a_held_agenda_is_locked_for_the_team_and_corrected_by_the_coordinator(
         sa.select(AuditEntry).where(AuditEntry.subject_type == "agenda_item").order_by(AuditEntry.id.desc())
     )
     assert entry.action == "corrected"
+
+
+def test_an_announcement_with_a_poisoned_invitee_still_invites_everyone_else(app, poisoned, people):
+    from nmg_ops.calendar import invites
+    from nmg_ops.models import Announcement
+
+    victim, meeting = poisoned
+    invites.announce_soon(meeting)  # outside a request: made at once, as the scheduler's job would
+    rows = {row.recipient: row for row in db.session.scalars(sa.select(OutboundMessage))}
+    assert rows[people["member"].email].status is DeliveryStatus.SENT
+    assert (
+        rows[victim.email].status is DeliveryStatus.FAILED and "line break" in rows[victim.email].last_error
+    )
+    (announcement,) = db.session.scalars(sa.select(Announcement))
+    assert announcement.done_at is not None and announcement.last_error is None
