@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .governance import bp as governance_bp
     from .meetings import bp as meetings_bp
     from .members import bp as members_bp
+    from .minutes import bp as minutes_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(calendar_bp)
@@ -54,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(members_bp)
     app.register_blueprint(governance_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(minutes_bp)
 
     from . import cli
 

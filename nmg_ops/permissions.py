@@ -35,6 +35,10 @@ class Right(StrEnum):
     RECORD_ATTENDANCE = "record_attendance"
     VIEW_CADENCE = "view_cadence"
     VIEW_DELIVERIES = "view_deliveries"
+    VIEW_RECORDS = "view_records"
+    WRITE_MINUTES = "write_minutes"
+    APPROVE_MINUTES = "approve_minutes"
+    MANAGE_ACTIONS = "manage_actions"
 
 
 _SIGNED_IN = frozenset({Role.MEMBER, Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
@@ -54,6 +58,12 @@ GRANTS: dict[Right, frozenset[Role]] = {
     Right.RECORD_ATTENDANCE: _TEAM_AND_LEADERSHIP,
     Right.VIEW_CADENCE: _TEAM_AND_LEADERSHIP,
     Right.VIEW_DELIVERIES: _LEADERSHIP,
+    # Decisions, my actions and the search over the record; each list then shows what the minutes'
+    # rule (minutes.access) lets the reader see.
+    Right.VIEW_RECORDS: _SIGNED_IN,
+    Right.WRITE_MINUTES: _TEAM_AND_LEADERSHIP,
+    Right.APPROVE_MINUTES: _LEADERSHIP,
+    Right.MANAGE_ACTIONS: _TEAM_AND_LEADERSHIP,
 }
 
 

@@ -61,3 +61,10 @@ _LINE_BREAKING = frozenset({"Cc", "Zl", "Zp"})
 def is_single_line(text: str) -> bool:
     """No line break of any kind (CR, LF, NEL, U+2028/9, vertical tab, form feed) and no control character."""
     return not any(unicodedata.category(ch) in _LINE_BREAKING for ch in text)
+
+
+def fold(text: str) -> str:
+    """Text as search compares it: lower case and without accents, so "attivita" finds "Attività" and
+    "ATTIVITÀ" alike, on SQLite as on PostgreSQL (neither folds accents by itself)."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -83,7 +83,7 @@ def meeting_minutes(meeting: Meeting) -> int:
     return int((meeting.ends_at - meeting.starts_at).total_seconds() // 60)
 
 
-def _check_editable(meeting: Meeting, may_correct: bool) -> str | None:
+def check_editable(meeting: Meeting, may_correct: bool) -> str | None:
     """Refuse a change the agenda no longer takes; "corrected" when it is a correction of the record."""
     if meeting.status is MeetingStatus.CANCELLED:
         raise AgendaError(_l("This meeting has been cancelled; its agenda can no longer be changed."))
@@ -147,7 +147,17 @@ def _state(item: AgendaItem) -> dict[str, Any]:
 
 def add_item(meeting: Meeting, data: AgendaItemData, *, may_correct: bool = False) -> AgendaItem:
     """Append an item at the end of the agenda."""
-    correction = _check_editable(meeting, may_correct)
+    correction = check_editable(meeting, may_correct)
+    item = append_item(meeting, data, audit_as=correction or "created")
+    db.session.commit()
+    return item
+
+
+def append_item(
+    meeting: Meeting, data: AgendaItemData, *, kind: str = "", audit_as: str = "created"
+) -> AgendaItem:
+    """Append an item in the caller's transaction: for the items the application adds itself (matters
+    arising, approval of minutes), which the caller commits with the change that called for them."""
     data = _clean(data)
     items = _items_locked(meeting)
     _renumber(items)
@@ -158,11 +168,11 @@ def add_item(meeting: Meeting, data: AgendaItemData, *, may_correct: bool = Fals
         presenter=data.presenter,
         duration_minutes=data.duration_minutes,
         notes=data.notes,
+        kind=kind,
     )
     db.session.add(item)
     db.session.flush()
-    audit.record(correction or "created", "agenda_item", item.id, _label(meeting, item), _state(item))
-    db.session.commit()
+    audit.record(audit_as, "agenda_item", item.id, _label(meeting, item), _state(item))
     return item
 
 
@@ -170,7 +180,7 @@ def update_item(
     meeting: Meeting, item: AgendaItem, data: AgendaItemData, *, may_correct: bool = False
 ) -> bool:
     """Change an item's content (not its place); returns whether anything changed."""
-    correction = _check_editable(meeting, may_correct)
+    correction = check_editable(meeting, may_correct)
     data = _clean(data)
     before = _state(item)
     item.title = data.title
@@ -193,7 +203,7 @@ def _position_in(items: list[AgendaItem], item: AgendaItem) -> int:
 
 def delete_item(meeting: Meeting, item: AgendaItem, *, may_correct: bool = False) -> None:
     """Remove an item; the items after it move up, so that positions stay 1..n."""
-    correction = _check_editable(meeting, may_correct)
+    correction = check_editable(meeting, may_correct)
     items = _items_locked(meeting)
     del items[_position_in(items, item)]
     audit.record(correction or "deleted", "agenda_item", item.id, _label(meeting, item), _state(item))
@@ -204,7 +214,7 @@ def delete_item(meeting: Meeting, item: AgendaItem, *, may_correct: bool = False
 
 def move_item(meeting: Meeting, item: AgendaItem, direction: Direction, *, may_correct: bool = False) -> bool:
     """Swap the item with its neighbour; returns False when it is already first (up) or last (down)."""
-    correction = _check_editable(meeting, may_correct)
+    correction = check_editable(meeting, may_correct)
     items = _items_locked(meeting)
     index = _position_in(items, item)
     target = index - 1 if direction is Direction.UP else index + 1

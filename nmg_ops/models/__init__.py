@@ -10,7 +10,21 @@ from .meetings import (
     MeetingMode,
     MeetingStatus,
     MeetingType,
+    MinutesApproval,
     Rsvp,
+)
+from .minutes import (
+    ActionEvent,
+    ActionEventKind,
+    ActionItem,
+    ActionStatus,
+    Decision,
+    Minutes,
+    MinutesComment,
+    MinutesRevision,
+    MinutesStatus,
+    RevisionKind,
+    action_owner,
 )
 from .outbox import Announcement, DeliveryStatus, OutboundMessage, SchedulerLease
 from .people import Member, Organisation, WorkingGroup, member_working_group
@@ -18,6 +32,10 @@ from .security import PasswordResetRequest, SignInAttempt, SignInSession
 from .vocab import AuditAction, AuditSubject, Gender, Language, MemberRole, StakeholderType
 
 __all__ = [
+    "ActionEvent",
+    "ActionEventKind",
+    "ActionItem",
+    "ActionStatus",
     "AgendaItem",
     "Announcement",
     "Attendance",
@@ -25,6 +43,7 @@ __all__ = [
     "AuditEntry",
     "AuditSubject",
     "CoordinatorTerm",
+    "Decision",
     "DeliveryStatus",
     "Gender",
     "Invitation",
@@ -35,14 +54,21 @@ __all__ = [
     "MeetingType",
     "Member",
     "MemberRole",
+    "Minutes",
+    "MinutesApproval",
+    "MinutesComment",
+    "MinutesRevision",
+    "MinutesStatus",
     "Organisation",
     "OutboundMessage",
     "PasswordResetRequest",
+    "RevisionKind",
     "Rsvp",
     "SchedulerLease",
     "SignInAttempt",
     "SignInSession",
     "StakeholderType",
     "WorkingGroup",
+    "action_owner",
     "member_working_group",
 ]

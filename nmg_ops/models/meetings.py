@@ -40,6 +40,22 @@ class MeetingMode(StrEnum):
         return self is not MeetingMode.ONSITE
 
 
+class MinutesApproval(StrEnum):
+    """Who approves the minutes of a meeting type."""
+
+    PLENARY = "plenary"
+    TEAM = "team"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                MinutesApproval.PLENARY: _l("The next plenary meeting"),
+                MinutesApproval.TEAM: _l("The coordination team"),
+            }[self]
+        )
+
+
 class MeetingStatus(StrEnum):
     DRAFT = "draft"
     CONFIRMED = "confirmed"
@@ -104,6 +120,14 @@ class MeetingType(db.Model):
     reminder_days: so.Mapped[list[int]] = so.mapped_column(sa.JSON, default=list)
     #: days before the start at which the coordination team is asked for agenda items; empty for none
     agenda_call_days: so.Mapped[int | None] = so.mapped_column()
+    #: days members have to comment on circulated minutes
+    minutes_comment_days: so.Mapped[int] = so.mapped_column(default=10, server_default="10")
+    #: who approves the minutes: the next plenary, or the coordination team
+    minutes_approval: so.Mapped[MinutesApproval] = so.mapped_column(
+        enum_column(MinutesApproval, "minutes_approval"),
+        default=MinutesApproval.PLENARY,
+        server_default=MinutesApproval.PLENARY.value,
+    )
     #: order in lists
     position: so.Mapped[int] = so.mapped_column(default=0)
     #: types no longer used stay for history
@@ -235,5 +259,7 @@ class AgendaItem(db.Model):
     duration_minutes: so.Mapped[int | None] = so.mapped_column()
     #: background and expected outcome, Markdown
     notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: an item the application adds and keeps ("matters_arising"); empty for the team's own items
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20), default="", server_default="")
 
     meeting: so.Mapped[Meeting] = so.relationship(back_populates="agenda_items")

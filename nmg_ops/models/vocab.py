@@ -124,6 +124,10 @@ class AuditAction(StrEnum):
     CORRECTED = "corrected"
     PASSWORD_CHANGED = "password_changed"
     SIGNED_OUT_EVERYWHERE = "signed_out_everywhere"
+    CIRCULATED = "circulated"
+    APPROVED = "approved"
+    RESTORED = "restored"
+    ERRATUM = "erratum"
 
     @property
     def label(self) -> str:
@@ -144,6 +148,10 @@ _AUDIT_ACTION_LABELS = {
     AuditAction.CORRECTED: _l("Corrected"),
     AuditAction.PASSWORD_CHANGED: _l("Password changed"),
     AuditAction.SIGNED_OUT_EVERYWHERE: _l("Signed out everywhere"),
+    AuditAction.CIRCULATED: _l("Circulated"),
+    AuditAction.APPROVED: _l("Approved"),
+    AuditAction.RESTORED: _l("Restored"),
+    AuditAction.ERRATUM: _l("Erratum"),
 }
 
 
@@ -157,6 +165,9 @@ class AuditSubject(StrEnum):
     MEETING = "meeting"
     AGENDA_ITEM = "agenda_item"
     MEETING_TYPE = "meeting_type"
+    MINUTES = "minutes"
+    DECISION = "decision"
+    ACTION_ITEM = "action_item"
 
     @property
     def label(self) -> str:
@@ -171,4 +182,7 @@ _AUDIT_SUBJECT_LABELS = {
     AuditSubject.MEETING: _l("Meeting"),
     AuditSubject.AGENDA_ITEM: _l("Agenda item"),
     AuditSubject.MEETING_TYPE: _l("Meeting type"),
+    AuditSubject.MINUTES: _l("Minutes"),
+    AuditSubject.DECISION: _l("Decision"),
+    AuditSubject.ACTION_ITEM: _l("Action"),
 }

@@ -1,0 +1,426 @@
+"""Action items: what was agreed to be done, by whom, by when; and what happened to it since.
+
+Owners are current members, or the coordination team as a whole. An action agreed at a meeting is due
+no earlier than the meeting. Owners update their own actions (status, notes); the coordination team
+manages all of them. Every change is a line of the action's history (`ActionEvent`), so an action
+carried over from meeting to meeting as a matter arising keeps its story.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
+
+from .. import audit, clock
+from ..errors import RuleError, lock_row
+from ..extensions import db
+from ..meetings import agenda
+from ..models import (
+    ActionEvent,
+    ActionEventKind,
+    ActionItem,
+    ActionStatus,
+    AgendaItem,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    Member,
+    action_owner,
+)
+from ..permissions import Role
+from . import access, search
+
+TITLE_MAX = ActionItem.__table__.c.title.type.length
+REASON_MAX = ActionItem.__table__.c.dropped_reason.type.length
+NOTES_MAX = 10_000
+PER_PAGE = 50
+MATTERS_ARISING = "matters_arising"
+
+
+class ActionError(RuleError):
+    """A change the rules of actions refuse."""
+
+
+@dataclass
+class ActionData:
+    title: str
+    owner_ids: list[int] = field(default_factory=list)
+    is_team_owned: bool = False
+    due_on: date | None = None
+    notes: str = ""
+    meeting_id: int | None = None
+    agenda_item_id: int | None = None
+    section: str = ""
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    q: str = ""
+    owner_id: int | None = None
+    #: one status, or "open" meaning open and in progress
+    status: str | None = None
+    overdue: bool = False
+    meeting_id: int | None = None
+    working_group_id: int | None = None
+
+    def args(self) -> dict[str, Any]:
+        found = {
+            "q": self.q,
+            "owner": self.owner_id,
+            "status": self.status,
+            "overdue": "1" if self.overdue else "",
+            "meeting": self.meeting_id,
+            "working_group": self.working_group_id,
+        }
+        return {key: value for key, value in found.items() if value}
+
+
+def action_of(action_id: int) -> ActionItem | None:
+    return db.session.scalar(
+        sa.select(ActionItem)
+        .where(ActionItem.id == action_id)
+        .options(
+            so.selectinload(ActionItem.owners),
+            so.joinedload(ActionItem.meeting),
+            so.joinedload(ActionItem.agenda_item),
+            so.selectinload(ActionItem.events).options(
+                so.joinedload(ActionEvent.author), so.joinedload(ActionEvent.meeting)
+            ),
+        )
+    )
+
+
+def _owners(data: ActionData) -> list[Member]:
+    ids = sorted(set(data.owner_ids))
+    if not ids and not data.is_team_owned:
+        raise ActionError(
+            _l("Give the action an owner: one or more members, or the coordination team."), "owners"
+        )
+    found = list(db.session.scalars(sa.select(Member).where(Member.id.in_(ids)))) if ids else []
+    if len(found) != len(ids):
+        raise ActionError(_l("One of the owners is not a member."), "owners")
+    gone = [m.full_name for m in found if not m.is_current]
+    if gone:
+        raise ActionError(
+            _l("%(names)s no longer belongs to the NMG; choose a current member.", names=", ".join(gone)),
+            "owners",
+        )
+    return found
+
+
+def _meeting_and_item(data: ActionData) -> tuple[Meeting | None, AgendaItem | None]:
+    meeting = db.session.get(Meeting, data.meeting_id) if data.meeting_id else None
+    if data.meeting_id and meeting is None:
+        raise ActionError(_l("That meeting does not exist."), "meeting_id")
+    item = None
+    if data.agenda_item_id:
+        item = db.session.get(AgendaItem, data.agenda_item_id)
+        if item is None or meeting is None or item.meeting_id != meeting.id:
+            raise ActionError(_l("The agenda item is not on that meeting's agenda."), "agenda_item_id")
+    return meeting, item
+
+
+def _clean(data: ActionData) -> ActionData:
+    title = (data.title or "").strip()
+    notes = (data.notes or "").strip()
+    if not title:
+        raise ActionError(_l("Say what is to be done."), "title")
+    if len(title) > TITLE_MAX:
+        raise ActionError(_l("The action is limited to %(max)d characters.", max=TITLE_MAX), "title")
+    if len(notes) > NOTES_MAX:
+        raise ActionError(_l("Notes are limited to %(max)d characters.", max=NOTES_MAX), "notes")
+    data.title, data.notes = title, notes
+    return data
+
+
+def _check_due(due_on: date | None, meeting: Meeting | None) -> None:
+    if due_on is not None and meeting is not None and due_on < clock.local(meeting.starts_at).date():
+        raise ActionError(_l("An action cannot be due before the meeting that agreed it."), "due_on")
+
+
+def _search_text(action: ActionItem, owners: list[Member]) -> str:
+    return search.fold_all(
+        action.title, action.notes, action.dropped_reason, *(m.full_name for m in owners), f"A-{action.id}"
+    )
+
+
+def _label(action: ActionItem) -> str:
+    return f"A-{action.id} {action.title}"
+
+
+def record(data: ActionData, by_id: int | None) -> ActionItem:
+    """A new open action, in its history as "recorded"."""
+    data = _clean(data)
+    owners = _owners(data)
+    meeting, item = _meeting_and_item(data)
+    _check_due(data.due_on, meeting)
+    action = ActionItem(
+        title=data.title,
+        notes=data.notes,
+        due_on=data.due_on,
+        is_team_owned=data.is_team_owned,
+        meeting_id=meeting.id if meeting else None,
+        agenda_item_id=item.id if item else None,
+        section=data.section if meeting else "",
+        owners=owners,
+        created_by_id=by_id,
+    )
+    action.events.append(
+        ActionEvent(kind=ActionEventKind.CREATED, author_id=by_id, status_to=ActionStatus.OPEN)
+    )
+    db.session.add(action)
+    db.session.flush()
+    action.search_text = _search_text(action, owners)
+    audit.record("created", "action_item", action.id, _label(action), {"title": [None, action.title]})
+    db.session.commit()
+    return action
+
+
+def update(action: ActionItem, data: ActionData, by_id: int | None) -> bool:
+    """Change what, who and when; returns whether anything changed."""
+    data = _clean(data)
+    owners = _owners(data)
+    _check_due(data.due_on, action.meeting)
+    before = {
+        "title": action.title,
+        "notes": action.notes,
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+        "owners": sorted(m.full_name for m in action.owners) + (["CT"] if action.is_team_owned else []),
+    }
+    action.title, action.notes, action.due_on = data.title, data.notes, data.due_on
+    action.owners, action.is_team_owned = owners, data.is_team_owned
+    after = {
+        "title": action.title,
+        "notes": action.notes,
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+        "owners": sorted(m.full_name for m in owners) + (["CT"] if data.is_team_owned else []),
+    }
+    changes = audit.diff(before, after)
+    if not changes:
+        db.session.rollback()
+        return False
+    action.search_text = _search_text(action, owners)
+    action.events.append(
+        ActionEvent(kind=ActionEventKind.EDITED, author_id=by_id, text=", ".join(sorted(changes)))
+    )
+    audit.record("updated", "action_item", action.id, _label(action), changes)
+    db.session.commit()
+    return True
+
+
+def may_update(action: ActionItem, member_id: int | None, roles: frozenset[Role]) -> bool:
+    """The team updates every action; a member their own, and the team's when they are in it."""
+    if access.writes_minutes(roles):
+        return True
+    return member_id is not None and any(owner.id == member_id for owner in action.owners)
+
+
+def change_status(
+    action: ActionItem, status: ActionStatus, *, reason: str = "", note: str = "", by_id: int | None
+) -> bool:
+    """Move the action to `status`, with a reason when dropped and an optional note; False if unchanged."""
+    reason, note = (reason or "").strip(), (note or "").strip()
+    if status is ActionStatus.DROPPED and not reason:
+        raise ActionError(_l("Say why the action is dropped."), "reason")
+    if len(reason) > REASON_MAX:
+        raise ActionError(_l("The reason is limited to %(max)d characters.", max=REASON_MAX), "reason")
+    if len(note) > NOTES_MAX:
+        raise ActionError(_l("Notes are limited to %(max)d characters.", max=NOTES_MAX), "note")
+    lock_row(ActionItem, action.id)
+    db.session.refresh(action)
+    if status is action.status and not note:
+        return False
+    if status is not action.status:
+        action.events.append(
+            ActionEvent(
+                kind=ActionEventKind.STATUS,
+                status_from=action.status,
+                status_to=status,
+                text=reason if status is ActionStatus.DROPPED else note,
+                author_id=by_id,
+            )
+        )
+        audit.record(
+            "updated",
+            "action_item",
+            action.id,
+            _label(action),
+            {"status": [action.status.value, status.value]},
+        )
+        action.status = status
+        action.dropped_reason = reason if status is ActionStatus.DROPPED else ""
+    elif note:
+        action.events.append(ActionEvent(kind=ActionEventKind.NOTE, text=note, author_id=by_id))
+    action.search_text = _search_text(action, list(action.owners))
+    db.session.commit()
+    return True
+
+
+# --- reading ---------------------------------------------------------------------------------------------
+
+
+def _listed(query: sa.Select) -> sa.Select:
+    return query.options(
+        so.selectinload(ActionItem.owners), so.joinedload(ActionItem.meeting).joinedload(Meeting.type)
+    )
+
+
+def register_query(criteria: ActionFilter, today: date) -> sa.Select:
+    """The team's register: every action matching the criteria, the most urgent first."""
+    query = sa.select(ActionItem).where(search.matches(ActionItem.search_text, criteria.q))
+    if criteria.status == "open":
+        query = query.where(ActionItem.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
+    elif criteria.status:
+        query = query.where(ActionItem.status == ActionStatus(criteria.status))
+    if criteria.overdue:
+        query = query.where(
+            ActionItem.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]), ActionItem.due_on < today
+        )
+    if criteria.owner_id:
+        query = query.where(
+            sa.exists().where(
+                action_owner.c.action_id == ActionItem.id, action_owner.c.member_id == criteria.owner_id
+            )
+        )
+    if criteria.meeting_id:
+        query = query.where(ActionItem.meeting_id == criteria.meeting_id)
+    if criteria.working_group_id:
+        query = query.where(
+            sa.exists().where(
+                Invitation.meeting_id == ActionItem.meeting_id,
+                Invitation.via_working_group_id == criteria.working_group_id,
+            )
+        )
+    closed_last = sa.case((ActionItem.status.in_([ActionStatus.DONE, ActionStatus.DROPPED]), 1), else_=0)
+    return _listed(
+        query.order_by(closed_last, ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id.desc())
+    )
+
+
+def register(criteria: ActionFilter, today: date, page: int) -> Pagination:
+    return db.paginate(register_query(criteria, today), page=page, per_page=PER_PAGE, error_out=False)
+
+
+def mine(member_id: int, *, include_closed: bool = False) -> list[ActionItem]:
+    """The member's own actions, and the team's when they are in the coordination team; open ones first."""
+    member = db.session.get(Member, member_id)
+    owned = sa.exists().where(
+        action_owner.c.action_id == ActionItem.id, action_owner.c.member_id == member_id
+    )
+    if member is not None and member.is_coordination_team:
+        owned = sa.or_(owned, ActionItem.is_team_owned.is_(True))
+    query = sa.select(ActionItem).where(owned)
+    if not include_closed:
+        query = query.where(ActionItem.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
+    closed_last = sa.case((ActionItem.status.in_([ActionStatus.DONE, ActionStatus.DROPPED]), 1), else_=0)
+    return list(
+        db.session.scalars(
+            _listed(query).order_by(
+                closed_last, ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id
+            )
+        )
+    )
+
+
+def of_meeting(meeting_id: int) -> list[ActionItem]:
+    return list(
+        db.session.scalars(
+            _listed(sa.select(ActionItem).where(ActionItem.meeting_id == meeting_id)).order_by(ActionItem.id)
+        )
+    )
+
+
+def overdue_count(today: date) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ActionItem)
+            .where(
+                ActionItem.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
+                ActionItem.due_on < today,
+            )
+        )
+        or 0
+    )
+
+
+# --- matters arising -------------------------------------------------------------------------------------
+
+
+def matters_arising(meeting: Meeting) -> list[ActionItem]:
+    """Open actions from earlier meetings of the same type not yet carried to this one, the overdue first."""
+    carried = sa.exists().where(
+        ActionEvent.action_id == ActionItem.id,
+        ActionEvent.kind == ActionEventKind.CARRIED,
+        ActionEvent.meeting_id == meeting.id,
+    )
+    earlier = (
+        sa.select(Meeting.id)
+        .where(
+            Meeting.type_id == meeting.type_id,
+            Meeting.starts_at < meeting.starts_at,
+            Meeting.status != MeetingStatus.CANCELLED,
+        )
+        .scalar_subquery()
+    )
+    query = sa.select(ActionItem).where(
+        ActionItem.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
+        ActionItem.meeting_id.in_(earlier),
+        ~carried,
+    )
+    return list(
+        db.session.scalars(
+            _listed(query).order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
+        )
+    )
+
+
+def _arising_line(action: ActionItem, today: date) -> str:
+    owners = ", ".join(m.full_name for m in action.owners)
+    if action.is_team_owned:
+        owners = ", ".join(filter(None, [owners, str(_l("coordination team"))]))
+    due = ""
+    if action.due_on:
+        due = f" — {_l('due')} {action.due_on.isoformat()}"
+        if action.is_overdue(today):
+            due += f" ({_l('overdue')})"
+    return f"- A-{action.id} {action.title} ({owners}){due}"
+
+
+def carry_over(
+    meeting: Meeting, action_ids: list[int], by_id: int | None, *, may_correct: bool = False
+) -> AgendaItem:
+    """Put the chosen open actions on the meeting's agenda under "Matters arising" (one item, made once),
+    each with a line in its history saying so."""
+    agenda.check_editable(meeting, may_correct)
+    offered = {action.id: action for action in matters_arising(meeting)}
+    chosen = [offered[i] for i in dict.fromkeys(action_ids) if i in offered]
+    if not chosen:
+        raise ActionError(_l("Choose the open actions to carry over."), "actions")
+    today = clock.today()
+    with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
+        lines = "\n".join(_arising_line(action, today) for action in chosen)
+        title = str(_l("Matters arising"))
+    item = db.session.scalar(
+        sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.kind == MATTERS_ARISING)
+    )
+    if item is None:
+        item = agenda.append_item(
+            meeting, agenda.AgendaItemData(title=title, notes=lines), kind=MATTERS_ARISING
+        )
+    else:
+        item.notes = f"{item.notes}\n{lines}".strip()[: agenda.NOTES_MAX]
+    for action in chosen:
+        action.events.append(
+            ActionEvent(kind=ActionEventKind.CARRIED, meeting_id=meeting.id, author_id=by_id)
+        )
+    db.session.commit()
+    return item

@@ -1,0 +1,253 @@
+"""Minutes go from draft to circulated to approved.
+
+- *Circulate* mails the draft to those present (through the outbox; one mail per person per circulation,
+  keyed by the circulation's number, so a retried request or a second click sends nothing twice) and
+  opens comments until a deadline set per meeting type. For types whose minutes the plenary approves, the
+  next plenary's agenda gets the item "Approval of the minutes of …" at the first circulation; circulating
+  again after changes does not add it twice.
+- *Approve* records the day and the approving meeting, which must have taken place, after the meeting
+  recorded. Approved minutes are locked; corrections are errata (see `writing`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import force_locale, format_date
+from flask_babel import lazy_gettext as _l
+
+from .. import audit, clock
+from ..auth.services import external_url
+from ..errors import lock_row
+from ..extensions import db
+from ..mail import queue_mails
+from ..meetings import agenda
+from ..models import (
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingStatus,
+    MeetingType,
+    Minutes,
+    MinutesApproval,
+    MinutesComment,
+    MinutesStatus,
+)
+from . import sections
+from .writing import MinutesError
+
+APPROVAL_KIND = "minutes_approval"
+PLENARY = "plenary"
+
+
+@dataclass
+class Circulation:
+    mailed: int
+    approval_item: AgendaItem | None
+    #: the type's minutes need a plenary, and none is scheduled yet
+    no_plenary: bool = False
+
+
+def attendees(meeting: Meeting) -> list:
+    """The invitees recorded as present, in the order of the list."""
+    return [i for i in meeting.invitations if i.attendance is Attendance.PRESENT]
+
+
+def apologies(meeting: Meeting) -> list:
+    return [i for i in meeting.invitations if i.attendance in (Attendance.EXCUSED, Attendance.ABSENT)]
+
+
+def next_plenary(after: datetime, excluding: int) -> Meeting | None:
+    """The first plenary still to come after `after` that is not cancelled: where minutes are approved."""
+    return db.session.scalar(
+        sa.select(Meeting)
+        .join(Meeting.type)
+        .where(
+            MeetingType.code == PLENARY,
+            Meeting.starts_at > after,
+            Meeting.id != excluding,
+            Meeting.status.in_([MeetingStatus.DRAFT, MeetingStatus.CONFIRMED]),
+        )
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+
+
+def _approval_title(meeting: Meeting) -> str:
+    # Agenda items are the group's data, written once in the NMG's working language.
+    with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
+        return str(
+            _l(
+                "Approval of the minutes of %(title)s (%(day)s)",
+                title=meeting.title,
+                day=format_date(clock.local(meeting.starts_at).date(), "medium"),
+            )
+        )[: agenda.TITLE_MAX]
+
+
+def _add_approval_item(minutes: Minutes, meeting: Meeting, now: datetime) -> tuple[AgendaItem | None, bool]:
+    if meeting.type.minutes_approval is not MinutesApproval.PLENARY:
+        return None, False
+    if minutes.approval_item_id is not None:
+        return minutes.approval_item, False
+    plenary = next_plenary(max(now, meeting.starts_at), meeting.id)
+    if plenary is None:
+        return None, True
+    item = agenda.append_item(
+        plenary, agenda.AgendaItemData(title=_approval_title(meeting), duration_minutes=5), kind=APPROVAL_KIND
+    )
+    minutes.approval_item_id = item.id
+    return item, False
+
+
+def circulate(
+    meeting: Meeting, minutes: Minutes | None, *, expected: int | None = None, now: datetime | None = None
+) -> Circulation:
+    """Send the draft to those present for comments, and put its approval on the next plenary's agenda.
+
+    `expected` is the circulation number the coordinator saw: a second click sends nothing."""
+    now = now or clock.now()
+    if minutes is None or minutes.version == 0:
+        raise MinutesError(_l("Write the minutes before circulating them."))
+    if minutes.status is MinutesStatus.APPROVED:
+        raise MinutesError(_l("These minutes are approved; there is nothing left to circulate."))
+    present = attendees(meeting)
+    if not present:
+        raise MinutesError(_l("Record who attended first: the minutes are circulated to those present."))
+    if minutes.status is MinutesStatus.CIRCULATED and minutes.version == minutes.circulated_version:
+        raise MinutesError(_l("This version was circulated already; change the minutes to circulate again."))
+    if expected is not None and minutes.circulation != expected:
+        raise MinutesError(_l("These minutes were circulated a moment ago; nothing was sent twice."))
+    # One circulation per number, whoever clicks: the second of two racing requests changes no row.
+    taken = db.session.execute(
+        sa.update(Minutes)
+        .where(Minutes.id == minutes.id, Minutes.circulation == minutes.circulation)
+        .values(
+            circulation=minutes.circulation + 1,
+            circulated_version=minutes.version,
+            status=MinutesStatus.CIRCULATED,
+            circulated_at=now,
+            comments_due_on=clock.local(now).date() + timedelta(days=meeting.type.minutes_comment_days),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not taken:
+        db.session.rollback()
+        raise MinutesError(_l("These minutes were circulated a moment ago; nothing was sent twice."))
+    db.session.refresh(minutes)
+    item, no_plenary = _add_approval_item(minutes, meeting, now)
+    audit.record(
+        "circulated",
+        "minutes",
+        minutes.id,
+        meeting.title,
+        {"circulation": [minutes.circulation - 1, minutes.circulation]},
+    )
+    db.session.commit()
+    link = external_url("minutes.minutes_page", meeting_id=meeting.id)
+    mails = []
+    for invitation in present:
+        member = invitation.member
+        mails.append(
+            (
+                f"minutes_circulated:{minutes.id}:{minutes.circulation}:{invitation.id}",
+                invitation.email,
+                {
+                    "to_name": invitation.name,
+                    "language": str(member.language) if member else current_app.config["DEFAULT_LANGUAGE"],
+                    "subject": _l("Draft minutes for your comments: %(title)s", title=meeting.title),
+                    "template": "minutes_circulated",
+                    "meeting": meeting,
+                    "minutes": minutes,
+                    "sections": sections.layout(meeting, minutes.sections),
+                    "link": link,
+                    "may_comment": member is not None,
+                },
+            )
+        )
+    queue_mails("minutes_circulated", mails)
+    return Circulation(len(mails), item, no_plenary)
+
+
+def approving_meetings(meeting: Meeting, now: datetime) -> list[Meeting]:
+    """Meetings that may have approved these minutes: held after this one, up to now, latest first."""
+    query = (
+        sa.select(Meeting)
+        .where(
+            Meeting.starts_at > meeting.starts_at,
+            Meeting.starts_at <= now,
+            Meeting.status.in_([MeetingStatus.CONFIRMED, MeetingStatus.HELD]),
+        )
+        .order_by(Meeting.starts_at.desc())
+        .limit(20)
+    )
+    if meeting.type.minutes_approval is MinutesApproval.PLENARY:
+        query = query.join(Meeting.type).where(MeetingType.code == PLENARY)
+    return list(db.session.scalars(query))
+
+
+def open_comments(minutes: Minutes) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(MinutesComment)
+            .where(MinutesComment.minutes_id == minutes.id, MinutesComment.resolved_at.is_(None))
+        )
+        or 0
+    )
+
+
+def approve(
+    meeting: Meeting,
+    minutes: Minutes | None,
+    *,
+    approved_on: date | None,
+    at_meeting: Meeting | None,
+    by_id: int | None,
+    now: datetime | None = None,
+) -> None:
+    """Record the approval; the minutes are locked from now on."""
+    now = now or clock.now()
+    if minutes is None or minutes.status is MinutesStatus.DRAFT:
+        raise MinutesError(_l("Circulate the minutes for comments before they are approved."))
+    if minutes.status is MinutesStatus.APPROVED:
+        raise MinutesError(_l("These minutes are already approved."))
+    unresolved = open_comments(minutes)
+    if unresolved:
+        raise MinutesError(
+            _l("%(count)d comments are still open: resolve them before approval.", count=unresolved)
+        )
+    needs_plenary = meeting.type.minutes_approval is MinutesApproval.PLENARY
+    if at_meeting is None and needs_plenary:
+        raise MinutesError(_l("Choose the plenary meeting that approved the minutes."), "at_meeting")
+    if at_meeting is not None:
+        if at_meeting.id not in {m.id for m in approving_meetings(meeting, now)}:
+            raise MinutesError(
+                _l("Minutes are approved at a meeting held after theirs, which has taken place."),
+                "at_meeting",
+            )
+        approved_on = approved_on or clock.local(at_meeting.starts_at).date()
+        if approved_on != clock.local(at_meeting.starts_at).date():
+            raise MinutesError(_l("The day of approval is the day of the approving meeting."), "approved_on")
+    approved_on = approved_on or clock.local(now).date()
+    if not clock.local(meeting.starts_at).date() <= approved_on <= clock.local(now).date():
+        raise MinutesError(_l("The day of approval falls between the meeting and today."), "approved_on")
+    lock_row(Minutes, minutes.id)
+    minutes.status = MinutesStatus.APPROVED
+    minutes.approved_on = approved_on
+    minutes.approved_at_meeting_id = at_meeting.id if at_meeting else None
+    minutes.approved_by_id = by_id
+    audit.record(
+        "approved",
+        "minutes",
+        minutes.id,
+        meeting.title,
+        {
+            "approved_on": [None, approved_on.isoformat()],
+            "at_meeting": [None, at_meeting.title if at_meeting else None],
+        },
+    )
+    db.session.commit()

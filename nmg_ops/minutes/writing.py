@@ -1,0 +1,288 @@
+"""Writing minutes: every save is a revision, and no save overwrites another.
+
+A save names the revision it started from (`base`). When someone else saved in between, nothing is
+written and `EditConflict` carries both texts, so that the editor can show them side by side and keep
+the writer's own. The check and the write are one conditional UPDATE, so two saves racing on SQLite or
+PostgreSQL cannot both pass it.
+
+Approved minutes are locked: a correction after approval is an erratum, with a reason, audited.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from .. import audit, clock
+from ..errors import RuleError, lock_row
+from ..extensions import db
+from ..models import (
+    Invitation,
+    Meeting,
+    Member,
+    Minutes,
+    MinutesRevision,
+    MinutesStatus,
+    RevisionKind,
+)
+from ..text import fold
+from . import sections
+
+#: characters per section; a long plenary's minutes run to some tens of thousands in all
+SECTION_MAX = 50_000
+NOTE_MAX = MinutesRevision.__table__.c.note.type.length
+
+
+class MinutesError(RuleError):
+    """A change the rules of minutes refuse."""
+
+
+class EditConflict(MinutesError):
+    """Someone saved since the writer opened the editor; nothing was written."""
+
+    def __init__(self, mine: dict[str, str], theirs: MinutesRevision) -> None:
+        super().__init__(
+            _l(
+                "%(name)s saved these minutes while you were editing. Nothing of yours was saved yet: "
+                "compare the two texts, merge what you need into yours and save again.",
+                name=theirs.author.full_name if theirs.author else "?",
+            )
+        )
+        self.mine = mine
+        self.theirs = theirs
+
+
+def meeting_for_minutes(meeting_id: int) -> Meeting | None:
+    """The meeting with what its minutes page shows: type, agenda, invitees and their organisations."""
+    return db.session.scalar(
+        sa.select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            so.joinedload(Meeting.type),
+            so.selectinload(Meeting.agenda_items),
+            so.selectinload(Meeting.invitations)
+            .joinedload(Invitation.member)
+            .joinedload(Member.organisation),
+        )
+    )
+
+
+def minutes_of(meeting_id: int) -> Minutes | None:
+    return db.session.scalar(sa.select(Minutes).where(Minutes.meeting_id == meeting_id))
+
+
+def search_text(meeting: Meeting, texts: dict[str, str]) -> str:
+    return fold("\n".join([meeting.title, *texts.values()]))
+
+
+def _clean(meeting: Meeting, texts: dict[str, str], current: dict[str, str]) -> dict[str, str]:
+    """Only the meeting's sections (and texts already kept for removed items), trimmed; empty ones dropped."""
+    allowed = set(sections.keys(meeting, current))
+    cleaned = {}
+    for key, text in texts.items():
+        if key not in allowed:
+            continue
+        text = (text or "").replace("\r\n", "\n").strip()
+        if len(text) > SECTION_MAX:
+            raise MinutesError(
+                _l("A section is limited to %(max)d characters.", max=SECTION_MAX), f"section-{key}"
+            )
+        if text:
+            cleaned[key] = text
+    return cleaned
+
+
+def _write(
+    meeting: Meeting,
+    minutes: Minutes | None,
+    texts: dict[str, str],
+    base: int,
+    author_id: int | None,
+    kind: RevisionKind,
+    note: str = "",
+) -> MinutesRevision:
+    """Add the revision if `base` is still the latest; EditConflict otherwise. The caller commits."""
+    if minutes is None:
+        minutes = Minutes(meeting_id=meeting.id, version=0, sections={})
+        db.session.add(minutes)
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except sa.exc.IntegrityError:
+            # Another editor created them first: whatever they saved is a conflict for this one.
+            minutes = minutes_of(meeting.id)
+    number = base + 1
+    taken = db.session.execute(
+        sa.update(Minutes)
+        .where(Minutes.id == minutes.id, Minutes.version == base)
+        .values(
+            version=number, sections=texts, search_text=search_text(meeting, texts), updated_at=clock.now()
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not taken:
+        db.session.rollback()
+        latest = db.session.scalar(
+            sa.select(MinutesRevision)
+            .join(Minutes)
+            .where(Minutes.meeting_id == meeting.id)
+            .order_by(MinutesRevision.number.desc())
+            .limit(1)
+            .options(so.joinedload(MinutesRevision.author))
+        )
+        raise EditConflict(texts, latest)
+    revision = MinutesRevision(
+        minutes_id=minutes.id, number=number, sections=texts, kind=kind, note=note, author_id=author_id
+    )
+    db.session.add(revision)
+    db.session.flush()
+    db.session.refresh(minutes)
+    return revision
+
+
+def save(meeting: Meeting, texts: dict[str, str], base: int, author_id: int | None) -> MinutesRevision | None:
+    """Save the writer's texts as a new revision; None when nothing changed."""
+    minutes = minutes_of(meeting.id)
+    if minutes is not None and minutes.status is MinutesStatus.APPROVED:
+        raise MinutesError(_l("These minutes are approved. A correction now is an erratum, with its reason."))
+    current = minutes.sections if minutes else {}
+    texts = _clean(meeting, texts, current)
+    if minutes is not None and minutes.version == base and texts == current:
+        return None
+    revision = _write(meeting, minutes, texts, base, author_id, RevisionKind.EDIT)
+    db.session.commit()
+    return revision
+
+
+def restore(
+    meeting: Meeting, minutes: Minutes, number: int, base: int, author_id: int | None
+) -> MinutesRevision:
+    """Make an older revision's text the current one, as a new revision: nothing in between is lost."""
+    if minutes.status is MinutesStatus.APPROVED:
+        raise MinutesError(_l("These minutes are approved. A correction now is an erratum, with its reason."))
+    old = revision_of(minutes, number)
+    if old is None:
+        raise MinutesError(_l("There is no revision %(number)d.", number=number))
+    revision = _write(
+        meeting, minutes, dict(old.sections), base, author_id, RevisionKind.RESTORE, f"#{old.number}"
+    )
+    audit.record("restored", "minutes", minutes.id, meeting.title, {"revision": [base, old.number]})
+    db.session.commit()
+    return revision
+
+
+def erratum(
+    meeting: Meeting, minutes: Minutes, texts: dict[str, str], reason: str, base: int, author_id: int | None
+) -> MinutesRevision:
+    """Correct approved minutes: a revision marked as an erratum, with its reason, in the audit trail."""
+    if minutes.status is not MinutesStatus.APPROVED:
+        raise MinutesError(_l("Only approved minutes take an erratum; until then, edit them."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise MinutesError(_l("Say what the erratum corrects."), "reason")
+    if len(reason) > NOTE_MAX:
+        raise MinutesError(_l("The reason is limited to %(max)d characters.", max=NOTE_MAX), "reason")
+    texts = _clean(meeting, texts, minutes.sections)
+    if texts == minutes.sections:
+        raise MinutesError(_l("The erratum changes nothing in the text."))
+    revision = _write(meeting, minutes, texts, base, author_id, RevisionKind.ERRATUM, reason)
+    lock_row(Minutes, minutes.id)
+    audit.record("erratum", "minutes", minutes.id, meeting.title, {"reason": [None, reason]})
+    db.session.commit()
+    return revision
+
+
+def revisions(minutes: Minutes) -> list[MinutesRevision]:
+    """Newest first, with their authors."""
+    return list(
+        db.session.scalars(
+            sa.select(MinutesRevision)
+            .where(MinutesRevision.minutes_id == minutes.id)
+            .options(so.joinedload(MinutesRevision.author))
+            .order_by(MinutesRevision.number.desc())
+        )
+    )
+
+
+def revision_of(minutes: Minutes, number: int) -> MinutesRevision | None:
+    return db.session.scalar(
+        sa.select(MinutesRevision)
+        .where(MinutesRevision.minutes_id == minutes.id, MinutesRevision.number == number)
+        .options(so.joinedload(MinutesRevision.author))
+    )
+
+
+# --- comparing two texts -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """One line of the side-by-side view: the old and the new line with changed words marked."""
+
+    tag: str
+    old: Markup
+    new: Markup
+
+
+@dataclass
+class SectionChanges:
+    title: str
+    rows: list[Row]
+
+
+_WORDS = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+def _mark(old: str, new: str) -> tuple[Markup, Markup]:
+    """Both lines with the words only one of them has wrapped in <del> and <ins>."""
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
+    left, right = [], []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        before, after = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
+        if tag == "equal":
+            left.append(before)
+            right.append(after)
+            continue
+        if before:
+            left.append(Markup("<del>%s</del>") % before)
+        if after:
+            right.append(Markup("<ins>%s</ins>") % after)
+    return Markup("").join(left), Markup("").join(right)
+
+
+def _rows(old: str, new: str) -> list[Row]:
+    a, b = old.splitlines(), new.splitlines()
+    rows = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            rows.extend(Row("equal", escape(line), escape(line)) for line in a[i1:i2])
+            continue
+        olds, news = a[i1:i2], b[j1:j2]
+        for index in range(max(len(olds), len(news))):
+            left = olds[index] if index < len(olds) else ""
+            right = news[index] if index < len(news) else ""
+            rows.append(Row(tag if left and right else ("delete" if left else "insert"), *_mark(left, right)))
+    return rows
+
+
+def compare(meeting: Meeting, old: dict[str, str], new: dict[str, str]) -> list[SectionChanges]:
+    """Every section of either text, in the meeting's order, each with its lines side by side."""
+    merged = {**old, **new}
+    return [
+        SectionChanges(
+            f"{section.number}. {section.title}" if section.number else section.title,
+            _rows(old.get(section.key, ""), new.get(section.key, "")),
+        )
+        for section in sections.layout(meeting, merged)
+        if old.get(section.key, "") or new.get(section.key, "")
+    ]
+
+
+def has_changes(changes: list[SectionChanges]) -> bool:
+    return any(row.tag != "equal" for section in changes for row in section.rows)

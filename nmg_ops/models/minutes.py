@@ -1,0 +1,306 @@
+"""The record of a meeting: minutes with their revisions and comments, the decisions taken and the actions
+agreed, each action with the history of what happened to it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from .meetings import AgendaItem, Meeting
+from .people import Member, enum_column
+from .types import UTCDateTime, utcnow
+
+
+class MinutesStatus(StrEnum):
+    DRAFT = "draft"
+    CIRCULATED = "circulated"
+    APPROVED = "approved"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                MinutesStatus.DRAFT: _l("Draft"),
+                MinutesStatus.CIRCULATED: _l("Circulated for comments"),
+                MinutesStatus.APPROVED: _l("Approved"),
+            }[self]
+        )
+
+
+class RevisionKind(StrEnum):
+    EDIT = "edit"
+    RESTORE = "restore"
+    ERRATUM = "erratum"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                RevisionKind.EDIT: _l("Edited"),
+                RevisionKind.RESTORE: _l("Restored"),
+                RevisionKind.ERRATUM: _l("Erratum"),
+            }[self]
+        )
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                ActionStatus.OPEN: _l("Open"),
+                ActionStatus.IN_PROGRESS: _l("In progress"),
+                ActionStatus.DONE: _l("Done"),
+                ActionStatus.DROPPED: _l("Dropped"),
+            }[self]
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+class ActionEventKind(StrEnum):
+    CREATED = "created"
+    EDITED = "edited"
+    STATUS = "status"
+    NOTE = "note"
+    CARRIED = "carried"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                ActionEventKind.CREATED: _l("Recorded"),
+                ActionEventKind.EDITED: _l("Changed"),
+                ActionEventKind.STATUS: _l("Status changed"),
+                ActionEventKind.NOTE: _l("Note"),
+                ActionEventKind.CARRIED: _l("Carried over"),
+            }[self]
+        )
+
+
+class Minutes(db.Model):
+    """The minutes of one meeting; the text of each section is that of the latest revision."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the meeting recorded
+    meeting_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="CASCADE"), unique=True
+    )
+    #: draft, circulated or approved
+    status: so.Mapped[MinutesStatus] = so.mapped_column(
+        enum_column(MinutesStatus, "minutes_status"), default=MinutesStatus.DRAFT
+    )
+    #: number of the latest revision; a save names the one it started from, so that none overwrites another
+    version: so.Mapped[int] = so.mapped_column(default=0)
+    #: Markdown by section key ("opening", "item-<agenda item id>", "aob"), as in the latest revision
+    sections: so.Mapped[dict[str, str]] = so.mapped_column(sa.JSON, default=dict)
+    #: the sections and the meeting's title, folded for search (lower case, no accents)
+    search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: how many times the draft was circulated; each circulation mails once
+    circulation: so.Mapped[int] = so.mapped_column(default=0)
+    #: the revision last circulated; circulating again needs a newer one
+    circulated_version: so.Mapped[int] = so.mapped_column(default=0)
+    #: when the last circulation went out
+    circulated_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: last day for comments on the circulated draft
+    comments_due_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    #: the agenda item of the meeting that is to approve them, added once at the first circulation
+    approval_item_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("agenda_item.id", ondelete="SET NULL")
+    )
+    #: day of approval
+    approved_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    #: the meeting that approved them; empty when the coordination team approves
+    approved_at_meeting_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="SET NULL")
+    )
+    #: who recorded the approval
+    approved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
+    #: when the record was created
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: last change of anything
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    meeting: so.Mapped[Meeting] = so.relationship(foreign_keys=[meeting_id])
+    approved_at_meeting: so.Mapped[Meeting | None] = so.relationship(foreign_keys=[approved_at_meeting_id])
+    approval_item: so.Mapped[AgendaItem | None] = so.relationship()
+    approved_by: so.Mapped[Member | None] = so.relationship()
+
+
+class MinutesRevision(db.Model):
+    """One save of the minutes: nothing is overwritten, every text ever saved stays."""
+
+    __table_args__ = (sa.UniqueConstraint("minutes_id", "number"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the minutes
+    minutes_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    #: 1, 2, ... in the order of saving
+    number: so.Mapped[int] = so.mapped_column()
+    #: the text of every section as saved
+    sections: so.Mapped[dict[str, str]] = so.mapped_column(sa.JSON, default=dict)
+    #: an edit, a restore of an older revision, or an erratum after approval
+    kind: so.Mapped[RevisionKind] = so.mapped_column(
+        enum_column(RevisionKind, "revision_kind"), default=RevisionKind.EDIT
+    )
+    #: why: the reason for an erratum, the revision restored
+    note: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    #: who saved it
+    author_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
+    #: when
+    saved_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    author: so.Mapped[Member | None] = so.relationship()
+
+
+class MinutesComment(db.Model):
+    """A member's comment on one section of circulated minutes, until the coordination team resolves it."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the minutes
+    minutes_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    #: the section commented on
+    section: so.Mapped[str] = so.mapped_column(sa.String(40))
+    #: the comment, Markdown
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: who wrote it
+    author_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("member.id"))
+    #: when
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: when the coordination team resolved it
+    resolved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: who resolved it
+    resolved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
+
+    author: so.Mapped[Member] = so.relationship(foreign_keys=[author_id])
+    resolved_by: so.Mapped[Member | None] = so.relationship(foreign_keys=[resolved_by_id])
+
+
+class Decision(db.Model):
+    """A decision of a meeting, numbered within the year of the meeting (2026/07)."""
+
+    __table_args__ = (sa.UniqueConstraint("year", "number"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the year of the meeting, in the NMG's zone
+    year: so.Mapped[int] = so.mapped_column()
+    #: 1, 2, ... within the year
+    number: so.Mapped[int] = so.mapped_column()
+    #: the meeting that took it
+    meeting_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    #: the minutes section it was recorded in
+    section: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
+    #: what was decided
+    text: so.Mapped[str] = so.mapped_column(sa.String(1000))
+    #: the text and the number, folded for search
+    search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: who recorded it
+    recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
+    #: when
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    meeting: so.Mapped[Meeting] = so.relationship()
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}/{self.number:02d}"
+
+
+action_owner = sa.Table(
+    "action_owner",
+    db.metadata,
+    sa.Column("action_id", sa.ForeignKey("action_item.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("member_id", sa.ForeignKey("member.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class ActionItem(db.Model):
+    """Something agreed to be done, by one or more members or by the coordination team."""
+
+    __table_args__ = (
+        sa.Index("ix_action_item_status_due_on", "status", "due_on"),
+        sa.CheckConstraint("status <> 'dropped' OR dropped_reason <> ''", name="dropped_has_reason"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: what is to be done
+    title: so.Mapped[str] = so.mapped_column(sa.String(500))
+    #: background, Markdown
+    notes: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: when it is due; empty for "as soon as possible"
+    due_on: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    #: open, in progress, done or dropped
+    status: so.Mapped[ActionStatus] = so.mapped_column(
+        enum_column(ActionStatus, "action_status"), default=ActionStatus.OPEN
+    )
+    #: why it was dropped
+    dropped_reason: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    #: the coordination team as a whole owns it
+    is_team_owned: so.Mapped[bool] = so.mapped_column(default=False)
+    #: the meeting that agreed it; empty for an action recorded on its own
+    meeting_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("meeting.id", ondelete="SET NULL"), index=True
+    )
+    #: the minutes section it was recorded in
+    section: so.Mapped[str] = so.mapped_column(sa.String(40), default="")
+    #: the agenda item it came from
+    agenda_item_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("agenda_item.id", ondelete="SET NULL")
+    )
+    #: title, notes and owners, folded for search
+    search_text: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: who recorded it
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
+    #: when
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: last change of anything
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    owners: so.Mapped[list[Member]] = so.relationship(secondary=action_owner, order_by="Member.full_name")
+    meeting: so.Mapped[Meeting | None] = so.relationship()
+    agenda_item: so.Mapped[AgendaItem | None] = so.relationship()
+    events: so.Mapped[list[ActionEvent]] = so.relationship(
+        back_populates="action", cascade="all, delete-orphan", order_by="ActionEvent.id"
+    )
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status.is_open and self.due_on is not None and self.due_on < today
+
+
+class ActionEvent(db.Model):
+    """One line of an action's history: recorded, changed, a status change, a note, carried to a meeting."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the action
+    action_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("action_item.id", ondelete="CASCADE"), index=True
+    )
+    #: what happened
+    kind: so.Mapped[ActionEventKind] = so.mapped_column(enum_column(ActionEventKind, "action_event_kind"))
+    #: the status before and after a status change
+    status_from: so.Mapped[ActionStatus | None] = so.mapped_column(enum_column(ActionStatus, "status_from"))
+    status_to: so.Mapped[ActionStatus | None] = so.mapped_column(enum_column(ActionStatus, "status_to"))
+    #: a note, or the reason for dropping
+    text: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: the meeting it was carried to, as a matter arising
+    meeting_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("meeting.id", ondelete="SET NULL"))
+    #: who did it; empty for the system
+    author_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
+    #: when
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    action: so.Mapped[ActionItem] = so.relationship(back_populates="events")
+    author: so.Mapped[Member | None] = so.relationship()
+    meeting: so.Mapped[Meeting | None] = so.relationship()
