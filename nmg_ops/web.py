@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import clock
 from .forms import MAX_ID
+from .keep_text import kept_hidden, kept_text_page
 from .meetings.overview import overview
 from .permissions import Right, can, current_roles
 from .text import render_markdown
@@ -33,6 +34,14 @@ def _error_page(error: HTTPException):
 
 
 def _csrf_error(error: CSRFError):
+    if kept_hidden(request.endpoint) is not None:
+        if not current_user.is_authenticated:
+            return kept_text_page(
+                _("Your session has ended. Your text is below: sign in again to save it."), 401
+            )
+        return kept_text_page(
+            _("The page had been open too long to save from. Your text is below: save it again."), 400
+        )
     return render_template("error.html", error=error, status=400, csrf=True), 400
 
 

@@ -18,6 +18,8 @@ def _form(**changes):
         "default_duration_minutes": "120",
         "reminder_days": "7, 1",
         "agenda_call_days": "14",
+        "minutes_comment_days": "10",
+        "minutes_approval": "plenary",
         "is_active": "y",
     }
     data.update(changes)
@@ -112,3 +114,18 @@ def test_reading_the_meeting_pages_writes_nothing(client, people, sign_in):
     for path in ("/meetings/", "/meetings/types", "/meetings/cadence"):
         assert client.get(path).status_code == 200, path
     assert db.session.scalar(sa.select(sa.func.count(MeetingType.id))) == 0
+
+
+def test_a_type_says_who_approves_its_minutes_and_how_long_comments_stay_open(client, people, sign_in):
+    sign_in(people["coordinator"])
+    assert meeting_type("bilateral").minutes_approval == "team"  # as configured
+    plenary = meeting_type("plenary")
+    response = client.post(
+        f"/meetings/types/{plenary.id}/edit", data=_form(minutes_approval="team", minutes_comment_days="5")
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    plenary = meeting_type("plenary")
+    assert (plenary.minutes_approval, plenary.minutes_comment_days) == ("team", 5)
+    refused = client.post(f"/meetings/types/{plenary.id}/edit", data=_form(minutes_comment_days="0"))
+    assert refused.status_code == 200 and "Number must be between 1 and 90" in refused.get_data(as_text=True)

@@ -144,7 +144,7 @@ def test_circulating_mails_those_present_once_and_adds_the_approval_item_once(he
     minutes = writing.minutes_of(held.id)
     report = lifecycle.circulate(held, minutes, expected=0)
     assert report.mailed == 2
-    recipients = sorted(db.session.scalars(sa.select(OutboundMessage.to_email)))
+    recipients = sorted(db.session.scalars(sa.select(OutboundMessage.recipient)))
     assert recipients == ["colleague@example.org", "plain@example.org"]
     items = db.session.scalars(
         sa.select(AgendaItem.title).where(AgendaItem.meeting_id == next_plenary.id)

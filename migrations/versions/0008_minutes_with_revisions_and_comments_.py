@@ -7,6 +7,7 @@ Create Date: 2026-11-27 17:42:24.105595
 """
 from alembic import op
 import sqlalchemy as sa
+from flask import current_app
 
 
 # revision identifiers, used by Alembic.
@@ -153,9 +154,28 @@ def upgrade():
         batch_op.add_column(sa.Column('minutes_comment_days', sa.Integer(), server_default='10', nullable=False))
         batch_op.add_column(sa.Column('minutes_approval', sa.Enum('plenary', 'team', name='minutes_approval', native_enum=False, create_constraint=True, length=32), server_default='plenary', nullable=False))
 
+    # Who approves the minutes of each configured type, as the configuration says (MEETING_TYPES).
+    meeting_type = sa.table(
+        'meeting_type',
+        sa.column('code', sa.String),
+        sa.column('minutes_approval', sa.String),
+        sa.column('minutes_comment_days', sa.Integer),
+    )
+    for spec in current_app.config['MEETING_TYPES']:
+        op.execute(
+            meeting_type.update()
+            .where(meeting_type.c.code == spec['code'])
+            .values(
+                minutes_approval=spec.get('minutes_approval', 'plenary'),
+                minutes_comment_days=spec.get('minutes_comment_days', 10),
+            )
+        )
+
 
 def downgrade():
     with op.batch_alter_table('meeting_type', schema=None) as batch_op:
+        # The enum's CHECK names the column; SQLite's table copy would keep it and fail.
+        batch_op.drop_constraint(op.f('ck_meeting_type_minutes_approval'), type_='check')
         batch_op.drop_column('minutes_approval')
         batch_op.drop_column('minutes_comment_days')
 

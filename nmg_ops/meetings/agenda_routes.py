@@ -5,7 +5,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from .. import clock
 from ..errors import found_or_404
+from ..minutes import actions
+from ..minutes.action_forms import CarryOverForm
 from ..models import Meeting
 from ..permissions import Right, can, require
 from . import agenda, bp
@@ -13,11 +16,16 @@ from .agenda_forms import AgendaItemForm, MoveForm
 
 
 def _agenda_page(meeting: Meeting, form: AgendaItemForm):
+    editable = agenda.is_editable(meeting, may_correct=_may_correct())
     return render_template(
         "meetings/agenda_edit.html",
         meeting=meeting,
         form=form,
-        editable=agenda.is_editable(meeting, may_correct=_may_correct()),
+        editable=editable,
+        # Open actions of earlier meetings of the type, offered to carry over as "Matters arising".
+        matters_arising=actions.matters_arising(meeting) if editable else [],
+        carry_form=CarryOverForm(formdata=None),
+        today=clock.today(),
         held=agenda.is_held(meeting),
         total_minutes=agenda.total_minutes(meeting.agenda_items),
         meeting_minutes=agenda.meeting_minutes(meeting),

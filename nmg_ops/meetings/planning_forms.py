@@ -11,6 +11,7 @@ from wtforms import (
     Form,
     FormField,
     HiddenField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -20,7 +21,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..forms import DateField, IntegerField, strip
 from ..forms import Form as CsrfForm
-from ..models import MeetingMode, MeetingType
+from ..models import MeetingMode, MeetingType, MinutesApproval
 from .forms import https_only
 from .planning import Plan
 from .rules import VENUE_MAX, VIDEO_URL_MAX
@@ -130,6 +131,17 @@ class MeetingTypeForm(CsrfForm):
             "The coordination team is asked for agenda items this many days before. Empty for none."
         ),
     )
+    minutes_comment_days = IntegerField(
+        _l("Days to comment on circulated minutes"),
+        default=10,
+        validators=[InputRequired(), NumberRange(min=1, max=90)],
+    )
+    minutes_approval = SelectField(
+        _l("Minutes approved by"),
+        choices=[SelectChoice(a.value, a.label) for a in MinutesApproval],
+        coerce=MinutesApproval,
+        default=MinutesApproval.PLENARY.value,
+    )
     is_active = BooleanField(_l("In use"), default=True)
     submit = SubmitField(_l("Save"))
 
@@ -149,4 +161,6 @@ class MeetingTypeForm(CsrfForm):
             reminder_days=self.reminder_days.data,
             agenda_call_days=self.agenda_call_days.data,
             is_active=bool(self.is_active.data),
+            minutes_comment_days=self.minutes_comment_days.data,
+            minutes_approval=self.minutes_approval.data,
         )

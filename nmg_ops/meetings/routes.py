@@ -14,6 +14,8 @@ from flask_login import current_user
 from .. import clock
 from ..errors import found_or_404, show_on_form
 from ..forms import page_number
+from ..minutes import access as minutes_access
+from ..minutes import writing
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType
 from ..permissions import Right, can, current_roles, require
 from . import bp, invitees, lifecycle, queries, rules, visibility
@@ -116,8 +118,13 @@ def meeting_detail(meeting_id: int):
     manages = can(Right.MANAGE_MEETINGS)
     sees_all = visibility.sees_all_meetings(roles)
     open_meeting = rules.is_editable(meeting)
+    minutes = writing.minutes_of(meeting.id)
     return render_template(
         "meetings/detail.html",
+        minutes=minutes,
+        minutes_readable=meeting.starts_at <= now
+        and meeting.status is not MeetingStatus.CANCELLED
+        and minutes_access.may_read(meeting, minutes, current_user.id, roles),
         meeting=meeting,
         my_invitation=my_invitation,
         now=now,

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from .. import audit
 from ..errors import RuleError
 from ..extensions import db
-from ..models import MeetingMode, MeetingType
+from ..models import MeetingMode, MeetingType, MinutesApproval
 
 CODE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
@@ -31,6 +31,8 @@ class TypeData:
     reminder_days: list[int]
     agenda_call_days: int | None
     is_active: bool = True
+    minutes_comment_days: int = 10
+    minutes_approval: MinutesApproval = MinutesApproval.PLENARY
 
 
 def seed_meeting_types() -> list[MeetingType]:
@@ -52,6 +54,8 @@ def seed_meeting_types() -> list[MeetingType]:
                 default_duration_minutes=spec.get("default_duration_minutes", 120),
                 reminder_days=list(spec.get("reminder_days", [])),
                 agenda_call_days=spec.get("agenda_call_days"),
+                minutes_comment_days=spec.get("minutes_comment_days", 10),
+                minutes_approval=MinutesApproval(spec.get("minutes_approval", "plenary")),
                 position=position,
             )
         )

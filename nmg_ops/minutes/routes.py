@@ -1,1 +1,349 @@
-"""Pages of the minutes."""
+"""The minutes of a meeting: read, written in revisions, compared, circulated, commented, approved."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from .. import clock
+from ..errors import found_or_404, show_on_form
+from ..forms import page_number
+from ..keep_text import keeps_text
+from ..models import Meeting, Minutes, MinutesStatus
+from ..permissions import Right, can, current_roles, require
+from . import access, actions, bp, comments, decisions, lifecycle, sections, writing
+from .forms import CirculateForm, CommentForm, DecisionForm, approval_form, editor_form
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    return found_or_404(writing.meeting_for_minutes(meeting_id))
+
+
+def _readable(meeting_id: int) -> tuple[Meeting, Minutes | None]:
+    """The meeting and its minutes, or 404 for a reader the minutes' rule does not admit."""
+    meeting = _meeting(meeting_id)
+    minutes = writing.minutes_of(meeting.id)
+    if not access.may_read(meeting, minutes, current_user.id, current_roles()):
+        abort(404)
+    return meeting, minutes
+
+
+def _back(meeting_id: int, anchor: str | None = None):
+    return redirect(url_for("minutes.minutes_page", meeting_id=meeting_id, _anchor=anchor))
+
+
+def _layout(meeting: Meeting, minutes: Minutes | None) -> list[sections.Section]:
+    """The sections with their text, and the comments, decisions and actions recorded in each."""
+    layout = sections.layout(meeting, minutes.sections if minutes else {})
+    by_key = {section.key: section for section in layout}
+    found = defaultdict(list)
+    for decision in decisions.of_meeting(meeting.id):
+        found[("decisions", decision.section)].append(decision)
+    for action in actions.of_meeting(meeting.id):
+        found[("actions", action.section)].append(action)
+    for key, items in comments.by_section(minutes).items():
+        found[("comments", key)] = items
+    for (kind, key), items in found.items():
+        section = by_key.get(key) or by_key[sections.OTHER_BUSINESS]
+        getattr(section, kind).extend(items)
+    return layout
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes")
+@require(Right.VIEW_MEETINGS)
+def minutes_page(meeting_id: int):
+    """The minutes, section by section, with attendance, decisions, actions and comments."""
+    meeting, minutes = _readable(meeting_id)
+    roles = current_roles()
+    writes = access.writes_minutes(roles)
+    is_open = minutes is None or minutes.status is not MinutesStatus.APPROVED
+    return render_template(
+        "minutes/page.html",
+        meeting=meeting,
+        minutes=minutes,
+        layout=_layout(meeting, minutes),
+        present=lifecycle.attendees(meeting),
+        apologies=lifecycle.apologies(meeting),
+        writes=writes,
+        is_open=is_open,
+        may_comment=access.may_comment(meeting, minutes, current_user.id)
+        and (minutes.comments_due_on is None or clock.today() <= minutes.comments_due_on),
+        may_approve=access.may_approve(meeting, roles) and minutes is not None,
+        may_erratum=can(Right.APPROVE_MINUTES),
+        open_comments=lifecycle.open_comments(minutes) if minutes else 0,
+        comment_form=CommentForm(),
+        decision_form=DecisionForm(),
+        circulate_form=CirculateForm(circulation=minutes.circulation if minutes else 0),
+    )
+
+
+def _editor(meeting: Meeting, form, *, erratum: bool = False, conflict=None, status: int = 200):
+    changes = writing.compare(meeting, conflict.theirs.sections, conflict.mine) if conflict else None
+    page = render_template(
+        "minutes/edit.html",
+        meeting=meeting,
+        form=form,
+        erratum=erratum,
+        conflict=conflict,
+        changes=changes,
+        section_fields=[f for f in form if f.name.startswith("section-")],
+    )
+    return page, status
+
+
+def _conflict(meeting: Meeting, form, conflict: writing.EditConflict, *, erratum: bool = False):
+    """The editor again with the writer's text, now based on the latest revision, beside that revision."""
+    # The field shows what was posted unless told otherwise; the next save must start from theirs.
+    form.base.data = conflict.theirs.number
+    form.base.raw_data = [str(conflict.theirs.number)]
+    flash(str(conflict), "danger")
+    return _editor(meeting, form, erratum=erratum, conflict=conflict, status=409)
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes/edit", methods=["GET", "POST"])
+@keeps_text("base", "then")
+@require(Right.WRITE_MINUTES)
+def edit_minutes(meeting_id: int):
+    """Write the minutes; every save is a revision, and a save never overwrites someone else's."""
+    meeting = _meeting(meeting_id)
+    minutes = writing.minutes_of(meeting.id)
+    if minutes is not None and minutes.status is MinutesStatus.APPROVED:
+        flash(_("These minutes are approved. A correction now is an erratum, with its reason."), "warning")
+        return _back(meeting_id)
+    form = editor_form(sections.layout(meeting, minutes.sections if minutes else {}))
+    if request.method == "GET":
+        form.base.data = minutes.version if minutes else 0
+    if form.validate_on_submit():
+        try:
+            revision = writing.save(meeting, form.texts(), form.base.data, current_user.id)
+        except writing.EditConflict as conflict:
+            return _conflict(meeting, form, conflict)
+        except writing.MinutesError as exc:
+            show_on_form(form, exc)
+        else:
+            if revision is None:
+                flash(_("Nothing was changed."), "info")
+            else:
+                flash(_("Saved as revision %(number)d.", number=revision.number), "success")
+            if request.form.get("then") == "close":
+                return _back(meeting_id)
+            return redirect(url_for("minutes.edit_minutes", meeting_id=meeting_id))
+    return _editor(meeting, form, status=422 if form.errors else 200)
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes/erratum", methods=["GET", "POST"])
+@keeps_text("base")
+@require(Right.APPROVE_MINUTES)
+def minutes_erratum(meeting_id: int):
+    """Correct approved minutes with an erratum: a revision with its reason, in the audit trail."""
+    meeting = _meeting(meeting_id)
+    minutes = writing.minutes_of(meeting.id)
+    if minutes is None or minutes.status is not MinutesStatus.APPROVED:
+        flash(_("Only approved minutes take an erratum; until then, edit them."), "warning")
+        return _back(meeting_id)
+    form = editor_form(sections.layout(meeting, minutes.sections), erratum=True)
+    if request.method == "GET":
+        form.base.data = minutes.version
+    if form.validate_on_submit():
+        try:
+            writing.erratum(meeting, minutes, form.texts(), form.reason.data, form.base.data, current_user.id)
+        except writing.EditConflict as conflict:
+            return _conflict(meeting, form, conflict, erratum=True)
+        except writing.MinutesError as exc:
+            show_on_form(form, exc)
+        else:
+            flash(_("The erratum has been recorded."), "success")
+            return _back(meeting_id)
+    return _editor(meeting, form, erratum=True, status=422 if form.errors else 200)
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/circulate")
+@require(Right.WRITE_MINUTES)
+def circulate_minutes(meeting_id: int):
+    """Mail the draft to those present for comments, once per circulation."""
+    meeting = _meeting(meeting_id)
+    form = CirculateForm()
+    if not form.validate_on_submit():
+        flash(_("Reload the page and circulate again."), "danger")
+        return _back(meeting_id)
+    try:
+        done = lifecycle.circulate(meeting, writing.minutes_of(meeting.id), expected=form.circulation.data)
+    except writing.MinutesError as exc:
+        flash(str(exc), "danger")
+        return _back(meeting_id)
+    minutes = writing.minutes_of(meeting.id)
+    flash(
+        _(
+            "Circulated to %(count)d people present; comments are open until %(day)s.",
+            count=done.mailed,
+            day=format_date(minutes.comments_due_on, "long"),
+        ),
+        "success",
+    )
+    if done.approval_item is not None:
+        flash(_("Their approval is on the agenda of the next plenary meeting."), "info")
+    if done.no_plenary:
+        flash(_("No plenary meeting is planned yet: put their approval on its agenda once it is."), "warning")
+    return _back(meeting_id)
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes/approve", methods=["GET", "POST"])
+@require(Right.WRITE_MINUTES)
+def approve_minutes(meeting_id: int):
+    """Record the approval of circulated minutes: the day and the meeting that approved them."""
+    meeting = _meeting(meeting_id)
+    if not access.may_approve(meeting, current_roles()):
+        abort(403)
+    minutes = writing.minutes_of(meeting.id)
+    now = clock.now()
+    candidates = lifecycle.approving_meetings(meeting, now)
+    form = approval_form(
+        [(m.id, f"{m.title} ({format_date(clock.local(m.starts_at).date(), 'medium')})") for m in candidates]
+    )
+    if form.validate_on_submit():
+        chosen = next((m for m in candidates if m.id == form.at_meeting.data), None)
+        try:
+            lifecycle.approve(
+                meeting,
+                minutes,
+                approved_on=form.approved_on.data,
+                at_meeting=chosen,
+                by_id=current_user.id,
+                now=now,
+            )
+        except writing.MinutesError as exc:
+            show_on_form(form, exc)
+        else:
+            flash(_("The minutes are approved and locked."), "success")
+            return _back(meeting_id)
+    return render_template(
+        "minutes/approve.html",
+        meeting=meeting,
+        minutes=minutes,
+        form=form,
+        open_comments=lifecycle.open_comments(minutes) if minutes else 0,
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes/revisions")
+@require(Right.WRITE_MINUTES)
+def minutes_revisions(meeting_id: int):
+    """Every saved revision, newest first, with who saved it and when."""
+    meeting = _meeting(meeting_id)
+    minutes = found_or_404(writing.minutes_of(meeting.id))
+    return render_template(
+        "minutes/revisions.html", meeting=meeting, minutes=minutes, revisions=writing.revisions(minutes)
+    )
+
+
+@bp.route("/meetings/<int:meeting_id>/minutes/compare")
+@require(Right.WRITE_MINUTES)
+def compare_revisions(meeting_id: int):
+    """Two revisions side by side, the changed words marked."""
+    meeting = _meeting(meeting_id)
+    minutes = found_or_404(writing.minutes_of(meeting.id))
+    latest = minutes.version
+    new_number = min(page_number(request.args.get("b", latest)), latest)
+    old_number = min(page_number(request.args.get("a", max(new_number - 1, 1))), latest)
+    old = found_or_404(writing.revision_of(minutes, old_number))
+    new = found_or_404(writing.revision_of(minutes, new_number))
+    return render_template(
+        "minutes/compare.html",
+        meeting=meeting,
+        minutes=minutes,
+        old=old,
+        new=new,
+        changes=writing.compare(meeting, old.sections, new.sections),
+        numbers=list(range(latest, 0, -1)),
+    )
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/revisions/<int:number>/restore")
+@require(Right.WRITE_MINUTES)
+def restore_revision(meeting_id: int, number: int):
+    """Make an older revision's text current again, as a new revision."""
+    meeting = _meeting(meeting_id)
+    minutes = found_or_404(writing.minutes_of(meeting.id))
+    base = page_number(request.form.get("base"))
+    try:
+        revision = writing.restore(meeting, minutes, number, base, current_user.id)
+    except writing.EditConflict:
+        flash(_("Someone saved these minutes a moment ago; look at the latest revision first."), "danger")
+    except writing.MinutesError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("Revision %(old)d restored as revision %(new)d.", old=number, new=revision.number), "success")
+    return redirect(url_for("minutes.minutes_revisions", meeting_id=meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/comments")
+@require(Right.VIEW_MEETINGS)
+def comment_minutes(meeting_id: int):
+    """Comment on a section of circulated minutes of a meeting I attended."""
+    meeting, minutes = _readable(meeting_id)
+    if not access.may_comment(meeting, minutes, current_user.id):
+        flash(_("Comments come from those present, while the minutes are circulated."), "warning")
+        return _back(meeting_id)
+    form = CommentForm()
+    if not form.validate_on_submit():
+        flash(_("Write your comment (up to %(max)d characters).", max=comments.BODY_MAX), "danger")
+        return _back(meeting_id)
+    try:
+        comment = comments.add_comment(meeting, minutes, form.section.data, form.body.data, current_user.id)
+    except writing.MinutesError as exc:
+        flash(str(exc), "danger")
+        return _back(meeting_id)
+    flash(_("Thank you: your comment is with the coordination team."), "success")
+    return _back(meeting_id, f"comment-{comment.id}")
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/comments/<int:comment_id>/resolve")
+@require(Right.WRITE_MINUTES)
+def resolve_comment(meeting_id: int, comment_id: int):
+    """Mark a comment as dealt with."""
+    meeting = _meeting(meeting_id)
+    minutes = found_or_404(writing.minutes_of(meeting.id))
+    comment = found_or_404(comments.comment_of(minutes, comment_id))
+    if not comments.resolve(comment, current_user.id):
+        flash(_("This comment was already resolved."), "info")
+    return _back(meeting_id, f"comment-{comment_id}")
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/decisions")
+@require(Right.WRITE_MINUTES)
+def record_decision(meeting_id: int):
+    """Record a decision in a section; it gets the next number of the meeting's year."""
+    meeting = _meeting(meeting_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(_("Write what was decided (up to %(max)d characters).", max=decisions.TEXT_MAX), "danger")
+        return _back(meeting_id)
+    try:
+        decision = decisions.record(
+            meeting, writing.minutes_of(meeting.id), form.section.data, form.text.data, current_user.id
+        )
+    except writing.MinutesError as exc:
+        flash(str(exc), "danger")
+        return _back(meeting_id)
+    flash(_("Decision %(code)s recorded.", code=decision.code), "success")
+    return _back(meeting_id, f"decision-{decision.id}")
+
+
+@bp.post("/meetings/<int:meeting_id>/minutes/decisions/<int:decision_id>/delete")
+@require(Right.WRITE_MINUTES)
+def delete_decision(meeting_id: int, decision_id: int):
+    """Remove a decision recorded by mistake, while the minutes are not approved."""
+    meeting = _meeting(meeting_id)
+    decision = found_or_404(decisions.decision_of(meeting, decision_id))
+    code = decision.code
+    try:
+        decisions.remove(writing.minutes_of(meeting.id), decision)
+    except writing.MinutesError as exc:
+        flash(str(exc), "danger")
+    else:
+        flash(_("Decision %(code)s removed.", code=code), "success")
+    return _back(meeting_id)

@@ -1,0 +1,90 @@
+"""Forms of the minutes pages: the editor (one text per section), comments, decisions, approval."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from ..forms import DateField, Form, IntegerField, lenient, record_id, strip
+from . import comments, decisions
+from .sections import Section
+from .writing import NOTE_MAX, SECTION_MAX
+
+#: the editor names each text field after its section
+SECTION_PREFIX = "section-"
+
+
+def editor_form(layout: list[Section], *, erratum: bool = False) -> Form:
+    """A text area per section, and the revision the writer started from."""
+
+    class MinutesForm(Form):
+        base = IntegerField(validators=[InputRequired()])
+
+        def texts(self) -> dict[str, str]:
+            return {
+                name.removeprefix(SECTION_PREFIX): field.data or ""
+                for name, field in self._fields.items()
+                if name.startswith(SECTION_PREFIX)
+            }
+
+    if erratum:
+        MinutesForm.reason = StringField(
+            _l("What the erratum corrects"),
+            filters=[strip],
+            validators=[DataRequired(), Length(max=NOTE_MAX)],
+        )
+    for section in layout:
+        setattr(
+            MinutesForm,
+            f"{SECTION_PREFIX}{section.key}",
+            TextAreaField(
+                f"{section.number}. {section.title}" if section.number else section.title,
+                validators=[Length(max=SECTION_MAX)],
+                default=section.text,
+                render_kw={"rows": 6},
+            ),
+        )
+    return MinutesForm()
+
+
+class CommentForm(Form):
+    section = HiddenField(validators=[DataRequired(), Length(max=40)])
+    body = TextAreaField(
+        _l("Your comment"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=comments.BODY_MAX)],
+        render_kw={"rows": 3},
+    )
+
+
+class DecisionForm(Form):
+    section = HiddenField(validators=[DataRequired(), Length(max=40)])
+    text = TextAreaField(
+        _l("Decision"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=decisions.TEXT_MAX)],
+        render_kw={"rows": 2},
+    )
+
+
+class CirculateForm(Form):
+    """Carries the circulation number the page showed, so that a second click sends nothing."""
+
+    circulation = IntegerField(validators=[InputRequired()])
+
+
+def approval_form(choices: list[tuple[int, str]]) -> Form:
+    class ApprovalForm(Form):
+        at_meeting = SelectField(
+            _l("Approved at"),
+            choices=[
+                SelectChoice("", str(_l("Not at a meeting (coordination team)"))),
+                *(SelectChoice(str(value), label) for value, label in choices),
+            ],
+            coerce=lenient(record_id),
+            validators=[Optional()],
+        )
+        approved_on = DateField(_l("Day of approval"), validators=[Optional()])
+
+    return ApprovalForm()
