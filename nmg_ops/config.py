@@ -16,6 +16,14 @@ ENVIRONMENTS = ("development", "testing", "production")
 _NOT_SETTINGS = {"ENV", "INSTANCE_PATH"}
 
 
+#: settings that must be a whole number in a range: (key, lowest, highest, what it is)
+_WHOLE_NUMBERS = (
+    ("ACTION_DIGEST_WEEKDAY", 1, 7, "an ISO weekday, 1 (Monday) to 7 (Sunday)"),
+    ("ACTION_DIGEST_HOUR", 0, 23, "an hour of the day, 0 to 23"),
+    ("ACTION_DUE_SOON_DAYS", 0, 365, "a number of days from 0 to 365"),
+)
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot run the application; the message says which key and why."""
 
@@ -71,6 +79,11 @@ def _derive(settings: dict[str, Any], environment: str, instance_path: Path) -> 
         ZoneInfo(str(settings["TIMEZONE"]))
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"TIMEZONE={settings['TIMEZONE']!r} is not a known time zone") from exc
+    for key, lowest, highest, meaning in _WHOLE_NUMBERS:
+        value = settings.get(key)
+        # bool is an int to Python; `true` is no weekday.
+        if not isinstance(value, int) or isinstance(value, bool) or not lowest <= value <= highest:
+            raise ConfigError(f"{key}={value!r} is not {meaning}")
 
     database_url = str(settings.get("DATABASE_URL") or "")
     secret_key = str(settings.get("SECRET_KEY") or "")

@@ -1,4 +1,5 @@
-"""The scheduler: periodic jobs (dispatch the outbox, sweep meeting reminders), one process per database.
+"""The scheduler: periodic jobs (dispatch the outbox, sweep meeting reminders, the weekly action digest),
+one process per database.
 
 Production runs `flask --app nmg_ops scheduler` as its own process (or `flask --app nmg_ops tick` from
 cron); the development server embeds a background scheduler. Whichever runs, only the holder of the
@@ -57,10 +58,17 @@ def _send_announcements(now: datetime) -> object:
     return f"{len(send_announcements(now))} invitations queued"
 
 
+def _send_action_digests(now: datetime) -> object:
+    from .minutes.digest import send_digests
+
+    return send_digests(now)
+
+
 #: job id -> (minutes between runs, what it does as of an instant); the order is the order `tick` runs them
 JOBS: dict[str, tuple[int, Callable[[datetime], object]]] = {
     "sweep_reminders": (5, _sweep_reminders),
     "send_announcements": (1, _send_announcements),
+    "send_action_digests": (15, _send_action_digests),
     "dispatch_outbox": (1, _dispatch_outbox),
 }
 
