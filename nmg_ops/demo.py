@@ -20,6 +20,7 @@ from werkzeug.security import generate_password_hash
 
 from . import clock
 from .demo_meetings import add_scale_meetings, load_meetings
+from .demo_minutes import add_scale_minutes, load_minutes
 from .extensions import db
 from .models.governance import CoordinatorTerm
 from .models.people import Member, Organisation, WorkingGroup
@@ -29,6 +30,8 @@ KICK_OFF = date(2024, 11, 12)
 DEFAULT_PASSWORD = "demo-password"
 #: meetings `--scale` adds, whatever the number of members
 SCALE_MEETINGS = 1000
+#: actions `--scale` adds over the synthetic meetings held
+SCALE_ACTIONS = 10_000
 
 ORGANISATIONS = [
     # acronym, name, stakeholder type, region
@@ -212,6 +215,7 @@ def load(today: date, password: str) -> dict[str, int]:
         "members": len(members) + 1,
         "coordinator terms": len(terms),
         "meetings": meetings,
+        **load_minutes(members, terms, today),
     }
 
 
@@ -300,7 +304,8 @@ def add_scale(count: int, organisations: int | None = None, seed: int = 2024) ->
     "--scale",
     type=click.IntRange(min=0),
     default=0,
-    help=f"Add this many synthetic members, and {SCALE_MEETINGS} synthetic meetings across years.",
+    help=f"Add this many synthetic members, {SCALE_MEETINGS} synthetic meetings across years, minutes for "
+    f"those held and {SCALE_ACTIONS} actions.",
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when members already exist.")
 @with_appcontext
@@ -318,5 +323,9 @@ def demo_command(password: str, scale: int, if_empty: bool) -> None:
     if scale:
         add_scale(scale)
         add_scale_meetings(SCALE_MEETINGS)
-        click.echo(f"Added {scale} synthetic members and {SCALE_MEETINGS} synthetic meetings.")
+        minutes = add_scale_minutes(SCALE_ACTIONS)
+        click.echo(
+            f"Added {scale} synthetic members, {SCALE_MEETINGS} synthetic meetings, {minutes} minutes and "
+            f"{SCALE_ACTIONS} actions."
+        )
     click.echo("Sign in as coordinator@demo.nmg, ct@demo.nmg, member@demo.nmg or admin@demo.nmg.")

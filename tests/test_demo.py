@@ -1,17 +1,25 @@
-from datetime import date
+from datetime import date, time
 
 import sqlalchemy as sa
+from markupsafe import escape
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.meetings import cadence
+from nmg_ops.minutes import actions, decisions, sections, writing
 from nmg_ops.models import (
+    ActionItem,
+    ActionStatus,
     CoordinatorTerm,
     Invitation,
     Meeting,
     MeetingMode,
     MeetingStatus,
+    MeetingType,
     Member,
+    Minutes,
+    MinutesComment,
+    MinutesStatus,
     Organisation,
     StakeholderType,
 )
@@ -114,3 +122,54 @@ def test_demo_scale_adds_a_thousand_meetings_across_years(app, runner):
     assert len({clock.local(m.starts_at).year for m in synthetic}) >= 7
     assert len({m.calendar_uid for m in synthetic}) == 1000
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) >= 10_000
+
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ActionItem)) >= 10_000
+    held = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Meeting).where(Meeting.status == MeetingStatus.HELD)
+    )
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Minutes)) == held
+    last = db.session.scalar(sa.select(ActionItem).order_by(ActionItem.id.desc()).limit(1))
+    found = actions.register_query(actions.ActionFilter(q=f"A-{last.id}"), clock.today())
+    assert db.session.scalars(found).all() == [last]
+    assert all(owner.is_current for owner in last.owners)
+
+
+def test_demo_has_the_record_of_the_meetings_held(app, runner, client):
+    assert runner.invoke(args=["demo", "--password", "a-test-password"]).exit_code == 0
+    kick_off = db.session.scalar(sa.select(Meeting).order_by(Meeting.starts_at).limit(1))
+    first_2025_plenary = db.session.scalar(
+        sa.select(Meeting)
+        .join(Meeting.type)
+        .where(MeetingType.code == "plenary", Meeting.starts_at > clock.from_local(date(2025, 1, 1), time()))
+        .order_by(Meeting.starts_at)
+        .limit(1)
+    )
+    minutes = writing.minutes_of(kick_off.id)
+    assert minutes.status is MinutesStatus.APPROVED
+    assert minutes.approved_at_meeting_id == first_2025_plenary.id
+    assert minutes.approved_on == clock.local(first_2025_plenary.starts_at).date()
+    assert minutes.approval_item.meeting_id == first_2025_plenary.id
+    assert all(sections.item_key(item) in minutes.sections for item in kick_off.agenda_items)
+    assert 2 <= len(decisions.of_meeting(kick_off.id)) <= 4
+    assert actions.of_meeting(kick_off.id)
+
+    assert set(db.session.scalars(sa.select(Minutes.status))) == set(MinutesStatus)
+    assert db.session.scalar(sa.select(sa.func.max(Minutes.version))) >= 3, "revisions to compare"
+    circulated = db.session.scalar(sa.select(Minutes).where(Minutes.status == MinutesStatus.CIRCULATED))
+    comments = db.session.scalars(sa.select(MinutesComment).where(MinutesComment.minutes_id == circulated.id))
+    assert sorted(comment.resolved_at is None for comment in comments) == [False, True]
+
+    today = clock.today()
+    assert set(db.session.scalars(sa.select(ActionItem.status))) == set(ActionStatus)
+    assert actions.overdue_count(today) >= 1
+    assert db.session.scalar(sa.select(ActionItem).where(ActionItem.is_team_owned).limit(1))
+    member = db.session.scalar(sa.select(Member).where(Member.email == "member@demo.nmg"))
+    own = actions.mine(member.id)
+    assert any(action.status is ActionStatus.OPEN and not action.is_overdue(today) for action in own)
+    assert any(action.is_overdue(today) for action in own)
+
+    client.post("/sign-in", data={"email": "member@demo.nmg", "password": "a-test-password"})
+    page = client.get(f"/meetings/{kick_off.id}/minutes").get_data(as_text=True)
+    assert "rotazione annuale" in page
+    mine = client.get("/actions/mine").get_data(as_text=True)
+    assert all(escape(action.title) in mine for action in own)

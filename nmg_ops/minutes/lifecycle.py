@@ -76,7 +76,7 @@ def next_plenary(after: datetime, excluding: int) -> Meeting | None:
     )
 
 
-def _approval_title(meeting: Meeting) -> str:
+def approval_title(meeting: Meeting) -> str:
     # Agenda items are the group's data, written once in the NMG's working language.
     with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
         return str(
@@ -97,7 +97,7 @@ def _add_approval_item(minutes: Minutes, meeting: Meeting, now: datetime) -> tup
     if plenary is None:
         return None, True
     item = agenda.append_item(
-        plenary, agenda.AgendaItemData(title=_approval_title(meeting), duration_minutes=5), kind=APPROVAL_KIND
+        plenary, agenda.AgendaItemData(title=approval_title(meeting), duration_minutes=5), kind=APPROVAL_KIND
     )
     minutes.approval_item_id = item.id
     return item, False
