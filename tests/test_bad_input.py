@@ -21,6 +21,7 @@ from nmg_ops import clock
 from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
 from nmg_ops.models import (
+    ActionItem,
     AgendaItem,
     DeliveryStatus,
     Invitation,
@@ -88,6 +89,8 @@ def world(people, make_meeting, make_member, make_working_group, make_term):
     db.session.commit()
     db.session.execute(sa.update(OutboundMessage).values(status=DeliveryStatus.FAILED))
     term = make_term(target, starts_on=clock.today() + timedelta(days=400))
+    action = ActionItem(title="Target's action", owners=[target], meeting_id=meeting.id)
+    db.session.add(action)
     db.session.commit()
     return {
         "member_id": target.id,
@@ -100,6 +103,7 @@ def world(people, make_meeting, make_member, make_working_group, make_term):
         "term_id": term.id,
         "type_id": meeting.type_id,
         "working_group_id": db.session.scalar(sa.select(WorkingGroup.id)),
+        "action_id": action.id,
     }
 
 

@@ -17,7 +17,16 @@ import sqlalchemy as sa
 
 from ..extensions import db
 from ..meetings import visibility
-from ..models import Attendance, Invitation, Meeting, Minutes, MinutesApproval, MinutesStatus
+from ..models import (
+    ActionItem,
+    Attendance,
+    Invitation,
+    Meeting,
+    Minutes,
+    MinutesApproval,
+    MinutesStatus,
+    action_owner,
+)
 from ..permissions import GRANTS, Right, Role
 
 
@@ -81,3 +90,38 @@ def readable_meetings_clause(member_id: int | None, roles: Iterable[Role]) -> sa
         sa.and_(Minutes.status == MinutesStatus.APPROVED, sa.or_(visibility.published_clause(), invited)),
         sa.and_(Minutes.status == MinutesStatus.CIRCULATED, present),
     )
+
+
+def may_see_action(action, member_id: int | None, roles: Iterable[Role]) -> bool:
+    """The team sees every action; a member their own (the team's too when they are in it), and those of a
+    meeting whose minutes they may read."""
+    roles = set(roles)
+    if writes_minutes(roles):
+        return True
+    if member_id is None or Role.MEMBER not in roles:
+        return False
+    if any(owner.id == member_id for owner in action.owners):
+        return True
+    if action.meeting is None:
+        return False
+    minutes = db.session.scalar(sa.select(Minutes).where(Minutes.meeting_id == action.meeting_id))
+    return may_read(action.meeting, minutes, member_id, roles)
+
+
+def visible_actions_clause(member_id: int | None, roles: Iterable[Role]) -> sa.ColumnElement[bool]:
+    """`may_see_action` as SQL over `ActionItem`, for the registers and the search: the team sees every
+    action; a member their own, and those of a meeting whose minutes they may read."""
+    roles = set(roles)
+    if writes_minutes(roles):
+        return sa.true()
+    if member_id is None or Role.MEMBER not in roles:
+        return sa.false()
+    own = sa.exists().where(action_owner.c.action_id == ActionItem.id, action_owner.c.member_id == member_id)
+    # Not correlated with the outer query: a register that joins Meeting itself must not capture this one.
+    readable = (
+        sa.select(Meeting.id)
+        .join(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(readable_meetings_clause(member_id, roles))
+        .correlate(None)
+    )
+    return sa.or_(own, ActionItem.meeting_id.in_(readable))

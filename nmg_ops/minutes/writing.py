@@ -136,6 +136,9 @@ def _write(
             .limit(1)
             .options(so.joinedload(MinutesRevision.author))
         )
+        if latest is None:
+            # The form named a revision that never existed: nothing to compare with, nothing overwritten.
+            raise MinutesError(_l("The editor was out of date. Your text is below: save it again."))
         raise EditConflict(texts, latest)
     revision = MinutesRevision(
         minutes_id=minutes.id, number=number, sections=texts, kind=kind, note=note, author_id=author_id
