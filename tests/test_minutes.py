@@ -267,3 +267,37 @@ def test_approval_item_survives_into_a_held_plenary_only_once(held, next_plenary
     item = db.session.scalar(sa.select(AgendaItem).where(AgendaItem.meeting_id == next_plenary.id))
     assert item.kind == lifecycle.APPROVAL_KIND
     assert not agenda.is_held(next_plenary)
+
+
+def test_two_saves_racing_from_the_same_revision_let_exactly_one_through(app, held, people):
+    """Two requests at the same instant, each in its own connection: one revision, one conflict."""
+    import threading
+
+    writing.save(held, {"opening": "Base."}, 0, people["coordination_team"].id)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def save(text: str, author_id: int) -> None:
+        with app.app_context():
+            meeting = writing.meeting_for_minutes(held.id)
+            barrier.wait()
+            try:
+                writing.save(meeting, {"opening": text}, 1, author_id)
+                outcomes.append("saved")
+            except EditConflict:
+                outcomes.append("conflict")
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=save, args=(text, people[role].id))
+        for text, role in (("Teresa's.", "coordination_team"), ("Carla's.", "coordinator"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["conflict", "saved"]
+    db.session.expire_all()
+    numbers = db.session.scalars(sa.select(MinutesRevision.number).order_by(MinutesRevision.number)).all()
+    assert numbers == [1, 2]
