@@ -16,6 +16,7 @@ from nmg_ops.minutes import lifecycle, writing
 from nmg_ops.models import (
     AgendaItem,
     Attendance,
+    Invitation,
     MeetingStatus,
     MinutesRevision,
     MinutesStatus,
@@ -276,3 +277,34 @@ def test_a_decision_recorded_in_a_section_is_numbered_in_the_year(app, held, peo
     year = clock.local(held.starts_at).year
     section = page.split(f'id="section-{key}"')[1].split("</section>")[0]
     assert f"Decision {year}/01" in section and f"Decision {year}/02" in section
+
+
+@pytest.mark.smtp
+def test_circulation_reaches_each_person_present_once_across_repeated_ticks(
+    app, smtp_sink, held, people, make_member, runner
+):
+    colleague = make_member(email="colleague@example.org", full_name="Chiara Colleague")
+    db.session.add(Invitation(meeting_id=held.id, member_id=colleague.id, attendance=Attendance.PRESENT))
+    db.session.commit()
+    meeting = writing.meeting_for_minutes(held.id)
+    writing.save(meeting, {"opening": "Aperta alle 10:05."}, 0, people["coordination_team"].id)
+    team = _client(app, people["coordination_team"])
+    _circulate(team, held.id)
+    _circulate(team, held.id)  # the same page, clicked twice
+    for _ in range(3):
+        assert runner.invoke(args=["tick"]).exit_code == 0
+
+    def delivered() -> list[str]:
+        return sorted(r.rcpt_tos[0] for r in smtp_sink.received if "Draft minutes" in r.message["Subject"])
+
+    assert delivered() == ["colleague@example.org", "plain@example.org"]
+    [mail] = [r.message for r in smtp_sink.received if r.rcpt_tos == ["plain@example.org"]]
+    text = mail.get_body(("plain",)).get_content()
+    assert "Aperta alle 10:05." in text and f"/meetings/{held.id}/minutes" in text
+
+    writing.save(
+        writing.meeting_for_minutes(held.id), {"opening": "Aperta alle 10:10."}, 1, people["coordinator"].id
+    )
+    _circulate(team, held.id, circulation=1)
+    runner.invoke(args=["tick"])
+    assert delivered() == sorted(["colleague@example.org", "plain@example.org"] * 2)
