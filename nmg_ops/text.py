@@ -68,3 +68,17 @@ def fold(text: str) -> str:
     "ATTIVITÀ" alike, on SQLite as on PostgreSQL (neither folds accents by itself)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# Spreadsheets run a cell starting with one of these as a formula; exports defuse it with an apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formula(value: str) -> str:
+    """A cell a spreadsheet shows as text: an apostrophe before a character it would run as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def rearm_formula(value: str) -> str:
+    """Undo `defuse_formula` on import: exactly one apostrophe before a character a spreadsheet would run."""
+    return value[1:] if value.startswith("'") and value[1:2] in FORMULA_STARTS else value

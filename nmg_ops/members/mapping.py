@@ -25,7 +25,7 @@ from .. import audit, clock
 from ..extensions import db
 from ..governance.services import term_on
 from ..models import Gender, Member, MemberRole, Organisation, StakeholderType, WorkingGroup
-from ..text import is_single_line
+from ..text import defuse_formula, is_single_line, rearm_formula
 
 
 class Column(StrEnum):
@@ -62,8 +62,6 @@ _STAKEHOLDER_SPELLINGS = {
     **{kind.b1mg_name.casefold(): kind for kind in StakeholderType},
     **{kind.value: kind for kind in StakeholderType},
 }
-# Spreadsheets run a cell starting with one of these as a formula; exports defuse it with an apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _FULL_NAME_MAX = Member.__table__.c.full_name.type.length
 _POSITION_MAX = Member.__table__.c.position.type.length
@@ -269,15 +267,6 @@ def _read_header(cells: list[str], line: int) -> tuple[dict[Column, int], list[t
     return positions, warnings
 
 
-def _unguard(value: str) -> str:
-    """Undo the export's formula guard: exactly one apostrophe before a character a spreadsheet would run."""
-    return value[1:] if value.startswith("'") and value[1:2] in FORMULA_STARTS else value
-
-
-def _guard(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 # --- planning ---------------------------------------------------------------------------------------------
 
 
@@ -340,7 +329,7 @@ class _Planner:
         index = self.columns.get(column)
         if index is None:
             return None
-        return _unguard(cells[index]).strip() if index < len(cells) else ""
+        return rearm_formula(cells[index]).strip() if index < len(cells) else ""
 
     def plan_row(self, line: int, cells: list[str]) -> PlannedRow | None:
         errors: list[str] = []
@@ -745,7 +734,7 @@ def export_csv() -> str:
             Column.REGION: member.region or "",
             Column.CONTACT: member.email,
         }
-        writer.writerow([_guard(cells[column]) for column in Column])
+        writer.writerow([defuse_formula(cells[column]) for column in Column])
     return "\ufeff" + out.getvalue()
 
 
