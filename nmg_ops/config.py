@@ -21,7 +21,13 @@ _WHOLE_NUMBERS = (
     ("ACTION_DIGEST_WEEKDAY", 1, 7, "an ISO weekday, 1 (Monday) to 7 (Sunday)"),
     ("ACTION_DIGEST_HOUR", 0, 23, "an hour of the day, 0 to 23"),
     ("ACTION_DUE_SOON_DAYS", 0, 365, "a number of days from 0 to 365"),
+    ("CALENDAR_MAILBOX_PORT", 0, 65535, "a port number, or 0 for the usual one"),
+    ("CALENDAR_MAILBOX_MAX_BYTES", 10_240, 104_857_600, "a size in bytes from 10240 to 104857600"),
+    ("CALENDAR_MAILBOX_TIMEOUT_SECONDS", 1, 600, "a number of seconds from 1 to 600"),
 )
+#: settings that are secrets: read from the environment or the instance file, never from the repository
+_SECRETS_OUTSIDE_REPOSITORY = ("CALENDAR_MAILBOX_PASSWORD",)
+_MAILBOX_TLS_MODES = ("ssl", "starttls", "none")
 
 
 class ConfigError(RuntimeError):
@@ -64,8 +70,14 @@ def _from_environment() -> dict[str, Any]:
 def load(environment: str, instance_path: Path, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Merge every layer and derive the settings Flask and its extensions read."""
     settings: dict[str, Any] = {}
-    settings.update(_read_toml(CONFIG_DIR / "defaults.toml"))
-    settings.update(_read_toml(CONFIG_DIR / f"{environment}.toml"))
+    for path in (CONFIG_DIR / "defaults.toml", CONFIG_DIR / f"{environment}.toml"):
+        layer = _read_toml(path)
+        for key in _SECRETS_OUTSIDE_REPOSITORY:
+            if layer.get(key):
+                raise ConfigError(
+                    f"{path.name}: {key} is a secret; set it in {ENV_PREFIX}{key} or instance/nmg.toml"
+                )
+        settings.update(layer)
     settings.update(_read_toml(instance_path / "nmg.toml"))
     settings.update(_from_environment())
     settings.update(overrides or {})
@@ -85,6 +97,9 @@ def _derive(settings: dict[str, Any], environment: str, instance_path: Path) -> 
         if not isinstance(value, int) or isinstance(value, bool) or not lowest <= value <= highest:
             raise ConfigError(f"{key}={value!r} is not {meaning}")
 
+    _check_calendar_mailbox(settings, environment)
+    _name_meeting_types(settings)
+
     database_url = str(settings.get("DATABASE_URL") or "")
     secret_key = str(settings.get("SECRET_KEY") or "")
     if environment == "production":
@@ -103,6 +118,59 @@ def _derive(settings: dict[str, Any], environment: str, instance_path: Path) -> 
     settings["BABEL_DEFAULT_TIMEZONE"] = settings["TIMEZONE"]
     settings["MAIL_SUPPRESS_SEND"] = False
     settings.setdefault("OUTBOX_DIR", str(instance_path / "outbox"))
+
+
+def _check_calendar_mailbox(settings: dict[str, Any], environment: str) -> None:
+    """A configured mailbox must be readable: a host, a user and a password, a known TLS mode, and two
+    distinct folders besides the inbox. Without an address none of it is needed."""
+    tls = str(settings.get("CALENDAR_MAILBOX_TLS", "ssl")).lower()
+    if tls not in _MAILBOX_TLS_MODES:
+        raise ConfigError(f"CALENDAR_MAILBOX_TLS={tls!r} is not one of {', '.join(_MAILBOX_TLS_MODES)}")
+    settings["CALENDAR_MAILBOX_TLS"] = tls
+    settings.setdefault("CALENDAR_MAILBOX_PASSWORD", "")
+    address = str(settings.get("CALENDAR_MAILBOX_ADDRESS") or "").strip()
+    settings["CALENDAR_MAILBOX_ADDRESS"] = address
+    if not address:
+        return
+    if address.count("@") != 1 or any(c.isspace() or c in "<>," for c in address):
+        raise ConfigError(f"CALENDAR_MAILBOX_ADDRESS={address!r} is not a plain e-mail address")
+    for key in ("CALENDAR_MAILBOX_HOST", "CALENDAR_MAILBOX_USER", "CALENDAR_MAILBOX_PASSWORD"):
+        if not str(settings.get(key) or ""):
+            raise ConfigError(f"CALENDAR_MAILBOX_ADDRESS is set, so {key} ({ENV_PREFIX}{key}) is needed too")
+    folders = [
+        str(settings.get("CALENDAR_MAILBOX_PROCESSED_FOLDER") or ""),
+        str(settings.get("CALENDAR_MAILBOX_UNPROCESSED_FOLDER") or ""),
+    ]
+    # IMAP writes other names in modified UTF-7; plain ASCII names need no encoding.
+    plain = all(f.isascii() and f.isprintable() and '"' not in f for f in folders)
+    if not all(folders) or not plain or len({"INBOX", *(f.upper() for f in folders)}) != 3:
+        raise ConfigError(
+            "CALENDAR_MAILBOX_PROCESSED_FOLDER and CALENDAR_MAILBOX_UNPROCESSED_FOLDER must be two "
+            "different folders named in plain ASCII, neither of them INBOX"
+        )
+    local = str(settings["CALENDAR_MAILBOX_HOST"]) in {"localhost", "127.0.0.1", "::1"}
+    if environment == "production" and tls == "none" and not local:
+        raise ConfigError(
+            "CALENDAR_MAILBOX_TLS=none would send the mailbox password in clear; "
+            "use ssl or starttls for a mailbox on another machine"
+        )
+
+
+def _name_meeting_types(settings: dict[str, Any]) -> None:
+    """Each configured type gets `names` (language code to name) and `name`, its name in the NMG's
+    default language: a type given only `names` is named from them, one given only `name` keeps it."""
+    default = str(settings["DEFAULT_LANGUAGE"])
+    for spec in settings.get("MEETING_TYPES", []):
+        names = spec.get("names") or {}
+        if not isinstance(names, dict) or not all(
+            isinstance(code, str) and isinstance(name, str) and name.strip() for code, name in names.items()
+        ):
+            raise ConfigError(f'MEETING_TYPES {spec.get("code")!r}: names is a table of language = "name"')
+        name = names.get(default) or spec.get("name") or next(iter(names.values()), "")
+        if not name:
+            raise ConfigError(f"MEETING_TYPES {spec.get('code')!r} needs a name, or names per language")
+        spec["names"] = {**names, default: names.get(default, name)}
+        spec["name"] = name
 
 
 def _development_secret(instance_path: Path) -> str:

@@ -7,16 +7,26 @@ the rules on text live in `nmg_ops.text` so that the non-form doors call them to
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import request
+from flask import g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict
 from wtforms import DateField as _DateField
-from wtforms import FileField, SelectMultipleField, ValidationError
+from wtforms import (
+    Field,
+    FieldList,
+    FileField,
+    FormField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    ValidationError,
+)
 from wtforms import IntegerField as _IntegerField
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -34,8 +44,14 @@ class Form(FlaskForm):
     """The base of every form: a file sent where text is expected counts as nothing sent.
 
     Flask-WTF merges uploaded files into the form data; a text field handed a file would fail deep in a
-    filter or a validator. Only file fields get files.
+    filter or a validator. Only file fields get files. The forms a request builds are kept for the page's
+    error summary (`problems_on_page`).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if has_request_context():
+            g.setdefault("nmg_forms", []).append(self)
 
     class Meta(FlaskForm.Meta):
         def wrap_formdata(self, form: Any, formdata: Any) -> Any:
@@ -136,3 +152,46 @@ class IntegerField(_IntegerField):
         if isinstance(self.data, int) and not -MAX_NUMBER <= self.data <= MAX_NUMBER:
             self.data = None
             raise ValueError(_l("This number is too large."))
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One error of a form, as the summary at the top of the page lists it."""
+
+    #: the id of the control the summary links to; None for a hidden field (an expired form)
+    target: str | None
+    label: str
+    message: str
+
+
+def _fields(fields: Any) -> Iterator[Field]:
+    for field in fields:
+        if isinstance(field, FormField):
+            yield from _fields(field.form)
+        elif isinstance(field, FieldList):
+            yield from _fields(field)
+        else:
+            yield field
+
+
+def _target(field: Field) -> str | None:
+    if isinstance(field, HiddenField):
+        return None
+    # A group of radios or checkboxes has no control of its own id; its first option is where to go.
+    if isinstance(field, RadioField | MultiCheckboxField):
+        return f"{field.id}-0"
+    return field.id
+
+
+def problems_on_page() -> list[Problem]:
+    """Every error of the forms the request built, in the order of their fields.
+
+    Routes also add errors after validation (`errors.show_on_form`), so the fields are read, not the
+    forms' cached `errors`.
+    """
+    return [
+        Problem(_target(field), str(field.label.text), str(message))
+        for form in g.get("nmg_forms", [])
+        for field in _fields(form)
+        for message in field.errors
+    ]

@@ -1,5 +1,5 @@
-"""The scheduler: periodic jobs (dispatch the outbox, sweep meeting reminders, the weekly action digest),
-one process per database.
+"""The scheduler: periodic jobs (dispatch the outbox, sweep meeting reminders, the weekly action digest,
+read the calendar mailbox), one process per database.
 
 Production runs `flask --app nmg_ops scheduler` as its own process (or `flask --app nmg_ops tick` from
 cron); the development server embeds a background scheduler. Whichever runs, only the holder of the
@@ -58,6 +58,12 @@ def _send_announcements(now: datetime) -> object:
     return f"{len(send_announcements(now))} invitations queued"
 
 
+def _read_calendar_replies(now: datetime) -> object:
+    from .calendar.mailbox import read_calendar_replies
+
+    return read_calendar_replies(now)
+
+
 def _send_action_digests(now: datetime) -> object:
     from .minutes.digest import send_digests
 
@@ -69,6 +75,8 @@ JOBS: dict[str, tuple[int, Callable[[datetime], object]]] = {
     "sweep_reminders": (5, _sweep_reminders),
     "send_announcements": (1, _send_announcements),
     "send_action_digests": (15, _send_action_digests),
+    # Answers from calendar apps, read from the calendar mailbox (nothing to do without one).
+    "read_calendar_replies": (1, _read_calendar_replies),
     "dispatch_outbox": (1, _dispatch_outbox),
 }
 

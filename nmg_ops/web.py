@@ -11,9 +11,10 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from . import clock
-from .forms import MAX_ID
+from .forms import MAX_ID, problems_on_page
 from .keep_text import kept_hidden, kept_text_page
 from .meetings.overview import overview
+from .navigation import section_of, shown_sections
 from .permissions import Right, can, current_roles
 from .text import render_markdown
 
@@ -100,6 +101,9 @@ def init_app(app: Flask) -> None:
             "nmg_name": current_app.config["NMG_NAME"],
             "nmg_short_name": current_app.config["NMG_SHORT_NAME"],
             "current_locale": str(get_locale()),
+            "navigation": shown_sections,
+            "section_of": section_of,
+            "form_problems": problems_on_page,
             "format_date": format_date,
             "format_datetime": format_datetime,
         }

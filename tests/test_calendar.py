@@ -64,6 +64,9 @@ def parts(message) -> list[str]:
 
 @pytest.mark.smtp
 def test_confirming_sends_each_invitee_an_itip_request(app, smtp_sink, confirmed):
+    # With a guest invited, only the meeting's own setting lists everyone (see test_invitation_mails).
+    confirmed.lists_attendees = True
+    db.session.commit()
     assert invites.announce(confirmed) == 3
     dispatch()
     assert sorted(r.rcpt_tos[0] for r in smtp_sink.received) == [

@@ -6,6 +6,7 @@ from markupsafe import escape
 from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.meetings import cadence
+from nmg_ops.meetings.types import seed_meeting_types
 from nmg_ops.minutes import actions, decisions, sections, writing
 from nmg_ops.models import (
     ActionItem,
@@ -23,7 +24,7 @@ from nmg_ops.models import (
     Organisation,
     StakeholderType,
 )
-from tests.fixtures.database import app_for
+from tests.fixtures.database import IsolatedClient, _empty_tables, app_for
 
 
 def test_demo_loads_the_italian_nmg_as_of_its_kick_off(app, runner, client):
@@ -173,3 +174,30 @@ def test_demo_has_the_record_of_the_meetings_held(app, runner, client):
     assert "rotazione annuale" in page
     mine = client.get("/actions/mine").get_data(as_text=True)
     assert all(escape(action.title) in mine for action in own)
+
+
+def test_the_italian_demo_names_its_meeting_types_in_italian(database_url, tmp_path):
+    app = app_for(database_url, tmp_path / "outbox", DEFAULT_LANGUAGE="it")
+    app.test_client_class = IsolatedClient
+    try:
+        with app.app_context():
+            seed_meeting_types()
+            assert app.test_cli_runner().invoke(args=["demo", "--password", "a-test-password"]).exit_code == 0
+            names = dict(db.session.execute(sa.select(MeetingType.code, MeetingType.name)).tuples().all())
+            assert names == {
+                "plenary": "Riunione plenaria",
+                "thematic": "Riunione tematica",
+                "bilateral": "Riunione bilaterale tecnico-scientifica",
+                "partnership_event": "Evento della partnership",
+            }
+            year = clock.today().year
+            titles = set(db.session.scalars(sa.select(Meeting.title)))
+            assert f"Riunione plenaria 1/{year}" in titles
+
+            client = app.test_client()
+            client.post("/sign-in", data={"email": "member@demo.nmg", "password": "a-test-password"})
+            listed = client.get("/meetings/?when=past").get_data(as_text=True)
+            assert "Riunione plenaria" in listed and "Plenary meeting" not in listed
+            db.session.remove()
+    finally:
+        _empty_tables(app)

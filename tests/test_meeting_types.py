@@ -1,8 +1,11 @@
 """Meeting types: the agreed cadence as data the coordinator edits."""
 
+import re
+
+import pytest
 import sqlalchemy as sa
 
-from nmg_ops import clock
+from nmg_ops import clock, config
 from nmg_ops.extensions import db
 from nmg_ops.meetings import planning
 from nmg_ops.meetings.types import meeting_type
@@ -129,3 +132,63 @@ def test_a_type_says_who_approves_its_minutes_and_how_long_comments_stay_open(cl
     assert (plenary.minutes_approval, plenary.minutes_comment_days) == ("team", 5)
     refused = client.post(f"/meetings/types/{plenary.id}/edit", data=_form(minutes_comment_days="0"))
     assert refused.status_code == 200 and "Number must be between 1 and 90" in refused.get_data(as_text=True)
+
+
+def test_the_type_form_has_a_name_for_each_language_of_the_nmg(client, people, sign_in):
+    sign_in(people["coordinator"])
+    plenary = meeting_type("plenary")
+    page = client.get(f"/meetings/types/{plenary.id}/edit").get_data(as_text=True)
+    # The tests' NMG works in English first, then Italian.
+    assert re.search(r'<label[^>]*for="name">Name in English</label>', page)
+    assert re.search(r'<input[^>]*id="name"[^>]*lang="en"[^>]*value="Plenary meeting"', page)
+    assert re.search(r'<label[^>]*for="name_it">Name in Italian</label>', page)
+    assert re.search(r'<input[^>]*id="name_it"[^>]*lang="it"[^>]*value="Riunione plenaria"', page)
+
+    response = client.post(
+        f"/meetings/types/{plenary.id}/edit", data=_form(name="Plenary", name_it="Plenaria")
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    plenary = meeting_type("plenary")
+    assert (plenary.name, plenary.names) == ("Plenary", {"en": "Plenary", "it": "Plenaria"})
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.subject_type == "meeting_type"))
+    assert entry.changes["names"][1] == {"en": "Plenary", "it": "Plenaria"}
+    assert "en: Plenary; it: Plenaria" in client.get("/audit").get_data(as_text=True)
+
+    client.post(f"/meetings/types/{plenary.id}/edit", data=_form(name="Plenary", name_it=""))
+    db.session.expire_all()
+    plenary = meeting_type("plenary")
+    assert plenary.names == {"en": "Plenary"}
+    assert (plenary.name_in("it"), plenary.name_in("en")) == ("Plenary", "Plenary"), "the default's name"
+
+
+def test_a_name_in_a_language_falls_back_to_the_nmgs_own():
+    kind = MeetingType(code="x", name="Riunione plenaria", names={"it": "Riunione plenaria", "en": "Plenary"})
+    assert (kind.name_in("en"), kind.name_in("it"), kind.name_in("de"), kind.name_in(None)) == (
+        "Plenary",
+        "Riunione plenaria",
+        "Riunione plenaria",
+        "Riunione plenaria",
+    )
+
+
+def test_configured_types_are_named_in_the_nmgs_default_language(tmp_path):
+    italian = config.load("development", tmp_path)
+    plenary = next(spec for spec in italian["MEETING_TYPES"] if spec["code"] == "plenary")
+    assert italian["DEFAULT_LANGUAGE"] == "it"
+    assert (plenary["name"], plenary["names"]) == (
+        "Riunione plenaria",
+        {"it": "Riunione plenaria", "en": "Plenary meeting"},
+    )
+    english = config.load("testing", tmp_path)
+    assert english["MEETING_TYPES"][0]["name"] == "Plenary meeting"
+
+    one_language = config.load("testing", tmp_path, {"MEETING_TYPES": [{"code": "board", "name": "Board"}]})
+    assert one_language["MEETING_TYPES"][0]["names"] == {"en": "Board"}
+    for broken in (
+        {"code": "board"},
+        {"code": "board", "names": {"en": ""}},
+        {"code": "board", "names": "Board"},
+    ):
+        with pytest.raises(config.ConfigError, match="board"):
+            config.load("testing", tmp_path, {"MEETING_TYPES": [broken]})

@@ -17,6 +17,7 @@ from nmg_ops.models import (
     Meeting,
     MeetingMode,
     MeetingStatus,
+    MeetingType,
     Member,
     Organisation,
     Rsvp,
@@ -24,6 +25,7 @@ from nmg_ops.models import (
 )
 from nmg_ops.permissions import Role
 from tests.fixtures.factories import PASSWORD_HASH
+from tests.fixtures.pages import answer_buttons
 
 ROME = ZoneInfo("Europe/Rome")
 
@@ -544,10 +546,65 @@ def test_my_meetings_lists_upcoming_and_past_with_my_answer(client, people, sign
     assert "Maybe" in upcoming
     assert "Via Roma 1" in upcoming
     assert "https://meet.example.org/nmg" in upcoming
-    assert f"/meetings/{coming.id}#rsvp" in upcoming
+    assert f'action="/meetings/{coming.id}/rsvp?next=' in upcoming
+    assert answer_buttons(upcoming)["Maybe (I may attend Coming plenary)"] is True
     assert "Past plenary" in earlier
+    assert 'name="answer"' not in earlier
     assert "I will attend" in earlier
     assert "Someone else" not in page
+
+
+def test_my_meetings_offers_the_answers_only_while_the_meeting_takes_them(
+    client, people, sign_in, make_meeting
+):
+    member = people["member"]
+    ahead = make_meeting(title="Plenary ahead", invitees=[member], status=MeetingStatus.CONFIRMED)
+    make_meeting(
+        title="Plenary under way",
+        invitees=[member],
+        status=MeetingStatus.CONFIRMED,
+        starts_at=clock.now() - timedelta(minutes=30),
+    )
+    make_meeting("thematic", title="Thematic called off", invitees=[member], status=MeetingStatus.CANCELLED)
+    sign_in(member)
+    page = client.get("/meetings/my").get_data(as_text=True)
+    assert list(answer_buttons(page)) == [
+        "Yes (I will attend Plenary ahead)",
+        "Maybe (I may attend Plenary ahead)",
+        "No (I will not attend Plenary ahead)",
+    ]
+    assert "Plenary under way" in page and "Thematic called off" in page
+
+    response = client.post(
+        f"/meetings/{ahead.id}/rsvp",
+        query_string={"next": f"/meetings/my#meeting-{ahead.id}"},
+        data={"answer": "no"},
+    )
+    assert response.headers["Location"] == f"/meetings/my#meeting-{ahead.id}"
+    page = client.get("/meetings/my").get_data(as_text=True)
+    assert "Your answer to “Plenary ahead” has been recorded: I will not attend." in page
+    assert answer_buttons(page)["No (I will not attend Plenary ahead)"] is True
+
+
+def test_type_names_are_shown_in_the_readers_language(client, people, sign_in, make_meeting, make_member):
+    italian = make_member(email="italiana@example.org", language="it")
+    make_meeting(
+        title="Seconda del 2027", invitees=[italian, people["member"]], status=MeetingStatus.CONFIRMED
+    )
+    steering = MeetingType(code="steering", name="Steering committee", default_mode=MeetingMode.ONLINE)
+    db.session.add(steering)
+    db.session.commit()
+    make_meeting("steering", title="Comitato di giugno", invitees=[italian], status=MeetingStatus.CONFIRMED)
+
+    sign_in(italian)
+    listed = client.get("/meetings/").get_data(as_text=True)
+    assert "Riunione plenaria" in listed and "Plenary meeting" not in listed
+    assert "Steering committee" in listed, "a type named in one language only is shown by that name"
+    assert "Riunione plenaria" in client.get("/meetings/my").get_data(as_text=True)
+    client.post("/sign-out")
+    sign_in(people["member"])
+    listed = client.get("/meetings/").get_data(as_text=True)
+    assert "Plenary meeting" in listed and "Riunione plenaria" not in listed
 
 
 def test_overlapping_meetings_are_warned_about_not_refused(client, people, sign_in, make_meeting):

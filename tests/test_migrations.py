@@ -1,4 +1,5 @@
 import itertools
+import json
 
 import pytest
 import sqlalchemy as sa
@@ -46,3 +47,34 @@ def test_downgrade_to_base_and_back(empty_database_url, tmp_path):
         assert result.exit_code == 0, (args, result.output)
     with app.app_context():
         db.engine.dispose()
+
+
+def test_types_already_there_get_their_names_per_language(empty_database_url, tmp_path):
+    """An Italian NMG whose types were seeded with English names before names per language existed."""
+    app = create_app(
+        {
+            "ENVIRONMENT": "testing",
+            "DATABASE_URL": empty_database_url,
+            "OUTBOX_DIR": str(tmp_path),
+            "DEFAULT_LANGUAGE": "it",
+        }
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0009"]).exit_code == 0
+    with app.app_context():
+        with db.engine.begin() as connection:
+            rename = sa.text("UPDATE meeting_type SET name = :name WHERE code = :code")
+            connection.execute(rename, {"name": "Plenary meeting", "code": "plenary"})
+            connection.execute(rename, {"name": "Tematica", "code": "thematic"})
+        db.engine.dispose()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        with db.engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT code, name, names FROM meeting_type")).all()
+        db.engine.dispose()
+    named = {
+        code: (name, names if isinstance(names, dict) else json.loads(names)) for code, name, names in rows
+    }
+    assert named["plenary"] == ("Riunione plenaria", {"it": "Riunione plenaria", "en": "Plenary meeting"})
+    assert named["thematic"] == ("Tematica", {"it": "Tematica"}), "a name the coordinator chose stays"

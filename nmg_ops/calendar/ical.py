@@ -7,14 +7,16 @@ Invites carry METHOD and attendees; feeds and downloads carry neither.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
+from zoneinfo import ZoneInfo
 
 import icalendar
 from flask import current_app
 
 from .. import clock
 from ..models import Invitation, Meeting, MeetingStatus, Rsvp
+from .timezones import vtimezone
 
 PRODID = "-//NMG Ops//Meetings//EN"
 REFRESH = timedelta(hours=1)
@@ -51,13 +53,35 @@ def _calendar(method: str | None = None) -> icalendar.Calendar:
 
 
 def _finish(calendar: icalendar.Calendar) -> bytes:
-    # One VTIMEZONE per zone the events use, so every client reads the local times the same way.
-    calendar.add_missing_timezones()
+    """One VTIMEZONE per zone the events use, in rule form (see `timezones`), so that every client reads the
+    local times the same way; `add_missing_timezones()` would write a 3 KB RDATE list that Thunderbird
+    misreads."""
+    times: dict[str, list[datetime]] = {}
+    for vevent in calendar.walk("VEVENT"):
+        for name in ("DTSTART", "DTEND"):
+            if name in vevent and "TZID" in vevent[name].params:
+                times.setdefault(vevent[name].params["TZID"], []).append(vevent[name].dt)
+    for position, (key, zone_times) in enumerate(sorted(times.items())):
+        # Before the events, as every calendar app writes it (RFC 5545 asks only that it be present).
+        calendar.subcomponents.insert(position, vtimezone(ZoneInfo(key), zone_times))
     return calendar.to_ical()
 
 
+def _local(instant: datetime) -> datetime:
+    """The instant as a local time in the NMG's zone, written with TZID.
+
+    A local time that occurs twice, in the hour the clocks go back, is read by every client as its first
+    occurrence (RFC 5545 3.3.5); the second occurrence is therefore written in UTC.
+    """
+    local = instant.astimezone(clock.nmg_zone())
+    return instant.astimezone(UTC) if local.fold else local
+
+
 def organizer() -> icalendar.vCalAddress:
+    """The calendar mailbox when one is configured, since calendar apps send their answers (iTIP REPLY)
+    to the ORGANIZER; else the sender, whose answers nobody reads."""
     name, address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    address = current_app.config.get("CALENDAR_MAILBOX_ADDRESS") or address
     value = icalendar.vCalAddress(f"mailto:{address}")
     value.params["CN"] = name or current_app.config["NMG_SHORT_NAME"]
     return value
@@ -83,15 +107,14 @@ def event(
     cancelled: bool = False,
     with_video_link: bool = True,
 ) -> icalendar.Event:
-    """The meeting as a VEVENT, local times with TZID in the NMG's zone; the video link only if the
-    reader may have it (see meetings.visibility)."""
-    zone = clock.nmg_zone()
+    """The meeting as a VEVENT, local times with TZID in the NMG's zone (see `_local`); the video link only
+    if the reader may have it (see meetings.visibility)."""
     vevent = icalendar.Event()
     vevent.add("uid", meeting.calendar_uid)
     vevent.add("dtstamp", stamp or clock.now())
     vevent.add("sequence", meeting.sequence)
-    vevent.add("dtstart", meeting.starts_at.astimezone(zone))
-    vevent.add("dtend", meeting.ends_at.astimezone(zone))
+    vevent.add("dtstart", _local(meeting.starts_at))
+    vevent.add("dtend", _local(meeting.ends_at))
     vevent.add("summary", meeting.title)
     vevent.add("description", _description(meeting))
     location = meeting.venue if meeting.mode.needs_venue else meeting.video_url if with_video_link else ""
@@ -138,13 +161,16 @@ def invite(meeting: Meeting, method: str, attendees: Iterable[Invitation]) -> by
     return _finish(calendar)
 
 
-def invites_for(meeting: Meeting, method: str, everyone: list[Invitation]) -> Callable[[Invitation], bytes]:
+def invites_for(
+    meeting: Meeting, method: str, everyone: list[Invitation], *, list_everyone: bool = True
+) -> Callable[[Invitation], bytes]:
     """Each recipient's iTIP message for one change, with the calendar built once.
 
-    A small meeting's invitation lists every invitee, the same bytes for all. A large one's lists only the
-    recipient: the event is built once without attendees and each recipient's ATTENDEE line put in.
+    A small meeting's invitation lists every invitee, the same bytes for all, if `list_everyone` allows
+    (see `invites.lists_attendees`). Otherwise, and for a large meeting, each lists only its recipient
+    and the organiser: the event is built once without attendees and each recipient's ATTENDEE line put in.
     """
-    if len(everyone) <= FULL_ATTENDEE_LIST_UP_TO:
+    if list_everyone and len(everyone) <= FULL_ATTENDEE_LIST_UP_TO:
         shared = invite(meeting, method, everyone)
         return lambda _recipient: shared
     head, end, tail = invite(meeting, method, []).rpartition(b"END:VEVENT\r\n")

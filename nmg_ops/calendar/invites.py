@@ -2,7 +2,11 @@
 it is cancelled or someone is taken off the list. One message per invitee, through the outbox.
 
 The dedupe key names the meeting, the person, the method and the SEQUENCE: every change is announced once,
-and a retried job never announces it twice.
+and a retried job never announces it twice. The same keys tell whether a person was mailed this meeting
+before, which makes a mail "Invitation" the first time and "Updated invitation" afterwards.
+
+Whether an invitation names every invitee as an ATTENDEE is `lists_attendees`: a guest of a bilateral
+meeting must not receive every member's address.
 
 A change made on a page is recorded as an `Announcement` and mailed after the answer has gone
 (`announce_soon`): confirming a meeting for a group of five hundred answers at once, and the process
@@ -27,13 +31,29 @@ from ..after_response import run_after_response
 from ..delivery.dispatcher import dispatch
 from ..extensions import db
 from ..mail import ItipCalendar, MailDeliveryError, queue_mails, send_mail
-from ..models import Announcement, Invitation, Meeting, MeetingStatus
+from ..models import Announcement, DeliveryStatus, Invitation, Meeting, MeetingStatus, OutboundMessage
 from . import ical
 from .rsvp_links import rsvp_links
 
 
-def _mail(meeting: Meeting, method: str, invitation: Invitation, calendar: bytes) -> dict[str, object]:
-    """What `compose` takes for one invitee's invitation or cancellation, in their language and zone."""
+def lists_attendees(meeting: Meeting) -> bool:
+    """Whether each invitation names every invitee as an ATTENDEE, or only its recipient and the organiser.
+
+    The meeting's own setting decides; without one, a meeting with external guests names only the
+    recipient, so that a guest never receives the members' addresses, and any other follows its type.
+    """
+    if meeting.lists_attendees is not None:
+        return meeting.lists_attendees
+    if any(invitation.member_id is None for invitation in meeting.invitations):
+        return False
+    return meeting.type.lists_attendees
+
+
+def _mail(
+    meeting: Meeting, method: str, invitation: Invitation, calendar: bytes, *, updated: bool = False
+) -> dict[str, object]:
+    """What `compose` takes for one invitee's invitation or cancellation, in their language and zone;
+    `updated` when this person was sent an earlier version of the meeting."""
     member = invitation.member
     language = str(member.language) if member else current_app.config["DEFAULT_LANGUAGE"]
     zone = member.timezone if member else current_app.config["TIMEZONE"]
@@ -41,9 +61,9 @@ def _mail(meeting: Meeting, method: str, invitation: Invitation, calendar: bytes
     subject = (
         _l("Cancelled: %(title)s", title=meeting.title)
         if method == "CANCEL"
-        else _l("Invitation: %(title)s", title=meeting.title)
-        if meeting.sequence == 0
         else _l("Updated invitation: %(title)s", title=meeting.title)
+        if updated
+        else _l("Invitation: %(title)s", title=meeting.title)
     )
     return {
         "to_name": invitation.name,
@@ -56,6 +76,7 @@ def _mail(meeting: Meeting, method: str, invitation: Invitation, calendar: bytes
         "zone_name": zone,
         "link": ical.meeting_url(meeting),
         "rsvp": rsvp_links(invitation) if method == "REQUEST" else {},
+        "updated": updated,
     }
 
 
@@ -63,16 +84,50 @@ def _key(meeting: Meeting, method: str, invitation: Invitation) -> str:
     return f"itip:{meeting.id}:{invitation.email}:{method}:{meeting.sequence}"
 
 
+def _requested_before(meeting: Meeting) -> set[str]:
+    """The addresses that were mailed a REQUEST for an earlier SEQUENCE of this meeting.
+
+    Why the outbox and not the SEQUENCE: confirming a draft raises the SEQUENCE to 1, so the first
+    invitation most people get is not SEQUENCE 0; and someone added later gets the current SEQUENCE as
+    their first. The outbox keys record what was mailed to whom for which SEQUENCE, for meetings announced
+    before this rule as for new ones. A mail that failed for good never reached the person, so it does
+    not count. One query per announcement, on the purpose index.
+    """
+    prefix = f"itip:{meeting.id}:"
+    keys = db.session.scalars(
+        sa.select(OutboundMessage.dedupe_key).where(
+            OutboundMessage.purpose == "itip_request",
+            OutboundMessage.dedupe_key.startswith(prefix, autoescape=True),
+            OutboundMessage.status != DeliveryStatus.FAILED,
+        )
+    )
+    found: set[str] = set()
+    for key in keys:
+        # itip:<meeting>:<address>:<method>:<sequence>; an address may itself hold a colon
+        parts = key[len(prefix) :].rsplit(":", 2)
+        earlier = len(parts) == 3 and parts[2].isdigit() and int(parts[2]) < meeting.sequence
+        if earlier and parts[1] == "REQUEST":
+            found.add(parts[0])
+    return found
+
+
 def _send(
     meeting: Meeting, method: str, recipients: Iterable[Invitation], attendees: list[Invitation]
 ) -> list[int]:
     """Queue the mails; returns the outbox ids added (none for mail already queued for this SEQUENCE)."""
-    calendar_for = ical.invites_for(meeting, method, attendees)
+    calendar_for = ical.invites_for(meeting, method, attendees, list_everyone=lists_attendees(meeting))
+    mailed_before = _requested_before(meeting) if method == "REQUEST" else set()
     mails = [
         (
             _key(meeting, method, invitation),
             invitation.email,
-            _mail(meeting, method, invitation, calendar_for(invitation)),
+            _mail(
+                meeting,
+                method,
+                invitation,
+                calendar_for(invitation),
+                updated=invitation.email in mailed_before,
+            ),
         )
         for invitation in recipients
         if invitation.member is None or invitation.member.is_current
@@ -159,6 +214,7 @@ def _meeting_for(announcement: Announcement) -> Meeting | None:
         sa.select(Meeting)
         .where(Meeting.id == announcement.meeting_id)
         .options(
+            so.joinedload(Meeting.type),
             so.selectinload(Meeting.invitations).joinedload(Invitation.member),
             so.selectinload(Meeting.agenda_items),
         )

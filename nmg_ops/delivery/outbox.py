@@ -63,6 +63,10 @@ def build_message(
     message["Subject"] = check_header("Subject", subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_DOMAIN"])
+    mailbox = current_app.config.get("CALENDAR_MAILBOX_ADDRESS")
+    if calendar is not None and mailbox:
+        # Pressing Reply on an invitation reaches the calendar mailbox, which a person reads, not no-reply.
+        message["Reply-To"] = check_header("Reply-To", mailbox)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     if calendar is not None:

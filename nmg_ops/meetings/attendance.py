@@ -40,13 +40,26 @@ def own_invitation(meeting_id: int, member: Member) -> Invitation | None:
     )
 
 
-def answer(invitation: Invitation, rsvp: Rsvp, now: datetime) -> None:
-    """Record the invitee's answer; it can change any number of times until the meeting starts."""
-    meeting = invitation.meeting
+def check_answers_open(meeting: Meeting, now: datetime) -> None:
+    """Answers (from the page, a link or a calendar app) are taken until the meeting starts."""
     if meeting.status is MeetingStatus.CANCELLED:
         raise AttendanceError(_l("This meeting has been cancelled."))
     if has_started(meeting, now):
         raise AttendanceError(_l("This meeting has already started; answers can no longer be changed."))
+
+
+def answers_open(meeting: Meeting, now: datetime) -> bool:
+    """Whether invitees may still answer: lists of meetings offer the answer buttons only then."""
+    try:
+        check_answers_open(meeting, now)
+    except AttendanceError:
+        return False
+    return True
+
+
+def answer(invitation: Invitation, rsvp: Rsvp, now: datetime) -> None:
+    """Record the invitee's answer; it can change any number of times until the meeting starts."""
+    check_answers_open(invitation.meeting, now)
     invitation.rsvp = rsvp
     invitation.rsvp_at = now
     db.session.commit()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
+from ..auth.services import safe_next_path
 from ..errors import found_or_404
 from ..permissions import Right, require
 from . import attendance, bp
@@ -16,8 +17,9 @@ from .agenda_forms import RsvpForm, attendance_form
 @bp.post("/meetings/<int:meeting_id>/rsvp")
 @require(Right.VIEW_MEETINGS)
 def rsvp(meeting_id: int):
-    """Answer my own invitation: yes, no or maybe."""
+    """Answer my own invitation: yes, no or maybe; back to the meeting, or to the list it was given from."""
     invitation = found_or_404(attendance.own_invitation(meeting_id, current_user))
+    back = safe_next_path(request.args.get("next"))
     form = RsvpForm()
     if not form.validate_on_submit():
         flash(_("Choose one of the answers."), "danger")
@@ -27,8 +29,19 @@ def rsvp(meeting_id: int):
         except attendance.AttendanceError as exc:
             flash(str(exc), "warning")
         else:
-            flash(_("Your answer has been recorded: %(answer)s.", answer=form.answer.data.label), "success")
-    return redirect(url_for("meetings.meeting_detail", meeting_id=meeting_id, _anchor="rsvp"))
+            label = form.answer.data.label
+            # A list holds several meetings: the confirmation names the one answered.
+            flash(
+                _(
+                    "Your answer to “%(meeting)s” has been recorded: %(answer)s.",
+                    meeting=invitation.meeting.title,
+                    answer=label,
+                )
+                if back
+                else _("Your answer has been recorded: %(answer)s.", answer=label),
+                "success",
+            )
+    return redirect(back or url_for("meetings.meeting_detail", meeting_id=meeting_id, _anchor="rsvp"))
 
 
 @bp.route("/meetings/<int:meeting_id>/attendance", methods=["GET", "POST"])

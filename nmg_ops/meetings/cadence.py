@@ -106,7 +106,7 @@ def _warnings(rows: list[TypeYear], past: bool) -> list[str]:
     """Plain sentences on what falls short of the agreed cadence; a past year is judged on what was held."""
     warnings = []
     for row in rows:
-        about = {"year": row.year, "type": row.kind.name}
+        about = {"year": row.year, "type": row.kind.label}
         if past and row.target and row.held < row.target:
             warnings.append(
                 _l(

@@ -15,6 +15,7 @@ from wtforms import (
     EmailField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -58,6 +59,18 @@ from .rules import (
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
 
 
+#: the attendee-list setting as the form sends it; blank follows the type (and the rule for guests)
+_LISTS_ATTENDEES = {"": None, "yes": True, "no": False}
+
+
+def lists_attendees_choice(value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if value not in _LISTS_ATTENDEES:
+        raise ValueError(f"{value!r} is not a choice")
+    return _LISTS_ATTENDEES[value]
+
+
 def https_only(form: Form, field: Any) -> None:
     # The service checks the same; checking here shows the mistake together with the form's other errors.
     if field.data and not is_https_url(field.data):
@@ -98,6 +111,15 @@ class MeetingForm(Form):
         description=_l("The https:// link of the call; needed for online and hybrid meetings."),
     )
     is_public = BooleanField(_l("Public: every member sees it, and so will the public calendar"))
+    lists_attendees = SelectField(
+        _l("Attendees named in the calendar invitation"),
+        coerce=lists_attendees_choice,
+        choices=[
+            SelectChoice("", _l("As the type says; only the recipient when external guests are invited")),
+            SelectChoice("yes", _l("Every invitee, with their e-mail address")),
+            SelectChoice("no", _l("Only the recipient and the organiser")),
+        ],
+    )
     description = TextAreaField(
         _l("Description"),
         filters=[strip],
@@ -111,7 +133,7 @@ class MeetingForm(Form):
     def __init__(self, *args: Any, types: list[MeetingType], is_new: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.type_id.choices = [("", _l("Choose…"))] + [
-            (str(kind.id), kind.name if kind.is_active else _l("%(name)s (no longer used)", name=kind.name))
+            (str(kind.id), kind.label if kind.is_active else _l("%(name)s (no longer used)", name=kind.label))
             for kind in types
         ]
         self.mode.choices = [("", _l("Usual for the type"))] + [(m.value, m.label) for m in MeetingMode]
@@ -132,6 +154,7 @@ class MeetingForm(Form):
             video_url=self.video_url.data or "",
             is_public=bool(self.is_public.data),
             description=self.description.data or "",
+            lists_attendees=self.lists_attendees.data,
         )
 
 
@@ -151,6 +174,7 @@ def meeting_form_values(meeting: Meeting) -> dict[str, Any]:
         "video_url": meeting.video_url,
         "is_public": meeting.is_public,
         "description": meeting.description,
+        "lists_attendees": meeting.lists_attendees,
     }
 
 
@@ -167,7 +191,7 @@ class MeetingFilterForm(Form):
     def load_options(self, types: list[MeetingType], years: list[int]) -> None:
         everything = _l("All")
         self.year.choices = [("", everything)] + [(str(year), str(year)) for year in years]
-        self.type.choices = [("", everything)] + [(kind.code, kind.name) for kind in types]
+        self.type.choices = [("", everything)] + [(kind.code, kind.label) for kind in types]
 
     def criteria(self) -> MeetingFilter:
         self.validate()

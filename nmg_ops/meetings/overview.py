@@ -22,7 +22,7 @@ from ..models import (
     MinutesStatus,
 )
 from ..permissions import Right, can
-from . import cadence
+from . import attendance, cadence
 
 #: how many of my upcoming meetings the start page lists
 NEXT_MEETINGS = 3
@@ -39,6 +39,8 @@ class Overview:
     #: the day it is for the NMG, which says what is overdue
     today: date | None = None
     next_invitations: list[Invitation] = field(default_factory=list)
+    #: of those, the invitations still open for an answer (by id): the page offers yes, maybe and no
+    answerable: set[int] = field(default_factory=set)
     cadence_warnings: list[str] = field(default_factory=list)
     drafts_due: list[Meeting] = field(default_factory=list)
     awaiting_attendance: list[Meeting] = field(default_factory=list)
@@ -84,6 +86,7 @@ def overview(member_id: int, now: datetime) -> Overview:
             .limit(NEXT_MEETINGS)
         )
     )
+    seen.answerable = {i.id for i in seen.next_invitations if attendance.answers_open(i.meeting, now)}
     seen.today = clock.local(now).date()
     mine = actions.mine(member_id)
     seen.my_actions, seen.my_open_actions = mine[:MY_ACTIONS], len(mine)

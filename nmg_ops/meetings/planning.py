@@ -265,7 +265,7 @@ def _review(plan: Plan, today: date, periods: Sequence[Blackout]) -> None:
     for kind in {slot.kind.id: slot.kind for slot in plan.slots}.values():
         mine = [slot for slot in plan.slots if slot.kind is kind and slot.include]
         onsite = sum(1 for slot in mine if slot.mode.needs_venue)
-        about = {"year": plan.year, "type": kind.name}
+        about = {"year": plan.year, "type": kind.label}
         if kind.target_per_year and len(mine) < kind.target_per_year:
             plan.notes.append(
                 str(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel import Locale
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    Field,
     FieldList,
     Form,
     FormField,
@@ -100,6 +104,15 @@ class DaysField(StringField):
         self.data = sorted(days, reverse=True)
 
 
+#: a type's name in a language besides the NMG's default one is in the field `name_<language code>`
+NAME_IN = "name_"
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language: "Italian", "italiano"."""
+    return Locale.parse(code).get_display_name(get_locale()) or code
+
+
 class MeetingTypeForm(CsrfForm):
     code = StringField(
         _l("Code"),
@@ -142,6 +155,14 @@ class MeetingTypeForm(CsrfForm):
         coerce=MinutesApproval,
         default=MinutesApproval.PLENARY.value,
     )
+    lists_attendees = BooleanField(
+        _l("Calendar invitations name every invitee"),
+        default=True,
+        description=_l(
+            "Otherwise each names only its recipient and the organiser. A meeting with external guests "
+            "names only the recipient unless the meeting itself says otherwise."
+        ),
+    )
     is_active = BooleanField(_l("In use"), default=True)
     submit = SubmitField(_l("Save"))
 
@@ -151,9 +172,17 @@ class MeetingTypeForm(CsrfForm):
         if kind is not None:
             del self.code
 
+    def name_fields(self) -> list[Field]:
+        """The name in the NMG's default language first, then one per other language it works in."""
+        return [self.name, *(field for field in self if field.name.startswith(NAME_IN))]
+
     def type_data(self) -> TypeData:
+        names = {
+            field.name.removeprefix(NAME_IN): field.data for field in self.name_fields()[1:] if field.data
+        }
         return TypeData(
             name=self.name.data,
+            names={current_app.config["DEFAULT_LANGUAGE"]: self.name.data, **names},
             default_mode=self.default_mode.data,
             target_per_year=self.target_per_year.data,
             min_onsite_per_year=self.min_onsite_per_year.data,
@@ -163,4 +192,26 @@ class MeetingTypeForm(CsrfForm):
             is_active=bool(self.is_active.data),
             minutes_comment_days=self.minutes_comment_days.data,
             minutes_approval=self.minutes_approval.data,
+            lists_attendees=bool(self.lists_attendees.data),
         )
+
+
+def meeting_type_form(kind: MeetingType | None = None) -> MeetingTypeForm:
+    """The type form with a name field for each language the NMG works in (LANGUAGES): `name` holds the
+    one in its default language, which is required; the others may stay empty."""
+    default = current_app.config["DEFAULT_LANGUAGE"]
+    others = [code for code in current_app.config["LANGUAGES"] if code != default]
+
+    class TypeForm(MeetingTypeForm):
+        pass
+
+    for code in others:
+        label = _l("Name in %(language)s", language=language_name(code))
+        field = StringField(label, filters=[strip], validators=[Length(max=120)], render_kw={"lang": code})
+        setattr(TypeForm, NAME_IN + code, field)
+    values = {NAME_IN + code: kind.names.get(code) for code in others} if kind is not None else {}
+    form = TypeForm(obj=kind, kind=kind, **values)
+    form.name.render_kw = {"lang": default}
+    if others:
+        form.name.label.text = _l("Name in %(language)s", language=language_name(default))
+    return form

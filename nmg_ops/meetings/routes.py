@@ -12,13 +12,14 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import clock
+from ..calendar import replies
 from ..errors import found_or_404, show_on_form
 from ..forms import page_number
 from ..minutes import access as minutes_access
 from ..minutes import writing
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType
 from ..permissions import Right, can, current_roles, require
-from . import bp, invitees, lifecycle, queries, rules, visibility
+from . import attendance, bp, invitees, lifecycle, queries, rules, visibility
 from .forms import (
     InviteAllForm,
     InviteGroupForm,
@@ -100,9 +101,11 @@ def meeting_list():
 @bp.route("/meetings/my")
 @require(Right.VIEW_MEETINGS)
 def my_meetings():
-    """My invitations, upcoming and past, with my answers."""
-    upcoming, past = queries.my_invitations(current_user.id, clock.now())
-    return render_template("meetings/my.html", upcoming=upcoming, past=past)
+    """My invitations, upcoming and past, with my answers and, while open, the buttons to give them."""
+    now = clock.now()
+    upcoming, past = queries.my_invitations(current_user.id, now)
+    answerable = {i.id for i in upcoming if attendance.answers_open(i.meeting, now)}
+    return render_template("meetings/my.html", upcoming=upcoming, past=past, answerable=answerable)
 
 
 @bp.route("/meetings/<int:meeting_id>")
@@ -139,6 +142,7 @@ def meeting_detail(meeting_id: int):
         else [],
         editable=open_meeting,
         may_delete=manages and lifecycle.may_delete(meeting),
+        proposals=replies.proposals(meeting) if manages else [],
     )
 
 

@@ -50,6 +50,7 @@ MEETING_FIELDS = [
     "venue",
     "video_url",
     "is_public",
+    "lists_attendees",
     "status",
 ]
 #: changes that make calendars replace their copy of the meeting
@@ -82,6 +83,8 @@ class MeetingData:
     video_url: str = ""
     is_public: bool = False
     description: str = ""
+    #: invitations name every invitee (True) or only their recipient (False); None follows the type
+    lists_attendees: bool | None = None
 
 
 # --- rules on a meeting's own data -----------------------------------------------------------------------
@@ -218,6 +221,7 @@ def checked_values(data: MeetingData, kind: MeetingType) -> dict[str, Any]:
         "venue": venue,
         "video_url": video_url,
         "is_public": bool(data.is_public),
+        "lists_attendees": data.lists_attendees,
     }
 
 

@@ -10,7 +10,7 @@ from ..extensions import db
 from ..models import MeetingType
 from ..permissions import Right, require
 from . import bp
-from .planning_forms import MeetingTypeForm
+from .planning_forms import MeetingTypeForm, meeting_type_form
 from .types import MeetingTypeError, create_type, meeting_types, update_type
 
 
@@ -29,14 +29,14 @@ def _type_page(form: MeetingTypeForm, kind: MeetingType | None):
 @require(Right.MANAGE_MEETINGS)
 def new_meeting_type():
     """Add a meeting type, for an NMG whose framework has more kinds of meeting."""
-    form = MeetingTypeForm()
+    form = meeting_type_form()
     if form.validate_on_submit():
         try:
             kind = create_type(form.code.data, form.type_data())
         except MeetingTypeError as exc:
             show_on_form(form, exc)
         else:
-            flash(_("Meeting type “%(name)s” added.", name=kind.name), "success")
+            flash(_("Meeting type “%(name)s” added.", name=kind.label), "success")
             return redirect(url_for("meetings.meeting_type_list"))
     return _type_page(form, None)
 
@@ -46,13 +46,13 @@ def new_meeting_type():
 def edit_meeting_type(type_id: int):
     """Change a type's cadence, usual mode, length and reminders."""
     kind = db.get_or_404(MeetingType, type_id)
-    form = MeetingTypeForm(obj=kind, kind=kind)
+    form = meeting_type_form(kind)
     if form.validate_on_submit():
         try:
             update_type(kind, form.type_data())
         except MeetingTypeError as exc:
             show_on_form(form, exc)
         else:
-            flash(_("Meeting type “%(name)s” saved.", name=kind.name), "success")
+            flash(_("Meeting type “%(name)s” saved.", name=kind.label), "success")
             return redirect(url_for("meetings.meeting_type_list"))
     return _type_page(form, kind)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 import sqlalchemy as sa
 from flask import current_app
@@ -33,6 +33,9 @@ class TypeData:
     is_active: bool = True
     minutes_comment_days: int = 10
     minutes_approval: MinutesApproval = MinutesApproval.PLENARY
+    lists_attendees: bool = True
+    #: the name in each language, by code; `name` is the one in the NMG's default language
+    names: dict[str, str] = field(default_factory=dict)
 
 
 def seed_meeting_types() -> list[MeetingType]:
@@ -48,6 +51,7 @@ def seed_meeting_types() -> list[MeetingType]:
             MeetingType(
                 code=spec["code"],
                 name=spec["name"],
+                names=dict(spec["names"]),
                 default_mode=MeetingMode(spec["default_mode"]),
                 target_per_year=spec.get("target_per_year"),
                 min_onsite_per_year=spec.get("min_onsite_per_year", 0),
@@ -56,6 +60,7 @@ def seed_meeting_types() -> list[MeetingType]:
                 agenda_call_days=spec.get("agenda_call_days"),
                 minutes_comment_days=spec.get("minutes_comment_days", 10),
                 minutes_approval=MinutesApproval(spec.get("minutes_approval", "plenary")),
+                lists_attendees=spec.get("lists_attendees", True),
                 position=position,
             )
         )

@@ -126,7 +126,7 @@ class DecisionFilterForm(_FilterForm):
     def load_options(self, years: list[int], types: list[MeetingType], groups: list[WorkingGroup]) -> None:
         everything = _l("All")
         self.year.choices = [("", everything)] + [(str(year), str(year)) for year in years]
-        self.type.choices = [("", everything)] + [(kind.code, kind.name) for kind in types]
+        self.type.choices = [("", everything)] + [(kind.code, kind.label) for kind in types]
         self.working_group.choices = [("", everything)] + [(str(g.id), g.display_name) for g in groups]
 
     def criteria(self) -> DecisionFilter:

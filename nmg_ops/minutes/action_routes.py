@@ -4,16 +4,12 @@ across minutes, decisions and actions, which shows each reader what `access` let
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_sqlalchemy.pagination import Pagination
 
 from .. import clock
 from ..auth.services import safe_next_path
@@ -21,9 +17,9 @@ from ..errors import RuleError, found_or_404, show_on_form
 from ..extensions import db
 from ..forms import page_number
 from ..meetings import agenda
-from ..models import ActionItem, Meeting, Minutes
-from ..permissions import Right, Role, can, current_roles, require
-from . import access, actions, bp, decisions, search
+from ..models import ActionItem
+from ..permissions import Right, can, current_roles, require
+from . import access, actions, bp, record_search, search
 from .action_forms import (
     SECTION_MAX,
     ActionFilterForm,
@@ -222,46 +218,11 @@ def carry_over(meeting_id: int):
     return redirect(url_for("meetings.edit_agenda", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
 
 
-# --- search -----------------------------------------------------------------------------------------------
-
-#: results shown of each kind; the counts say how many more there are
-SEARCH_LIMIT = 20
-
-
-@dataclass
-class Found:
-    minutes: Pagination
-    decisions: Pagination
-    actions: Pagination
-
-
-def _search(q: str, member_id: int, roles: frozenset[Role], today: date) -> Found:
-    """The first results of each kind, each with its count: six statements or so, whatever the record."""
-    minutes = (
-        sa.select(Minutes)
-        .join(Minutes.meeting)
-        .join(Meeting.type)
-        .where(access.readable_meetings_clause(member_id, roles), search.matches(Minutes.search_text, q))
-        .options(so.contains_eager(Minutes.meeting).contains_eager(Meeting.type))
-        .order_by(Meeting.starts_at.desc())
-    )
-    found_decisions = decisions.register_query(decisions.DecisionFilter(q=q), member_id, roles)
-    found_actions = actions.register_query(actions.ActionFilter(q=q), today).where(
-        access.visible_actions_clause(member_id, roles)
-    )
-    return Found(
-        *(
-            db.paginate(query, page=1, per_page=SEARCH_LIMIT, error_out=False)
-            for query in (minutes, found_decisions, found_actions)
-        )
-    )
-
-
 @bp.route("/records/search", endpoint="search")
 @require(Right.VIEW_RECORDS)
 def search_records():
     """Words in any field of the minutes, decisions and actions the reader may read."""
     q = (request.args.get("q") or "").strip()
     today = clock.today()
-    found = _search(q, current_user.id, current_roles(), today) if search.words(q) else None
+    found = record_search.find(q, current_user.id, current_roles(), today) if search.words(q) else None
     return render_template("minutes/search.html", q=q, found=found, today=today)

@@ -151,7 +151,7 @@ def record(meeting: Meeting, minutes: Minutes) -> Record:
     return Record(
         title=meeting.title,
         when=meeting_when(meeting),
-        type_name=meeting.type.name,
+        type_name=meeting.type.label,
         status=approval_line(minutes),
         present=[_person(i) for i in lifecycle.attendees(meeting)],
         apologies=[_person(i) for i in lifecycle.apologies(meeting)],
@@ -245,7 +245,7 @@ def decisions_table(rows: Iterable[Decision]) -> Table:
                 decision.code,
                 clock.local(decision.meeting.starts_at).date(),
                 decision.meeting.title,
-                decision.meeting.type.name,
+                decision.meeting.type.label,
                 decision.text,
             ]
             for decision in rows

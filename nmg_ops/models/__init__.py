@@ -1,6 +1,7 @@
 """The models, split by domain; importing this package registers every table on the metadata."""
 
 from .audit import AuditEntry
+from .calendar import CalendarReply, ReplyOutcome
 from .governance import CoordinatorTerm
 from .meetings import (
     AgendaItem,
@@ -42,6 +43,7 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "AuditSubject",
+    "CalendarReply",
     "CoordinatorTerm",
     "Decision",
     "DeliveryStatus",
@@ -62,6 +64,7 @@ __all__ = [
     "Organisation",
     "OutboundMessage",
     "PasswordResetRequest",
+    "ReplyOutcome",
     "RevisionKind",
     "Rsvp",
     "SchedulerLease",

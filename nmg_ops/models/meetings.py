@@ -9,6 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app, has_app_context
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
@@ -106,8 +107,10 @@ class MeetingType(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     #: stable key the configuration and the year plan use (plenary, thematic, bilateral, partnership_event)
     code: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
-    #: name shown to members
+    #: the name in the NMG's default language (DEFAULT_LANGUAGE), shown where no other language has one
     name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    #: the name in each language the NMG works in, by language code: {"it": "Riunione plenaria", ...}
+    names: so.Mapped[dict[str, str]] = so.mapped_column(sa.JSON, default=dict, server_default="{}")
     #: how meetings of this type are usually held
     default_mode: so.Mapped[MeetingMode] = so.mapped_column(enum_column(MeetingMode, "meeting_mode"))
     #: meetings agreed per year; empty means "as needed"
@@ -130,8 +133,20 @@ class MeetingType(db.Model):
     )
     #: order in lists
     position: so.Mapped[int] = so.mapped_column(default=0)
+    #: invitations name every invitee as an ATTENDEE; otherwise each names only its recipient
+    lists_attendees: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     #: types no longer used stay for history
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
+
+    def name_in(self, language: str | None) -> str:
+        """The name in that language, else the one in the NMG's default language."""
+        return (self.names or {}).get(language or "") or self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: the page's locale, or the recipient's in a mail."""
+        locale = get_locale()
+        return self.name_in(locale.language if locale else None)
 
     def __repr__(self) -> str:
         return f"<MeetingType {self.code}>"
@@ -174,6 +189,8 @@ class Meeting(db.Model):
     organiser_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
     #: shown in the public calendar
     is_public: so.Mapped[bool] = so.mapped_column(default=False)
+    #: invitations name every invitee; empty follows the type, except that with external guests they do not
+    lists_attendees: so.Mapped[bool | None] = so.mapped_column()
     #: the one calendar identity of the meeting, in invites, feeds and downloads alike
     calendar_uid: so.Mapped[str] = so.mapped_column(sa.String(255), unique=True, default=_new_calendar_uid)
     #: raised on every material change (time, place, status) so calendars replace their copy

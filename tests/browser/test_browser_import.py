@@ -40,7 +40,7 @@ def test_coordinator_previews_and_imports_a_mapping_file(browser_page, sign_in_p
     page.get_by_role("button", name=re.compile(r"Import 2 valid rows")).click()
 
     page.wait_for_url("**/members/")
-    expect(page.get_by_role("alert").filter(has_text="Imported:")).to_contain_text(
+    expect(page.get_by_role("status").filter(has_text="Imported:")).to_contain_text(
         "Imported: 2 new, 0 updated, 0 unchanged."
     )
     main = page.locator("main")

@@ -59,7 +59,7 @@ def test_the_team_builds_the_agenda_and_reorders_it(browser_page, sign_in_page, 
         page.get_by_label("Title").fill(title)
         page.get_by_label("Duration (minutes)").fill(minutes)
         page.get_by_role("button", name="Add item").click()
-        expect(page.get_by_role("alert").filter(has_text=title)).to_be_visible()
+        expect(page.get_by_role("status").filter(has_text=title)).to_be_visible()
 
     items = page.locator("#agenda-items .agenda-title")
     expect(items).to_have_text(["Welcome", "THCS joint call 2027"])
@@ -78,6 +78,6 @@ def test_a_member_answers_maybe_on_the_meeting_page(browser_page, sign_in_page, 
     answer = page.locator("#rsvp-answer")
     expect(answer).to_have_text("You have not answered yet.")
     page.get_by_role("button", name="Maybe").click()
-    expect(page.get_by_role("alert")).to_have_text("Your answer has been recorded: Maybe.")
+    expect(page.get_by_role("status")).to_have_text("Your answer has been recorded: Maybe.")
     expect(answer).to_contain_text("You answered: Maybe.")
     expect(page.get_by_role("button", name="Maybe")).to_have_attribute("aria-pressed", "true")

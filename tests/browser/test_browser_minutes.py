@@ -179,6 +179,7 @@ def test_minutes_from_first_draft_to_approval_and_the_action_done(as_person, liv
 
     member.goto("/")
     expect(member.locator("#my-open-actions ~ *").first).to_contain_text("Send the EHDS position paper")
+    member.get_by_role("button", name="Decisions and actions").click()
     member.locator("#nav").get_by_role("link", name="My actions").click()
     member.get_by_label("Status").select_option(label="Done")
     member.get_by_label("Note").fill("Sent on Monday.")

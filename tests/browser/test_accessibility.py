@@ -1,0 +1,253 @@
+"""Every page each role of the demo can reach passes the WCAG 2.1 A and AA rules of axe-core.
+
+The audit follows links and GET forms from the start page as the role sees it (downloads left out), so a
+new page is audited as soon as something leads to it. Each Flask endpoint is visited a few times, with
+different records or filters, one not yet audited first; a page budget per role keeps the run short, and
+the test fails if it runs out before every endpoint reached has been audited once. The navigation's menus
+are opened and audited on a laptop and on a phone, and a few forms are audited as sent back with errors.
+
+axe-core comes from npm (tests/browser/axe, pinned by its package-lock.json); without Node.js and npm the
+audit skips, and under CI=true it fails (`.ci/system-packages` installs both).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from werkzeug.exceptions import HTTPException
+
+from nmg_ops import clock, demo
+from tests.fixtures.node import installed_package
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "axe"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+FAILING_IMPACTS = {"serious", "critical"}
+#: what a link may name that is a file to save, not a page to read
+DOWNLOADS = (".ics", ".csv", ".xlsx", ".pdf", ".md")
+#: visits of one endpoint (other records, filters, pages of a list), and of all pages, per role
+VISITS_PER_ENDPOINT = 3
+PAGES_PER_ROLE = 150
+#: pages no link of the app leads to that anyone can land on: a mistyped address, an old mail's link
+EXTRA_PAGES = ["/no-such-page", "/invitation/not-a-token", "/password/reset/not-a-token"]
+
+ROLES = {
+    "visitor": None,
+    "member": "member@demo.nmg",
+    "coordination team": "ct@demo.nmg",
+    "coordinator": "coordinator@demo.nmg",
+    "admin": "admin@demo.nmg",
+}
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe.min.js, installed once from the pinned package-lock.json."""
+    return installed_package(AXE, "axe-core") / "axe.min.js"
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    impact: str
+    page: str
+    target: str
+
+
+def report(violations: list[Violation]) -> str:
+    """One line per rule and element, with the pages it is on: the navigation's faults are on all."""
+    pages: dict[tuple[str, str, str], list[str]] = {}
+    for violation in violations:
+        pages.setdefault((violation.impact, violation.rule, violation.target), []).append(violation.page)
+    return "\n".join(
+        f"{impact} {rule}: {target} on {len(found)} page(s): {', '.join(sorted(set(found))[:5])}"
+        for (impact, rule, target), found in sorted(pages.items())
+    )
+
+
+def audit(page: Any, axe_script: Path, context: str = "document") -> list[Violation]:
+    """The serious and critical WCAG 2.1 A/AA violations axe finds on what the page shows now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_script))
+    results = page.evaluate(
+        f"""() => axe.run({context}, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG_21_AA)}}},
+                                      resultTypes: ['violations']}})"""
+    )
+    where = urlsplit(page.url)
+    address = where.path + (f"?{where.query}" if where.query else "")
+    return [
+        Violation(found["id"], found["impact"], address, " ".join(node["target"][0:1]) if node else "")
+        for found in results["violations"]
+        if found["impact"] in FAILING_IMPACTS
+        for node in found["nodes"]
+    ]
+
+
+def _endpoint(adapter: Any, path: str) -> str | None:
+    try:
+        endpoint, _arguments = adapter.match(path, method="GET")
+    except HTTPException:
+        return None
+    return endpoint
+
+
+#: the addresses a page leads to by GET: its links, and its GET forms sent as they stand (filters, choices)
+LEADS_TO = """() => [
+    ...[...document.querySelectorAll('a[href]')].map(link => link.href),
+    ...[...document.forms].filter(form => form.method === 'get').map(form => {
+        const url = new URL(form.action);
+        for (const [name, value] of new FormData(form)) {
+            if (typeof value === 'string') url.searchParams.append(name, value);
+        }
+        return url.href;
+    }),
+]"""
+
+
+def _links(page: Any, origin: str) -> list[str]:
+    found = []
+    for href in page.evaluate(LEADS_TO):
+        url, _fragment = urldefrag(urljoin(page.url, href))
+        parts = urlsplit(url)
+        if f"{parts.scheme}://{parts.netloc}" != origin or parts.path.endswith(DOWNLOADS):
+            continue
+        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+@dataclass
+class Crawl:
+    violations: list[Violation]
+    #: pages audited, by the endpoint that answered
+    visits: Counter[str]
+    #: endpoints linked to but never audited, the page budget spent first
+    missed: set[str]
+
+
+def crawl(page: Any, origin: str, adapter: Any, axe_script: Path) -> Crawl:
+    """Follow links and GET forms from the start page, an endpoint not yet seen first; audit each page."""
+    queue = ["/", *EXTRA_PAGES]
+    seen = set(queue)
+    visits: Counter[str] = Counter()
+    violations: list[Violation] = []
+
+    def endpoint(path: str) -> str:
+        return _endpoint(adapter, urlsplit(path).path) or "not found"
+
+    while queue and visits.total() < PAGES_PER_ROLE:
+        path = next((path for path in queue if not visits[endpoint(path)]), queue[0])
+        queue.remove(path)
+        if visits[endpoint(path)] >= VISITS_PER_ENDPOINT:
+            continue
+        response = page.goto(path)
+        if response is None or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        shown = endpoint(urlsplit(page.url).path)
+        visits[shown] += 1
+        if endpoint(path) != shown:
+            # A redirect (the start page to sign-in) counts for the page asked for too.
+            visits[endpoint(path)] += 1
+        violations += audit(page, axe_script)
+        for link in _links(page, origin):
+            if link not in seen:
+                seen.add(link)
+                queue.append(link)
+    return Crawl(violations, visits, {endpoint(path) for path in queue} - set(visits))
+
+
+def open_each_menu(page: Any, axe_script: Path) -> list[Violation]:
+    """The navigation's menus, each opened in turn, on a laptop and on a phone: axe checks only what shows."""
+    violations = []
+    for width, height in ((1280, 800), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto("/")
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible():
+            toggler.click()
+            page.locator("#nav.show").wait_for()
+        toggles = page.locator("#nav [data-bs-toggle='dropdown']")
+        for index in range(toggles.count()):
+            toggles.nth(index).click()
+            violations += audit(page, axe_script, "document.querySelector('nav')")
+            page.keyboard.press("Escape")
+    return violations
+
+
+@pytest.fixture
+def demo_server(live_server):
+    with live_server.app.app_context():
+        demo.load(clock.today(), demo.DEFAULT_PASSWORD)
+    return live_server
+
+
+@pytest.fixture
+def audited_page(browser, demo_server) -> Iterator[Any]:
+    # The page's own Content-Security-Policy would refuse the injected axe script.
+    context = browser.new_context(base_url=demo_server.url, locale="en-US", bypass_csp=True)
+    context.set_default_timeout(10_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def sign_in(page: Any, email: str) -> None:
+    page.goto("/sign-in")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(demo.DEFAULT_PASSWORD)
+    page.locator("form [type=submit]").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_the_role_reaches_passes_the_wcag_21_aa_rules(audited_page, demo_server, axe_script, role):
+    page, email = audited_page, ROLES[role]
+    if email:
+        sign_in(page, email)
+    adapter = demo_server.app.url_map.bind("127.0.0.1")
+    done = crawl(page, demo_server.url, adapter, axe_script)
+    violations = done.violations + (open_each_menu(page, axe_script) if email else [])
+
+    assert done.visits["web.home" if email else "auth.sign_in"], "the crawl never reached the start page"
+    assert not done.missed, f"the page budget ran out before these pages were audited: {sorted(done.missed)}"
+    assert not violations, f"{len(violations)} serious or critical violations:\n{report(violations)}"
+
+
+#: forms sent empty, as a hurried member would: the page comes back with its errors
+FORMS_SENT_EMPTY = [
+    ("/sign-in", None),
+    ("/members/new", "coordinator@demo.nmg"),
+    ("/organisations/new", "coordinator@demo.nmg"),
+    ("/actions/new", "coordinator@demo.nmg"),
+    ("/meetings/types/new", "coordinator@demo.nmg"),
+]
+
+
+@pytest.mark.parametrize(("address", "email"), FORMS_SENT_EMPTY)
+def test_a_form_sent_back_with_its_errors_passes_the_wcag_21_aa_rules(
+    audited_page, axe_script, address, email
+):
+    page = audited_page
+    if email:
+        sign_in(page, email)
+    page.goto(address)
+    form = page.locator("main form[method=post]").first
+    for field in form.locator("input[type=text], input[type=email], input[type=password], textarea").all():
+        field.fill("")
+    form.locator("[type=submit]").last.click()
+    page.wait_for_load_state()
+
+    invalid = page.locator("[aria-invalid=true]")
+    assert invalid.count(), "the form was accepted empty"
+    for field in invalid.all():
+        for described_by in field.get_attribute("aria-describedby").split():
+            assert page.locator(f"#{described_by}").inner_text().strip()
+    assert not (violations := audit(page, axe_script)), report(violations)

@@ -1,0 +1,173 @@
+"""Invitation mails: "Invitation" the first time a person is invited, "Updated invitation" afterwards, in
+their language; and attendee lists that show nobody's address to a guest unless the meeting says so."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import timedelta
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+
+from nmg_ops import clock
+from nmg_ops.calendar import invites
+from nmg_ops.extensions import db
+from nmg_ops.meetings import lifecycle
+from nmg_ops.meetings.types import meeting_type
+from nmg_ops.models import Invitation, Meeting, OutboundMessage
+
+
+def mails_to(address: str) -> list[email.message.EmailMessage]:
+    db.session.expire_all()
+    rows = db.session.scalars(
+        sa.select(OutboundMessage)
+        .where(OutboundMessage.recipient == address, OutboundMessage.purpose == "itip_request")
+        .order_by(OutboundMessage.id)
+    )
+    return [email.message_from_bytes(row.content, policy=email.policy.default) for row in rows]
+
+
+def attendees_and_organizer(message: email.message.EmailMessage) -> tuple[list[str], str]:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    [event] = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
+    found = event.get("ATTENDEE", [])
+    found = found if isinstance(found, list) else [found]
+    return sorted(str(a).removeprefix("mailto:") for a in found), str(event["ORGANIZER"])
+
+
+def move(meeting: Meeting, hours: int) -> None:
+    meeting.starts_at += timedelta(hours=hours)
+    meeting.ends_at += timedelta(hours=hours)
+    meeting.sequence += 1
+    db.session.commit()
+    invites.announce_soon(meeting)
+
+
+# --- item 3: the first invitation is an invitation -------------------------------------------------------
+
+
+def test_the_first_invitation_says_invitation_in_every_language_and_a_change_says_updated(
+    app, make_meeting, make_member
+):
+    english = make_member(email="en@example.org", language="en")
+    italian = make_member(email="it@example.org", language="it")
+    meeting = make_meeting("plenary", invitees=[english, italian], mode="online", title="Plenaria")
+    lifecycle.confirm_meeting(meeting, clock.now())
+    assert meeting.sequence == 1, "confirming a draft raises the SEQUENCE"
+    [first_en], [first_it] = mails_to("en@example.org"), mails_to("it@example.org")
+    assert first_en["Subject"] == "Invitation: Plenaria"
+    assert first_it["Subject"] == "Invito: Plenaria"
+    assert "You are invited to this meeting" in first_en.get_body(("plain",)).get_content()
+
+    move(meeting, 1)
+    assert [m["Subject"] for m in mails_to("en@example.org")] == [
+        "Invitation: Plenaria",
+        "Updated invitation: Plenaria",
+    ]
+    assert mails_to("it@example.org")[-1]["Subject"] == "Invito aggiornato: Plenaria"
+    assert "has changed" in mails_to("en@example.org")[-1].get_body(("plain",)).get_content()
+
+
+def test_someone_added_after_a_change_gets_an_invitation_not_an_update(app, make_meeting, make_member):
+    first = make_member(email="first@example.org", language="en")
+    meeting = make_meeting("plenary", invitees=[first], mode="online", title="Plenary")
+    lifecycle.confirm_meeting(meeting, clock.now())
+    move(meeting, 2)
+    late = Invitation(member=make_member(email="late@example.org", language="en"))
+    meeting.invitations.append(late)
+    db.session.commit()
+    invites.announce_soon(meeting, added=[late])
+    assert [m["Subject"] for m in mails_to("late@example.org")] == ["Invitation: Plenary"]
+    assert mails_to("first@example.org")[-1]["Subject"] == "Updated invitation: Plenary"
+
+
+# --- item 4: who is named in the invitation --------------------------------------------------------------
+
+
+@pytest.fixture
+def bilateral(make_meeting, people):
+    meeting = make_meeting(
+        "bilateral", invitees=[people["member"], people["coordination_team"]], mode="online"
+    )
+    meeting.invitations.append(Invitation(guest_name="Greta Guest", guest_email="greta@guest.example"))
+    db.session.commit()
+    return meeting
+
+
+def test_a_guests_invitation_names_only_the_guest_and_the_organiser(app, bilateral):
+    lifecycle.confirm_meeting(bilateral, clock.now())
+    [guest_mail] = mails_to("greta@guest.example")
+    attendees, organizer = attendees_and_organizer(guest_mail)
+    assert attendees == ["greta@guest.example"]
+    assert organizer.startswith("mailto:no-reply@")
+    [member_mail] = mails_to("plain@example.org")
+    assert attendees_and_organizer(member_mail)[0] == ["plain@example.org"]
+
+
+def test_a_meeting_may_list_everyone_even_with_guests(app, bilateral):
+    bilateral.lists_attendees = True
+    db.session.commit()
+    lifecycle.confirm_meeting(bilateral, clock.now())
+    [guest_mail] = mails_to("greta@guest.example")
+    assert attendees_and_organizer(guest_mail)[0] == [
+        "ct@example.org",
+        "greta@guest.example",
+        "plain@example.org",
+    ]
+
+
+def test_without_guests_the_type_decides(app, make_meeting, people):
+    meeting = make_meeting("plenary", invitees=[people["member"], people["coordination_team"]], mode="online")
+    assert invites.lists_attendees(meeting)
+    meeting_type("plenary").lists_attendees = False
+    db.session.commit()
+    assert not invites.lists_attendees(meeting)
+    meeting.lists_attendees = True
+    assert invites.lists_attendees(meeting), "the meeting's own setting comes first"
+
+
+def test_the_forms_set_the_attendee_list(app, client, people, sign_in, bilateral):
+    sign_in(people["coordinator"])
+    local = clock.local(bilateral.starts_at)
+    form = {
+        "type_id": str(bilateral.type_id),
+        "title": bilateral.title,
+        "day": local.date().isoformat(),
+        "start_time": local.strftime("%H:%M"),
+        "end_time": clock.local(bilateral.ends_at).strftime("%H:%M"),
+        "mode": "online",
+        "video_url": bilateral.video_url,
+    }
+    page = client.get(f"/meetings/{bilateral.id}/edit").get_data(as_text=True)
+    assert 'name="lists_attendees"' in page
+    client.post(f"/meetings/{bilateral.id}/edit", data={**form, "lists_attendees": "yes"})
+    db.session.expire_all()
+    assert db.session.get(Meeting, bilateral.id).lists_attendees is True
+    response = client.post(f"/meetings/{bilateral.id}/edit", data={**form, "lists_attendees": "maybe"})
+    assert response.status_code == 200, "the form is shown again with the mistake"
+    db.session.expire_all()
+    assert db.session.get(Meeting, bilateral.id).lists_attendees is True
+    client.post(f"/meetings/{bilateral.id}/edit", data={**form, "lists_attendees": ""})
+    db.session.expire_all()
+    assert db.session.get(Meeting, bilateral.id).lists_attendees is None
+
+    kind = meeting_type("thematic")
+    response = client.post(
+        f"/meetings/types/{kind.id}/edit",
+        data={
+            "name": kind.name,
+            "default_mode": kind.default_mode.value,
+            "min_onsite_per_year": "0",
+            "target_per_year": str(kind.target_per_year),
+            "default_duration_minutes": str(kind.default_duration_minutes),
+            "reminder_days": "7, 1",
+            "minutes_comment_days": "10",
+            "minutes_approval": "plenary",
+            "is_active": "y",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert meeting_type("thematic").lists_attendees is False
