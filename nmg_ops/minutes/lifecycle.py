@@ -146,7 +146,8 @@ def circulate(
         meeting.title,
         {"circulation": [minutes.circulation - 1, minutes.circulation]},
     )
-    db.session.commit()
+    # Not committed yet: the circulation, its agenda item and its mails are committed together by
+    # queue_mails, so a crash in between cannot leave a circulation whose mails were never queued.
     link = external_url("minutes.minutes_page", meeting_id=meeting.id)
     mails = []
     for invitation in present:

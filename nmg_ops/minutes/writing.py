@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from .. import audit, clock
-from ..errors import RuleError, lock_row
+from ..errors import RuleError
 from ..extensions import db
 from ..models import (
     Invitation,
@@ -195,7 +195,6 @@ def erratum(
     if texts == minutes.sections:
         raise MinutesError(_l("The erratum changes nothing in the text."))
     revision = _write(meeting, minutes, texts, base, author_id, RevisionKind.ERRATUM, reason)
-    lock_row(Minutes, minutes.id)
     audit.record("erratum", "minutes", minutes.id, meeting.title, {"reason": [None, reason]})
     db.session.commit()
     return revision
