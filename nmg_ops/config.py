@@ -21,6 +21,7 @@ _WHOLE_NUMBERS = (
     ("ACTION_DIGEST_WEEKDAY", 1, 7, "an ISO weekday, 1 (Monday) to 7 (Sunday)"),
     ("ACTION_DIGEST_HOUR", 0, 23, "an hour of the day, 0 to 23"),
     ("ACTION_DUE_SOON_DAYS", 0, 365, "a number of days from 0 to 365"),
+    ("ROTATION_SKIP_RECENT_TERMS", 0, 50, "a number of terms from 0 to 50"),
     ("CALENDAR_MAILBOX_PORT", 0, 65535, "a port number, or 0 for the usual one"),
     ("CALENDAR_MAILBOX_MAX_BYTES", 10_240, 104_857_600, "a size in bytes from 10240 to 104857600"),
     ("CALENDAR_MAILBOX_TIMEOUT_SECONDS", 1, 600, "a number of seconds from 1 to 600"),

@@ -19,6 +19,7 @@ from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
 from . import clock
+from .demo_consultations import load_consultations
 from .demo_meetings import add_scale_meetings, load_meetings
 from .demo_minutes import add_scale_minutes, load_minutes
 from .extensions import db
@@ -216,6 +217,7 @@ def load(today: date, password: str) -> dict[str, int]:
         "coordinator terms": len(terms),
         "meetings": meetings,
         **load_minutes(members, terms, today),
+        **load_consultations(members, KICK_OFF),
     }
 
 

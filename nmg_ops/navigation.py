@@ -89,8 +89,10 @@ SECTIONS: tuple[Section, ...] = (
                 Item("governance.composition", _l("Composition")),
                 Item("governance.working_groups", _l("Working groups")),
                 Item("governance.coordinators", _l("Coordinators")),
+                Item("governance.consultations_list", _l("Consultations")),
             ),
             (
+                Item("governance.handover", _l("Handover")),
                 Item("governance.audit_log", _l("Audit trail")),
                 Item("delivery.deliveries", _l("Deliveries")),
             ),

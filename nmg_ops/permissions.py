@@ -39,6 +39,10 @@ class Right(StrEnum):
     WRITE_MINUTES = "write_minutes"
     APPROVE_MINUTES = "approve_minutes"
     MANAGE_ACTIONS = "manage_actions"
+    VIEW_HANDOVER = "view_handover"
+    ANSWER_CONSULTATIONS = "answer_consultations"
+    MANAGE_CONSULTATIONS = "manage_consultations"
+    VIEW_CONSULTATION_RESULTS = "view_consultation_results"
 
 
 _SIGNED_IN = frozenset({Role.MEMBER, Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
@@ -64,6 +68,13 @@ GRANTS: dict[Right, frozenset[Role]] = {
     Right.WRITE_MINUTES: _TEAM_AND_LEADERSHIP,
     Right.APPROVE_MINUTES: _LEADERSHIP,
     Right.MANAGE_ACTIONS: _TEAM_AND_LEADERSHIP,
+    # The coordinator's handover page: the outgoing and incoming coordinators, and the team beside them.
+    Right.VIEW_HANDOVER: _TEAM_AND_LEADERSHIP,
+    # Members answer the surveys addressed to them; results are aggregates, for the team and the leaders
+    # (nobody reads another member's named answers on a page).
+    Right.ANSWER_CONSULTATIONS: _SIGNED_IN,
+    Right.MANAGE_CONSULTATIONS: _LEADERSHIP,
+    Right.VIEW_CONSULTATION_RESULTS: _TEAM_AND_LEADERSHIP,
 }
 
 

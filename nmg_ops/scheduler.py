@@ -64,10 +64,22 @@ def _read_calendar_replies(now: datetime) -> object:
     return read_calendar_replies(now)
 
 
+def _send_survey_reminders(now: datetime) -> object:
+    from .governance.consultations import send_reminders
+
+    return send_reminders(now)
+
+
 def _send_action_digests(now: datetime) -> object:
     from .minutes.digest import send_digests
 
     return send_digests(now)
+
+
+def _warn_rotation(now: datetime) -> object:
+    from .governance.rotation import warn_rotation
+
+    return warn_rotation(now)
 
 
 #: job id -> (minutes between runs, what it does as of an instant); the order is the order `tick` runs them
@@ -75,6 +87,10 @@ JOBS: dict[str, tuple[int, Callable[[datetime], object]]] = {
     "sweep_reminders": (5, _sweep_reminders),
     "send_announcements": (1, _send_announcements),
     "send_action_digests": (15, _send_action_digests),
+    "send_survey_reminders": (15, _send_survey_reminders),
+    # Rotation warnings before a term ends without a confirmed successor, and the new coordinator's
+    # announcement; each mail once (dedupe keys), so the hourly run only finds what is newly due.
+    "warn_rotation": (60, _warn_rotation),
     # Answers from calendar apps, read from the calendar mailbox (nothing to do without one).
     "read_calendar_replies": (1, _read_calendar_replies),
     "dispatch_outbox": (1, _dispatch_outbox),

@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import clock
 from .forms import MAX_ID, problems_on_page
+from .governance.rotation import succession_gap
 from .keep_text import kept_hidden, kept_text_page
 from .meetings.overview import overview
 from .navigation import section_of, shown_sections
@@ -26,7 +27,8 @@ def home():
     """Members start with their next meetings and, for organisers, what is left to do; visitors sign in."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
-    return render_template("home.html", overview=overview(current_user.id, clock.now()))
+    gap = succession_gap(clock.today()) if can(Right.VIEW_HANDOVER) else None
+    return render_template("home.html", overview=overview(current_user.id, clock.now()), succession_gap=gap)
 
 
 def _error_page(error: HTTPException):

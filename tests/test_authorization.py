@@ -74,6 +74,10 @@ MATRIX = [
     ("POST", "/coordinators/new", "/coordinators/new", LEADERS),
     ("POST", "/coordinators/<int:term_id>/end", "/coordinators/{term}/end", LEADERS),
     ("POST", "/coordinators/<int:term_id>/delete", "/coordinators/{term}/delete", LEADERS),
+    # The rotation: proposing and confirming the next coordinator, and the handover page.
+    ("POST", "/coordinators/propose", "/coordinators/propose", LEADERS),
+    ("POST", "/coordinators/<int:term_id>/confirm", "/coordinators/{term}/confirm", LEADERS),
+    ("GET", "/coordinators/handover", "/coordinators/handover", TEAM_AND_LEADERS),
     ("GET", "/working-groups", "/working-groups", SIGNED_IN),
     ("POST", "/working-groups/new", "/working-groups/new", LEADERS),
     ("GET", "/working-groups/<int:group_id>/edit", "/working-groups/{group}/edit", LEADERS),
@@ -261,6 +265,21 @@ MATRIX = [
         "/meetings/{meeting}/agenda/matters-arising",
         TEAM_AND_LEADERS,
     ),
+    # Consultations: members answer the surveys addressed to them; results are for the team and leaders.
+    ("GET", "/consultations", "/consultations", SIGNED_IN),
+    ("GET", "/consultations/new", "/consultations/new", LEADERS),
+    ("POST", "/consultations/new", "/consultations/new", LEADERS),
+    ("GET", "/consultations/<int:survey_id>", "/consultations/{survey}", SIGNED_IN),
+    ("POST", "/consultations/<int:survey_id>/questions", "/consultations/{survey}/questions", LEADERS),
+    ("POST", "/consultations/<int:survey_id>/open", "/consultations/{survey}/open", LEADERS),
+    ("POST", "/consultations/<int:survey_id>/answer", "/consultations/{survey}/answer", SIGNED_IN),
+    ("GET", "/consultations/<int:survey_id>/results", "/consultations/{survey}/results", TEAM_AND_LEADERS),
+    (
+        "GET",
+        "/consultations/<int:survey_id>/results.<any(csv, xlsx):extension>",
+        "/consultations/{survey}/results.csv",
+        TEAM_AND_LEADERS,
+    ),
 ]
 
 # Saves of long texts answer a signed-out visitor with the text and a sign-in, not a redirect that loses it.
@@ -280,6 +299,26 @@ def test_every_route_is_in_the_matrix(app):
     listed = {(method, rule) for method, rule, _path, _roles in MATRIX}
     assert served - listed == set(), "routes missing from the authorization matrix"
     assert listed - served == set(), "the matrix lists routes the app does not serve"
+
+
+def _open_survey():
+    from nmg_ops.governance import consultations
+    from nmg_ops.models import QuestionKind, SurveyAudience
+
+    survey = consultations.create_survey(
+        consultations.SurveyDraft(
+            title="Priorities",
+            description=None,
+            audience=SurveyAudience.ALL,
+            deadline_at=clock.now() + timedelta(days=10),
+            is_anonymous=False,
+        )
+    )
+    consultations.add_question(
+        survey, consultations.QuestionDraft(QuestionKind.SINGLE, "Which?", ["A", "B"], is_required=True)
+    )
+    consultations.open_survey(survey)
+    return survey
 
 
 @pytest.fixture
@@ -322,6 +361,7 @@ def targets(make_member, make_org, make_term, make_working_group, make_meeting, 
         "term": term.id,
         "group": group.id,
         "message": message_id,
+        "survey": _open_survey().id,
     }
 
 

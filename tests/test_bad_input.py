@@ -75,6 +75,27 @@ ROLES = ("public", "member", "admin")
 _FIELD = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"', re.I)
 
 
+def _open_survey():
+    from nmg_ops.governance import consultations
+    from nmg_ops.models import QuestionKind, SurveyAudience
+
+    survey = consultations.create_survey(
+        consultations.SurveyDraft(
+            title="Priorities",
+            description=None,
+            audience=SurveyAudience.ALL,
+            deadline_at=clock.now() + timedelta(days=10),
+            is_anonymous=False,
+        )
+    )
+    consultations.add_question(
+        survey, consultations.QuestionDraft(QuestionKind.MULTIPLE, "Which?", ["A", "B"], is_required=True)
+    )
+    consultations.add_question(survey, consultations.QuestionDraft(QuestionKind.TEXT, "Why?"))
+    consultations.open_survey(survey)
+    return survey
+
+
 @pytest.fixture
 def world(people, make_meeting, make_member, make_working_group, make_term):
     """One of every record a route can address, owned by nobody whose role the walk signs in as."""
@@ -104,6 +125,7 @@ def world(people, make_meeting, make_member, make_working_group, make_term):
         "type_id": meeting.type_id,
         "working_group_id": db.session.scalar(sa.select(WorkingGroup.id)),
         "action_id": action.id,
+        "survey_id": _open_survey().id,
     }
 
 

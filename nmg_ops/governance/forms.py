@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import DateField, Form, IntegerField, record_id, strip
+from ..forms import DateField, Form, IntegerField, lenient, record_id, strip
 
 
 class TermForm(Form):
@@ -27,3 +27,26 @@ class WorkingGroupForm(Form):
     code = StringField(_l("Code"), filters=[strip], validators=[DataRequired(), Length(max=20)])
     name = StringField(_l("Name"), filters=[strip], validators=[DataRequired(), Length(max=200)])
     submit = SubmitField(_l("Save"))
+
+
+class ProposalForm(Form):
+    member_id = SelectField(
+        _l("Next coordinator"),
+        coerce=record_id,
+        validators=[InputRequired()],
+        description=_l("Suggested first, in rotation order; anyone current may be chosen."),
+    )
+    submit = SubmitField(_l("Propose"))
+
+
+class ConfirmationForm(Form):
+    decision_id = SelectField(
+        _l("Confirmed by the decision"), coerce=lenient(record_id), validators=[Optional()]
+    )
+    note = TextAreaField(
+        _l("Or a note by the coordinator"),
+        filters=[strip],
+        validators=[Optional(), Length(max=1000)],
+        description=_l("For example: confirmed by the coordination team by e-mail on 3 March."),
+    )
+    submit = SubmitField(_l("Confirm"))

@@ -5,17 +5,18 @@ from datetime import timedelta
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from .. import clock
 from ..errors import show_on_form
 from ..extensions import db
 from ..forms import page_number
-from ..models import CoordinatorTerm, Member, WorkingGroup
+from ..models import CoordinatorTerm, Decision, Member, WorkingGroup
 from ..permissions import Right, can, require
-from . import audit_trail, bp, services
+from . import audit_trail, bp, rotation, services
 from .charts import composition_charts
 from .composition import composition_on
-from .forms import TermForm, WorkingGroupForm
+from .forms import ConfirmationForm, ProposalForm, TermForm, WorkingGroupForm
 
 
 @bp.route("/composition")
@@ -42,13 +43,51 @@ def _term_form() -> TermForm:
     return form
 
 
-def _coordinators_page(form: TermForm | None, status: int = 200):
+def _proposal_form() -> ProposalForm:
+    form = ProposalForm()
+    suggested = rotation.candidates()
+    others = [m for m in services.current_members() if m not in suggested]
+    form.member_id.choices = [
+        *((m.id, f"{m.full_name} ({m.organisation.display_name})") for m in suggested),
+        *(
+            (
+                m.id,
+                _(
+                    "%(name)s (%(organisation)s) – outside the rotation order",
+                    name=m.full_name,
+                    organisation=m.organisation.display_name,
+                ),
+            )
+            for m in others
+        ),
+    ]
+    return form
+
+
+def _confirmation_form() -> ConfirmationForm:
+    form = ConfirmationForm()
+    form.decision_id.choices = [
+        ("", _("No decision: the coordinator confirms with a note")),
+        *((d.id, f"{d.code} – {d.meeting.title}: {d.text[:80]}") for d in rotation.confirmable_decisions()),
+    ]
+    return form
+
+
+def _coordinators_page(
+    form: TermForm | None,
+    status: int = 200,
+    proposal_form: ProposalForm | None = None,
+    confirmation_form: ConfirmationForm | None = None,
+):
+    manages = can(Right.MANAGE_GOVERNANCE)
     return (
         render_template(
             "governance/coordinators.html",
             terms=services.terms(),
             today=clock.today(),
             form=form,
+            proposal_form=proposal_form or (_proposal_form() if manages else None),
+            confirmation_form=confirmation_form or (_confirmation_form() if manages else None),
             last_day=services.last_day,
             term_status=services.term_status,
         ),
@@ -125,6 +164,57 @@ def delete_term(term_id: int):
         db.session.commit()
         flash(_("The planned term of %(name)s has been deleted.", name=name), "success")
     return redirect(url_for("governance.coordinators"))
+
+
+@bp.post("/coordinators/propose")
+@require(Right.MANAGE_GOVERNANCE)
+def propose_term():
+    """Propose the next coordinator; the proposal gives no rights until it is confirmed."""
+    form = _proposal_form()
+    if form.validate_on_submit():
+        member = db.get_or_404(Member, form.member_id.data)
+        try:
+            _term, warning = rotation.propose(member)
+        except services.GovernanceError as exc:
+            show_on_form(form, exc, fallback="member_id")
+        else:
+            db.session.commit()
+            flash(_("%(name)s has been proposed as the next coordinator.", name=member.full_name), "success")
+            if warning:
+                flash(warning, "warning")
+            return redirect(url_for("governance.coordinators"))
+    return _coordinators_page(None, 400, proposal_form=form)
+
+
+@bp.post("/coordinators/<int:term_id>/confirm")
+@require(Right.MANAGE_GOVERNANCE)
+def confirm_term(term_id: int):
+    """Confirm a proposed term, by a decision of a held meeting or with the coordinator's note."""
+    term = db.get_or_404(CoordinatorTerm, term_id)
+    form = _confirmation_form()
+    if form.validate_on_submit():
+        decision = db.session.get(Decision, form.decision_id.data) if form.decision_id.data else None
+        try:
+            rotation.confirm(term, current_user, decision, form.note.data or "")
+        except services.GovernanceError as exc:
+            show_on_form(form, exc, fallback="note")
+        else:
+            db.session.commit()
+            flash(_("The term of %(name)s is confirmed.", name=term.member.full_name), "success")
+            return redirect(url_for("governance.coordinators"))
+    return _coordinators_page(None, 400, confirmation_form=form)
+
+
+@bp.route("/coordinators/handover")
+@require(Right.VIEW_HANDOVER)
+def handover():
+    """What the outgoing coordinator hands over to the incoming one."""
+    return render_template(
+        "governance/handover.html",
+        handover=rotation.handover(),
+        last_day=services.last_day,
+        now=clock.now(),
+    )
 
 
 # --- working groups ---------------------------------------------------------------------------------------

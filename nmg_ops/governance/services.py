@@ -24,7 +24,10 @@ from ..models import (
 
 
 def term_on(day: date) -> CoordinatorTerm | None:
-    return db.session.scalar(sa.select(CoordinatorTerm).where(CoordinatorTerm.covering(day)))
+    """The confirmed term that covers `day`: a term only proposed gives nobody any right."""
+    return db.session.scalar(
+        sa.select(CoordinatorTerm).where(CoordinatorTerm.covering(day), CoordinatorTerm.is_confirmed)
+    )
 
 
 def current_coordinator_id() -> int | None:
@@ -114,9 +117,17 @@ _TERM_FIELDS = ["member_id", "starts_on", "ends_on", "rotation_position"]
 
 
 def add_term(
-    member: Member, starts_on: date, ends_on: date | None = None, rotation_position: int | None = None
+    member: Member,
+    starts_on: date,
+    ends_on: date | None = None,
+    rotation_position: int | None = None,
+    *,
+    is_confirmed: bool = True,
 ) -> CoordinatorTerm:
-    """Plan or record a term; `ends_on` is the day after the last day, one year after the start by default."""
+    """Plan or record a term; `ends_on` is the day after the last day, one year after the start by default.
+
+    A proposed term (`is_confirmed=False`) holds its place in the rotation but gives no rights until it is
+    confirmed (`rotation.confirm`)."""
     ends_on = ends_on or one_year_after(starts_on)
     if not member.is_current:
         raise GovernanceError(_("%(name)s has left the group.", name=member.full_name), "member_id")
@@ -144,7 +155,11 @@ def add_term(
     if rotation_position is None:
         rotation_position = next_term_defaults().rotation_position
     term = CoordinatorTerm(
-        member=member, starts_on=starts_on, ends_on=ends_on, rotation_position=rotation_position
+        member=member,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        rotation_position=rotation_position,
+        is_confirmed=is_confirmed,
     )
     db.session.add(term)
     db.session.flush()

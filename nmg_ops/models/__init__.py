@@ -2,6 +2,15 @@
 
 from .audit import AuditEntry
 from .calendar import CalendarReply, ReplyOutcome
+from .consultations import (
+    QuestionKind,
+    Survey,
+    SurveyAnswer,
+    SurveyAudience,
+    SurveyParticipation,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from .governance import CoordinatorTerm
 from .meetings import (
     AgendaItem,
@@ -64,6 +73,7 @@ __all__ = [
     "Organisation",
     "OutboundMessage",
     "PasswordResetRequest",
+    "QuestionKind",
     "ReplyOutcome",
     "RevisionKind",
     "Rsvp",
@@ -71,6 +81,12 @@ __all__ = [
     "SignInAttempt",
     "SignInSession",
     "StakeholderType",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyAudience",
+    "SurveyParticipation",
+    "SurveyQuestion",
+    "SurveyResponse",
     "WorkingGroup",
     "action_owner",
     "member_working_group",

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ..extensions import db
 from .people import Member
+from .types import UTCDateTime
+
+if TYPE_CHECKING:
+    from .minutes import Decision
 
 
 class CoordinatorTerm(db.Model):
@@ -23,8 +28,20 @@ class CoordinatorTerm(db.Model):
     ends_on: so.Mapped[date] = so.mapped_column(sa.Date)
     #: place in the agreed rotation, 1 for the first holder
     rotation_position: so.Mapped[int] = so.mapped_column()
+    #: False while the term is only proposed: a proposed term gives no rights and does not stop the
+    #: rotation warnings; terms recorded before proposals existed count as confirmed
+    is_confirmed: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    #: the decision of a meeting that confirmed the term, if it was confirmed by one
+    decision_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("decision.id", ondelete="SET NULL"))
+    #: the coordinator's note when the coordinator confirmed the term without a decision
+    confirmation_note: so.Mapped[str] = so.mapped_column(sa.String(1000), default="", server_default="")
+    #: who confirmed it
+    confirmed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id", ondelete="SET NULL"))
+    #: when
+    confirmed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
-    member: so.Mapped[Member] = so.relationship()
+    member: so.Mapped[Member] = so.relationship(foreign_keys=[member_id])
+    decision: so.Mapped[Decision | None] = so.relationship()
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day < self.ends_on

@@ -1,0 +1,129 @@
+"""The forms of the consultations: building a survey, adding a question, and the answer form, which is
+built from the survey's own questions."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from ..forms import DateField, Form, MultiCheckboxField, blank_is_none, record_id, single_line, strip
+from ..models import QuestionKind, StakeholderType, Survey, SurveyAudience
+
+
+def audience_labels() -> list[SelectChoice]:
+    return [
+        SelectChoice(SurveyAudience.ALL.value, _l("All members")),
+        SelectChoice(SurveyAudience.WORKING_GROUP.value, _l("A working group")),
+        SelectChoice(SurveyAudience.STAKEHOLDER_TYPE.value, _l("A stakeholder type")),
+    ]
+
+
+KIND_LABELS = {
+    QuestionKind.SINGLE: _l("Single choice"),
+    QuestionKind.MULTIPLE: _l("Multiple choice"),
+    QuestionKind.SCALE: _l("Scale from 1 to 5"),
+    QuestionKind.TEXT: _l("Free text"),
+}
+
+
+def kind_labels() -> list[SelectChoice]:
+    return [SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()]
+
+
+class SurveyForm(Form):
+    title = StringField(
+        _l("Title"), filters=[strip], validators=[DataRequired(), Length(max=200), single_line]
+    )
+    description = TextAreaField(
+        _l("Introduction"), filters=[strip], validators=[Optional(), Length(max=2000)]
+    )
+    audience = RadioField(_l("Who is asked"), choices=audience_labels, default=SurveyAudience.ALL.value)
+    working_group_id = SelectField(
+        _l("Working group"), coerce=blank_is_none(record_id), validators=[Optional()]
+    )
+    stakeholder_type = SelectField(_l("Stakeholder type"), validators=[Optional()])
+    deadline_on = DateField(
+        _l("Last day to answer"),
+        validators=[InputRequired()],
+        description=_l("Answers are accepted until the end of this day."),
+    )
+    is_anonymous = BooleanField(
+        _l("Anonymous answers"),
+        description=_l(
+            "Chosen now for good. Anonymous answers are stored without any link to the member, "
+            "cannot be changed once sent, and groups of fewer than 3 respondents show no results."
+        ),
+    )
+    submit = SubmitField(_l("Create the survey"))
+
+    def set_choices(self, groups: list[tuple[int, str]]) -> None:
+        self.working_group_id.choices = [SelectChoice("", "—")] + [
+            SelectChoice(i, name) for i, name in groups
+        ]
+        self.stakeholder_type.choices = [SelectChoice("", "—")] + [
+            SelectChoice(kind.value, kind.label) for kind in StakeholderType
+        ]
+
+
+class QuestionForm(Form):
+    text = StringField(
+        _l("Question"), filters=[strip], validators=[DataRequired(), Length(max=500), single_line]
+    )
+    kind = SelectField(_l("Kind of answer"), choices=kind_labels, default=QuestionKind.SINGLE.value)
+    options = TextAreaField(
+        _l("Choices"),
+        filters=[strip],
+        validators=[Optional(), Length(max=2000)],
+        description=_l("One per line, for single and multiple choice."),
+    )
+    is_required = BooleanField(_l("An answer is required"))
+    submit = SubmitField(_l("Add the question"))
+
+
+def answer_form(survey: Survey, given: dict[int, list[str]]) -> Form:
+    """A form with one field per question, named q<question id>, filled with `given` answers."""
+
+    class AnswerForm(Form):
+        pass
+
+    for question in survey.questions:
+        validators = [InputRequired()] if question.is_required else [Optional()]
+        label = question.text
+        choices = [SelectChoice(choice, choice) for choice in question.choices]
+        previous = given.get(question.id, [])
+        if question.kind is QuestionKind.MULTIPLE:
+            field = MultiCheckboxField(label, choices=choices, validators=validators, default=previous)
+        elif question.kind is QuestionKind.TEXT:
+            field = TextAreaField(
+                label,
+                filters=[strip],
+                validators=[*validators, Length(max=2000)],
+                default=previous[0] if previous else None,
+            )
+        else:
+            field = RadioField(
+                label, choices=choices, validators=validators, default=previous[0] if previous else None
+            )
+        setattr(AnswerForm, f"q{question.id}", field)
+    AnswerForm.submit = SubmitField(_l("Send my answers"))
+    return AnswerForm()
+
+
+def answer_values(survey: Survey, form: Form) -> dict[int, list[str]]:
+    values: dict[int, list[str]] = {}
+    for question in survey.questions:
+        data = form[f"q{question.id}"].data
+        if isinstance(data, list):
+            values[question.id] = [str(v) for v in data]
+        elif data:
+            values[question.id] = [str(data)]
+    return values

@@ -1,0 +1,415 @@
+"""Consultations: the coordinator builds a short survey, opens it to an audience with a deadline, members
+answer once, and the results are counted per question, overall and by stakeholder type and region.
+
+The audience is resolved when it is read (answering, reminders), not frozen when the survey opens: a
+member who joins a working group during a consultation is asked too, and one who leaves the NMG is not
+reminded. One answer per member is the primary key of `survey_participation`; a named answer can be
+changed until the deadline, an anonymous one cannot, since nothing links it back to its author (see
+docs/decisions/0017-consultations.md). Results are aggregates for the coordination team and
+the coordinator; nobody sees another member's named answers on a page. In an anonymous survey a group
+(a stakeholder type, a region, or all respondents) of fewer than `MIN_ANONYMOUS_GROUP` shows no numbers.
+
+Reminders go `REMINDER_DAYS` before the deadline to the audience members who have not answered; the
+dedupe key names the survey, the member and the offset, so each reminder goes once. A survey opened
+late does not send the earlier reminders it missed: only the nearest offset already reached is sent.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..errors import RuleError
+from ..extensions import db
+from ..mail import queue_mails
+from ..models import (
+    Member,
+    QuestionKind,
+    StakeholderType,
+    Survey,
+    SurveyAnswer,
+    SurveyAudience,
+    SurveyParticipation,
+    SurveyQuestion,
+    SurveyResponse,
+    member_working_group,
+)
+
+#: days before the deadline on which members who have not answered are reminded
+REMINDER_DAYS = (7, 2)
+#: an anonymous survey shows no numbers for a group of fewer respondents than this
+MIN_ANONYMOUS_GROUP = 3
+REMINDER_PURPOSE = "survey_reminder"
+
+
+class ConsultationError(RuleError):
+    pass
+
+
+@dataclass
+class SurveyDraft:
+    title: str
+    description: str | None
+    audience: SurveyAudience
+    deadline_at: datetime
+    is_anonymous: bool
+    working_group_id: int | None = None
+    stakeholder_type: StakeholderType | None = None
+
+
+@dataclass
+class QuestionDraft:
+    kind: QuestionKind
+    text: str
+    options: list[str] = field(default_factory=list)
+    is_required: bool = False
+
+
+# --- building ---------------------------------------------------------------------------------------------
+
+
+def create_survey(draft: SurveyDraft) -> Survey:
+    if draft.deadline_at <= clock.now():
+        raise ConsultationError(_l("The deadline must be in the future."), "deadline_at")
+    if draft.audience is SurveyAudience.WORKING_GROUP and draft.working_group_id is None:
+        raise ConsultationError(_l("Choose the working group to ask."), "working_group_id")
+    if draft.audience is SurveyAudience.STAKEHOLDER_TYPE and draft.stakeholder_type is None:
+        raise ConsultationError(_l("Choose the stakeholder type to ask."), "stakeholder_type")
+    survey = Survey(
+        title=draft.title,
+        description=draft.description,
+        audience=draft.audience,
+        audience_working_group_id=(
+            draft.working_group_id if draft.audience is SurveyAudience.WORKING_GROUP else None
+        ),
+        audience_stakeholder_type=(
+            draft.stakeholder_type if draft.audience is SurveyAudience.STAKEHOLDER_TYPE else None
+        ),
+        deadline_at=draft.deadline_at,
+        is_anonymous=draft.is_anonymous,
+    )
+    db.session.add(survey)
+    db.session.commit()
+    return survey
+
+
+def add_question(survey: Survey, draft: QuestionDraft) -> SurveyQuestion:
+    if not survey.is_open_for_building:
+        raise ConsultationError(_l("The survey is open: its questions can no longer change."))
+    options = [option for option in dict.fromkeys(o.strip() for o in draft.options) if option]
+    if draft.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and len(options) < 2:
+        raise ConsultationError(_l("Give at least two choices, one per line."), "options")
+    question = SurveyQuestion(
+        survey=survey,
+        position=len(survey.questions) + 1,
+        kind=draft.kind,
+        text=draft.text,
+        options="\n".join(options) if draft.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else None,
+        is_required=draft.is_required,
+    )
+    db.session.add(question)
+    db.session.commit()
+    return question
+
+
+def open_survey(survey: Survey) -> None:
+    if not survey.is_open_for_building:
+        raise ConsultationError(_l("The survey is already open."))
+    if not survey.questions:
+        raise ConsultationError(_l("Add at least one question before opening the survey."))
+    if survey.deadline_at <= clock.now():
+        raise ConsultationError(_l("The deadline has passed; the survey cannot be opened."))
+    survey.opened_at = clock.now()
+    db.session.commit()
+
+
+# --- who is asked -----------------------------------------------------------------------------------------
+
+
+def audience_clause(survey: Survey, today: Any = None) -> sa.ColumnElement[bool]:
+    """The SQL condition on Member for the survey's audience today."""
+    from ..models import Organisation
+
+    clause = Member.current_clause(today or clock.today())
+    if survey.audience is SurveyAudience.WORKING_GROUP:
+        clause = sa.and_(
+            clause,
+            Member.id.in_(
+                sa.select(member_working_group.c.member_id).where(
+                    member_working_group.c.working_group_id == survey.audience_working_group_id
+                )
+            ),
+        )
+    elif survey.audience is SurveyAudience.STAKEHOLDER_TYPE:
+        clause = sa.and_(
+            clause,
+            Member.organisation_id.in_(
+                sa.select(Organisation.id).where(
+                    Organisation.stakeholder_type == survey.audience_stakeholder_type
+                )
+            ),
+        )
+    return clause
+
+
+def is_asked(survey: Survey, member: Member) -> bool:
+    return (
+        db.session.scalar(sa.select(Member.id).where(Member.id == member.id, audience_clause(survey)))
+        is not None
+    )
+
+
+def is_accepting(survey: Survey, now: datetime | None = None) -> bool:
+    return survey.opened_at is not None and (now or clock.now()) < survey.deadline_at
+
+
+def has_answered(survey: Survey, member: Member) -> bool:
+    return db.session.get(SurveyParticipation, (survey.id, member.id)) is not None
+
+
+def surveys_for(member: Member, may_manage: bool) -> list[Survey]:
+    """The surveys the member is asked in (open or closed), and every survey for those who build them."""
+    surveys = db.session.scalars(sa.select(Survey).order_by(Survey.deadline_at.desc(), Survey.id)).all()
+    if may_manage:
+        return list(surveys)
+    return [s for s in surveys if s.opened_at is not None and is_asked(s, member)]
+
+
+# --- answering --------------------------------------------------------------------------------------------
+
+
+def named_answers(survey: Survey, member: Member) -> dict[int, list[str]]:
+    """The member's own answers in a named survey, by question id, to fill the form again."""
+    if survey.is_anonymous:
+        return {}
+    response = db.session.scalar(
+        sa.select(SurveyResponse).where(
+            SurveyResponse.survey_id == survey.id, SurveyResponse.member_id == member.id
+        )
+    )
+    answers: dict[int, list[str]] = {}
+    for answer in response.answers if response else []:
+        answers.setdefault(answer.question_id, []).append(answer.value)
+    return answers
+
+
+def _checked(survey: Survey, values: dict[int, list[str]]) -> list[tuple[int, str]]:
+    rows = []
+    for question in survey.questions:
+        given = [v.strip() for v in values.get(question.id, []) if v and v.strip()]
+        if question.is_required and not given:
+            raise ConsultationError(_l("This question needs an answer."), f"q{question.id}")
+        if question.kind is not QuestionKind.TEXT and any(v not in question.choices for v in given):
+            raise ConsultationError(_l("Choose among the choices offered."), f"q{question.id}")
+        if question.kind is not QuestionKind.MULTIPLE and len(given) > 1:
+            raise ConsultationError(_l("Choose one answer."), f"q{question.id}")
+        rows.extend((question.id, value) for value in dict.fromkeys(given))
+    return rows
+
+
+def answer(survey: Survey, member: Member, values: dict[int, list[str]]) -> None:
+    """Record the member's answers: a first answer, or a change of a named one before the deadline."""
+    if not is_accepting(survey):
+        raise ConsultationError(_l("The survey is closed: answers are no longer accepted."))
+    if not is_asked(survey, member):
+        raise ConsultationError(_l("This survey is not addressed to you."))
+    rows = _checked(survey, values)
+    answered = has_answered(survey, member)
+    if answered and survey.is_anonymous:
+        raise ConsultationError(_l("You have answered this anonymous survey; its answers cannot be changed."))
+    if answered:
+        response = db.session.scalar(
+            sa.select(SurveyResponse).where(
+                SurveyResponse.survey_id == survey.id, SurveyResponse.member_id == member.id
+            )
+        )
+        response.answers.clear()
+    else:
+        db.session.add(SurveyParticipation(survey_id=survey.id, member_id=member.id))
+        response = SurveyResponse(
+            survey_id=survey.id,
+            member_id=None if survey.is_anonymous else member.id,
+            stakeholder_type=member.organisation.stakeholder_type,
+            region=member.region or member.organisation.region,
+        )
+        db.session.add(response)
+    response.answers.extend(SurveyAnswer(question_id=qid, value=value) for qid, value in rows)
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        # Two submissions at once: the participation's primary key lets only the first in.
+        db.session.rollback()
+        raise ConsultationError(_l("Your answer was already recorded.")) from exc
+
+
+# --- results ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupCounts:
+    label: str
+    respondents: int
+    #: option -> count; empty when the group is too small to show in an anonymous survey
+    counts: dict[str, int]
+    is_hidden: bool = False
+
+
+@dataclass
+class QuestionResult:
+    question: SurveyQuestion
+    overall: GroupCounts
+    by_stakeholder_type: list[GroupCounts]
+    by_region: list[GroupCounts]
+    #: the free texts, in no particular order and without names
+    texts: list[str]
+
+
+@dataclass
+class Results:
+    survey: Survey
+    respondents: int
+    asked: int
+    questions: list[QuestionResult]
+
+
+def _group(
+    label: str, responses: list[SurveyResponse], question: SurveyQuestion, anonymous: bool
+) -> GroupCounts:
+    hidden = anonymous and len(responses) < MIN_ANONYMOUS_GROUP
+    counts: Counter[str] = Counter()
+    if not hidden:
+        for response in responses:
+            counts.update(a.value for a in response.answers if a.question_id == question.id)
+    return GroupCounts(
+        label=label,
+        respondents=len(responses),
+        counts={choice: counts[choice] for choice in question.choices} if not hidden else {},
+        is_hidden=hidden,
+    )
+
+
+def results(survey: Survey) -> Results:
+    responses = list(
+        db.session.scalars(
+            sa.select(SurveyResponse)
+            .where(SurveyResponse.survey_id == survey.id)
+            .options(so.selectinload(SurveyResponse.answers))
+        )
+    )
+    by_type: dict[StakeholderType, list[SurveyResponse]] = {}
+    by_region: dict[str, list[SurveyResponse]] = {}
+    for response in responses:
+        by_type.setdefault(response.stakeholder_type, []).append(response)
+        by_region.setdefault(response.region or "", []).append(response)
+    anonymous = survey.is_anonymous
+    national = str(_l("National / no region"))
+    out = []
+    for question in survey.questions:
+        overall = _group(str(_l("All respondents")), responses, question, anonymous)
+        texts = []
+        if question.kind is QuestionKind.TEXT and not overall.is_hidden:
+            texts = sorted(a.value for r in responses for a in r.answers if a.question_id == question.id)
+        out.append(
+            QuestionResult(
+                question=question,
+                overall=overall,
+                by_stakeholder_type=[
+                    _group(kind.label, group, question, anonymous)
+                    for kind, group in sorted(by_type.items(), key=lambda item: item[0].label)
+                ],
+                by_region=[
+                    _group(region or national, group, question, anonymous)
+                    for region, group in sorted(by_region.items(), key=lambda item: (item[0] == "", item[0]))
+                ],
+                texts=texts,
+            )
+        )
+    asked = db.session.scalar(sa.select(sa.func.count(Member.id)).where(audience_clause(survey)))
+    return Results(survey=survey, respondents=len(responses), asked=asked or 0, questions=out)
+
+
+def results_table(result: Results):
+    """The results as one table for CSV and XLSX: a row per question, breakdown, group and choice."""
+    from ..minutes.exports import Table
+
+    rows: list[list[Any]] = []
+    for item in result.questions:
+        q = item.question
+        groups = [(str(_l("Overall")), item.overall)]
+        groups += [(str(_l("Stakeholder type")), g) for g in item.by_stakeholder_type]
+        groups += [(str(_l("Region")), g) for g in item.by_region]
+        for breakdown, group in groups:
+            if group.is_hidden:
+                rows.append([q.position, q.text, breakdown, group.label, group.respondents, None, None])
+                continue
+            for choice, count in group.counts.items():
+                rows.append([q.position, q.text, breakdown, group.label, group.respondents, choice, count])
+        rows.extend([q.position, q.text, str(_l("Free text")), "", None, text, None] for text in item.texts)
+    header = [
+        str(_l("Question number")),
+        str(_l("Question")),
+        str(_l("Breakdown")),
+        str(_l("Group")),
+        str(_l("Respondents")),
+        str(_l("Answer")),
+        str(_l("Count")),
+    ]
+    return Table(name=str(_l("Results")), header=header, rows=rows)
+
+
+# --- reminders --------------------------------------------------------------------------------------------
+
+
+def _reminder_offset(survey: Survey, now: datetime) -> int | None:
+    """The nearest offset (in days before the deadline) already reached, or None."""
+    reached = [days for days in REMINDER_DAYS if now >= survey.deadline_at - timedelta(days=days)]
+    return min(reached) if reached else None
+
+
+def send_reminders(now: datetime) -> str:
+    """Queue the due reminders of every open survey to the audience members who have not answered."""
+    queued = 0
+    open_surveys = db.session.scalars(
+        sa.select(Survey).where(Survey.opened_at.is_not(None), Survey.deadline_at > now)
+    ).all()
+    for survey in open_surveys:
+        offset = _reminder_offset(survey, now)
+        if offset is None:
+            continue
+        members = db.session.scalars(
+            sa.select(Member).where(
+                audience_clause(survey, clock.local(now).date()),
+                Member.id.not_in(
+                    sa.select(SurveyParticipation.member_id).where(SurveyParticipation.survey_id == survey.id)
+                ),
+            )
+        ).all()
+        link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/consultations/{survey.id}"
+        mails = [
+            (
+                f"{REMINDER_PURPOSE}:{survey.id}:{member.id}:{offset}",
+                member.email,
+                {
+                    "to_name": member.full_name,
+                    "language": member.language.value,
+                    "subject": _l("Reminder: %(title)s", title=survey.title),
+                    "template": "survey_reminder",
+                    "member": member,
+                    "survey": survey,
+                    "deadline": clock.local(survey.deadline_at, member.timezone),
+                    "link": link,
+                },
+            )
+            for member in members
+        ]
+        queued += len(queue_mails(REMINDER_PURPOSE, mails))
+    return f"{queued} survey reminders queued"
