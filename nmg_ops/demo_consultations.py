@@ -116,4 +116,4 @@ def load_consultations(members: list[Member], kick_off: date) -> dict[str, int]:
             )
         )
     db.session.commit()
-    return {"surveys": 1, "survey answers": len(respondents)}
+    return {"survey": 1, "survey answers": len(respondents)}
