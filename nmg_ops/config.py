@@ -97,6 +97,11 @@ def _derive(settings: dict[str, Any], environment: str, instance_path: Path) -> 
         # bool is an int to Python; `true` is no weekday.
         if not isinstance(value, int) or isinstance(value, bool) or not lowest <= value <= highest:
             raise ConfigError(f"{key}={value!r} is not {meaning}")
+    warnings = settings.get("ROTATION_WARNING_DAYS")
+    if not isinstance(warnings, list) or not all(
+        isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= 365 for days in warnings
+    ):
+        raise ConfigError(f"ROTATION_WARNING_DAYS={warnings!r} is not a list of days from 1 to 365")
 
     _check_calendar_mailbox(settings, environment)
     _name_meeting_types(settings)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from nmg_ops import clock
+from nmg_ops import clock, config
 from nmg_ops.extensions import db
 from nmg_ops.governance import rotation, services
 from nmg_ops.models import (
@@ -323,3 +323,13 @@ def test_the_handover_page_lists_open_actions_coming_meetings_and_failed_deliver
 def test_members_do_not_see_the_handover_page(client, people, sign_in):
     sign_in(people["member"])
     assert client.get("/coordinators/handover").status_code == 403
+
+
+@pytest.mark.parametrize("value", [[90, 0], [90, "30"], [True], 30])
+def test_nonsense_rotation_warning_days_are_refused_by_name(tmp_path, value):
+    with pytest.raises(config.ConfigError, match="ROTATION_WARNING_DAYS"):
+        config.load("testing", tmp_path, {"ROTATION_WARNING_DAYS": value})
+
+
+def test_an_nmg_may_turn_rotation_warnings_off(tmp_path):
+    assert config.load("testing", tmp_path, {"ROTATION_WARNING_DAYS": []})["ROTATION_WARNING_DAYS"] == []
