@@ -31,6 +31,8 @@ COORDINATORS_ITEMS = [
     "/composition",
     "/working-groups",
     "/coordinators",
+    "/consultations",
+    "/coordinators/handover",
     "/audit",
     "/deliveries",
     "/profile",
