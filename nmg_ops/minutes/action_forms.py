@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..extensions import db
 from ..forms import DateField, Form, MultiCheckboxField, blank_is_none, lenient, record_id, single_line, strip
+from ..meetings.types import meeting_types
 from ..models import (
     ActionItem,
     ActionStatus,
@@ -34,6 +35,7 @@ from ..models import (
 )
 from .actions import NOTES_MAX, REASON_MAX, TITLE_MAX, ActionData, ActionFilter
 from .decisions import DecisionFilter
+from .decisions import years as decision_years
 
 SECTION_MAX = ActionItem.__table__.c.section.type.length
 #: meetings offered when recording an action: the latest ones, which are the ones actions come from
@@ -176,6 +178,23 @@ class ActionFilterForm(_FilterForm):
             meeting_id=self._chosen(self.meeting),
             working_group_id=self._chosen(self.working_group),
         )
+
+
+def decision_filter_form(args: Any) -> DecisionFilterForm:
+    """The decisions register's filters from a query string, with their options: the page and its
+    downloads read the same arguments the same way."""
+    form = DecisionFilterForm(formdata=args)
+    form.load_options(decision_years(), meeting_types(include_inactive=True), working_group_options())
+    return form
+
+
+def action_filter_form(args: Any, today: date, now: datetime) -> ActionFilterForm:
+    """The action register's filters from a query string, with their options (see decision_filter_form)."""
+    form = ActionFilterForm(formdata=args)
+    form.load_options(
+        all_members(), meeting_options(now, read_id(args.get("meeting"))), working_group_options(), today
+    )
+    return form
 
 
 # --- one action -------------------------------------------------------------------------------------------

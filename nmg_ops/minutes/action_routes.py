@@ -22,17 +22,15 @@ from ..permissions import Right, can, current_roles, require
 from . import access, actions, bp, record_search, search
 from .action_forms import (
     SECTION_MAX,
-    ActionFilterForm,
     ActionForm,
     ActionStatusForm,
     CarryOverForm,
+    action_filter_form,
     action_form_values,
     agenda_item_options,
-    all_members,
     meeting_options,
     owner_options,
     read_id,
-    working_group_options,
 )
 
 
@@ -66,13 +64,7 @@ def _status_form(action: ActionItem) -> ActionStatusForm:
 def action_register():
     """Every action, the most urgent first, by owner, status, overdue, meeting, working group and words."""
     today = clock.today()
-    form = ActionFilterForm(formdata=request.args)
-    form.load_options(
-        all_members(),
-        meeting_options(clock.now(), read_id(request.args.get("meeting"))),
-        working_group_options(),
-        today,
-    )
+    form = action_filter_form(request.args, today, clock.now())
     criteria = form.criteria()
     page = actions.register(criteria, today, page_number(request.args.get("page")))
     return render_template("minutes/actions.html", form=form, criteria=criteria, page=page, today=today)

@@ -6,18 +6,16 @@ from flask import render_template, request
 from flask_login import current_user
 
 from ..forms import page_number
-from ..meetings.types import meeting_types
 from ..permissions import Right, current_roles, require
 from . import bp, decisions
-from .action_forms import DecisionFilterForm, working_group_options
+from .action_forms import decision_filter_form
 
 
 @bp.route("/decisions", endpoint="decisions")
 @require(Right.VIEW_RECORDS)
 def decisions_register():
     """Every decision the reader may see, newest first, by words, year, meeting type and working group."""
-    form = DecisionFilterForm(formdata=request.args)
-    form.load_options(decisions.years(), meeting_types(include_inactive=True), working_group_options())
+    form = decision_filter_form(request.args)
     criteria = form.criteria()
     page = decisions.register(
         criteria, current_user.id, current_roles(), page_number(request.args.get("page"))

@@ -23,7 +23,7 @@ def _meeting(meeting_id: int) -> Meeting:
     return found_or_404(writing.meeting_for_minutes(meeting_id))
 
 
-def _readable(meeting_id: int) -> tuple[Meeting, Minutes | None]:
+def readable(meeting_id: int) -> tuple[Meeting, Minutes | None]:
     """The meeting and its minutes, or 404 for a reader the minutes' rule does not admit."""
     meeting = _meeting(meeting_id)
     minutes = writing.minutes_of(meeting.id)
@@ -57,7 +57,7 @@ def _layout(meeting: Meeting, minutes: Minutes | None) -> list[sections.Section]
 @require(Right.VIEW_MEETINGS)
 def minutes_page(meeting_id: int):
     """The minutes, section by section, with attendance, decisions, actions and comments."""
-    meeting, minutes = _readable(meeting_id)
+    meeting, minutes = readable(meeting_id)
     roles = current_roles()
     writes = access.writes_minutes(roles)
     is_open = minutes is None or minutes.status is not MinutesStatus.APPROVED
@@ -284,7 +284,7 @@ def restore_revision(meeting_id: int, number: int):
 @require(Right.VIEW_MEETINGS)
 def comment_minutes(meeting_id: int):
     """Comment on a section of circulated minutes of a meeting I attended."""
-    meeting, minutes = _readable(meeting_id)
+    meeting, minutes = readable(meeting_id)
     if not access.may_comment(meeting, minutes, current_user.id):
         flash(_("Comments come from those present, while the minutes are circulated."), "warning")
         return _back(meeting_id)
