@@ -36,7 +36,7 @@ def keeps_text(*hidden: str) -> Callable[[Callable[..., Any]], Callable[..., Any
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_user.is_authenticated or request.method != "POST":
+            if current_user.is_authenticated or request.method != "POST" or not from_this_site():
                 return view(*args, **kwargs)
             refusal = _sign_in_from_form()
             if refusal is None:
@@ -47,6 +47,21 @@ def keeps_text(*hidden: str) -> Callable[[Callable[..., Any]], Callable[..., Any
         return wrapped
 
     return decorator
+
+
+def from_this_site() -> bool:
+    """Whether the post came from one of our own pages (its Origin, or else its Referer, is this site).
+
+    Only then is the text given back: a page elsewhere that posts here must not be able to put its own
+    text in front of a member, one password or one click away from being saved as theirs."""
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    own = request.host_url.rstrip("/")
+    return source == own or source.startswith(own + "/")
+
+
+def offers_kept_text() -> bool:
+    """Whether a refused save of this request gets its text back (see the module's docstring)."""
+    return kept_hidden(request.endpoint) is not None and from_this_site()
 
 
 def _sign_in_from_form() -> tuple[str, int] | None:

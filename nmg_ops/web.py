@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 from . import clock
 from .forms import MAX_ID, problems_on_page
 from .governance.rotation import succession_gap
-from .keep_text import kept_hidden, kept_text_page
+from .keep_text import kept_text_page, offers_kept_text
 from .meetings.overview import overview
 from .navigation import section_of, shown_sections
 from .permissions import Right, can, current_roles
@@ -37,7 +37,7 @@ def _error_page(error: HTTPException):
 
 
 def _csrf_error(error: CSRFError):
-    if kept_hidden(request.endpoint) is not None:
+    if offers_kept_text():
         if not current_user.is_authenticated:
             return kept_text_page(
                 _("Your session has ended. Your text is below: sign in again to save it."), 401

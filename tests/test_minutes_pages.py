@@ -42,6 +42,10 @@ def held(make_meeting, people):
     return meeting
 
 
+#: what a browser sends with a form of our own pages
+FROM_THE_SITE = {"Origin": "http://localhost"}
+
+
 def _client(app, member):
     client = app.test_client()
     assert client.post("/sign-in", data={"email": member.email, "password": PASSWORD}).status_code == 302
@@ -146,13 +150,15 @@ def test_a_save_with_an_expired_form_keeps_the_text_and_saves_on_the_next_click(
     fields = _editor_fields(page)
     fields["section-opening"] = "Three hours of careful minutes."
     fields["csrf_token"] = "expired-token"
-    kept = client.post(f"/meetings/{held.id}/minutes/edit", data=fields)
+    kept = client.post(f"/meetings/{held.id}/minutes/edit", data=fields, headers=FROM_THE_SITE)
     page = kept.get_data(as_text=True)
     assert kept.status_code == 400
     assert "Three hours of careful minutes." in page and 'name="password"' not in page
     again = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page))
     again["section-opening"] = "Three hours of careful minutes."
-    assert client.post(f"/meetings/{held.id}/minutes/edit", data=again).status_code == 302
+    assert (
+        client.post(f"/meetings/{held.id}/minutes/edit", data=again, headers=FROM_THE_SITE).status_code == 302
+    )
     with app.app_context():
         assert writing.minutes_of(held.id).sections == {"opening": "Three hours of careful minutes."}
 
@@ -162,25 +168,46 @@ def test_a_save_after_the_session_ended_keeps_the_text_and_asks_to_sign_in(csrf_
     fields = _editor_fields(client.get(f"/meetings/{held.id}/minutes/edit").get_data(as_text=True))
     fields["section-opening"] = "Written while the session expired."
     stranger = app.test_client()  # the same browser after the session ended: no cookie, no token
-    kept = stranger.post(f"/meetings/{held.id}/minutes/edit", data=fields)
+    kept = stranger.post(f"/meetings/{held.id}/minutes/edit", data=fields, headers=FROM_THE_SITE)
     page = kept.get_data(as_text=True)
     assert kept.status_code == 401
     assert "Written while the session expired." in page and 'name="password"' in page
     form = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
     form |= {"section-opening": "Written while the session expired.", "email": "ct@example.org"}
-    wrong = stranger.post(f"/meetings/{held.id}/minutes/edit", data={**form, "password": "wrong"})
+    wrong = stranger.post(
+        f"/meetings/{held.id}/minutes/edit", data={**form, "password": "wrong"}, headers=FROM_THE_SITE
+    )
     assert wrong.status_code == 401 and "Written while the session expired." in wrong.get_data(as_text=True)
-    saved = stranger.post(f"/meetings/{held.id}/minutes/edit", data={**form, "password": PASSWORD})
+    saved = stranger.post(
+        f"/meetings/{held.id}/minutes/edit", data={**form, "password": PASSWORD}, headers=FROM_THE_SITE
+    )
     assert saved.status_code == 302
     with app.app_context():
         assert writing.minutes_of(held.id).sections == {"opening": "Written while the session expired."}
 
 
 def test_the_kept_text_page_shows_nothing_of_the_meeting_to_a_stranger(app, held):
-    kept = app.test_client().post(f"/meetings/{held.id}/minutes/edit", data={"section-opening": "mine"})
+    kept = app.test_client().post(
+        f"/meetings/{held.id}/minutes/edit", data={"section-opening": "mine"}, headers=FROM_THE_SITE
+    )
     page = kept.get_data(as_text=True)
     assert kept.status_code == 401
     assert "Plenaria di novembre" not in page and "Piano annuale" not in page
+
+
+def test_a_post_from_another_site_gets_no_text_back(csrf_app, held, people):
+    """A page elsewhere cannot put its own text in front of a member, ready to be saved as theirs."""
+    client = _csrf_client(csrf_app, people["coordination_team"])
+    forged = {"section-opening": "Planted text", "base": "0", "csrf_token": "none"}
+    elsewhere = {"Origin": "https://evil.example"}
+    refused = client.post(f"/meetings/{held.id}/minutes/edit", data=forged, headers=elsewhere)
+    assert refused.status_code == 400 and "Planted text" not in refused.get_data(as_text=True)
+    signed_out = csrf_app.test_client().post(
+        f"/meetings/{held.id}/minutes/edit", data=forged, headers=elsewhere
+    )
+    assert signed_out.status_code == 400 and "Planted text" not in signed_out.get_data(as_text=True)
+    with csrf_app.app_context():
+        assert writing.minutes_of(held.id) is None
 
 
 def _circulate(client, meeting_id, circulation=0):
