@@ -44,18 +44,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .calendar import bp as calendar_bp
     from .calendar.revalidation import Revalidation
     from .delivery import bp as delivery_bp
+    from .documents import bp as documents_bp
     from .governance import bp as governance_bp
     from .meetings import bp as meetings_bp
     from .members import bp as members_bp
     from .minutes import bp as minutes_bp
+    from .news import bp as news_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(calendar_bp)
     app.register_blueprint(delivery_bp)
+    app.register_blueprint(documents_bp)
     app.register_blueprint(members_bp)
     app.register_blueprint(governance_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(minutes_bp)
+    app.register_blueprint(news_bp)
 
     from . import cli
 

@@ -67,10 +67,12 @@ def create_admin_command(email: str, name: str, organisation: str, stakeholder_t
 def init_app(app: Flask) -> None:
     from .demo import demo_command
     from .members.cli import members_cli
+    from .news.cli import news_cli
     from .scheduler import scheduler_command, tick_command
 
     app.cli.add_command(demo_command)
     app.cli.add_command(members_cli)
+    app.cli.add_command(news_cli)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(tick_command)

@@ -25,9 +25,14 @@ _WHOLE_NUMBERS = (
     ("CALENDAR_MAILBOX_PORT", 0, 65535, "a port number, or 0 for the usual one"),
     ("CALENDAR_MAILBOX_MAX_BYTES", 10_240, 104_857_600, "a size in bytes from 10240 to 104857600"),
     ("CALENDAR_MAILBOX_TIMEOUT_SECONDS", 1, 600, "a number of seconds from 1 to 600"),
+    ("DOCUMENT_MAX_BYTES", 1024, 1_073_741_824, "a size in bytes from 1024 to 1073741824"),
+    ("NEWS_DRAFT_DAY", 1, 28, "a day of the month from 1 to 28"),
+    ("NEWS_CONFIRM_DAYS", 1, 60, "a number of days from 1 to 60"),
+    ("NEWS_PURGE_UNCONFIRMED_DAYS", 1, 365, "a number of days from 1 to 365"),
+    ("NEWS_SUBSCRIBE_MAX_PER_HOUR", 1, 1000, "a number of requests from 1 to 1000"),
 )
 #: settings that are secrets: read from the environment or the instance file, never from the repository
-_SECRETS_OUTSIDE_REPOSITORY = ("CALENDAR_MAILBOX_PASSWORD",)
+_SECRETS_OUTSIDE_REPOSITORY = ("CALENDAR_MAILBOX_PASSWORD", "DOCUMENTS_S3_SECRET_ACCESS_KEY")
 _MAILBOX_TLS_MODES = ("ssl", "starttls", "none")
 
 
@@ -124,6 +129,8 @@ def _derive(settings: dict[str, Any], environment: str, instance_path: Path) -> 
     settings["BABEL_DEFAULT_TIMEZONE"] = settings["TIMEZONE"]
     settings["MAIL_SUPPRESS_SEND"] = False
     settings.setdefault("OUTBOX_DIR", str(instance_path / "outbox"))
+    settings["DOCUMENTS_DIR"] = str(settings.get("DOCUMENTS_DIR") or instance_path / "documents")
+    settings.setdefault("DOCUMENTS_S3_SECRET_ACCESS_KEY", "")
 
 
 def _check_calendar_mailbox(settings: dict[str, Any], environment: str) -> None:

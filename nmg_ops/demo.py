@@ -20,8 +20,11 @@ from werkzeug.security import generate_password_hash
 
 from . import clock
 from .demo_consultations import load_consultations
+from .demo_documents import load_documents
 from .demo_meetings import add_scale_meetings, load_meetings
 from .demo_minutes import add_scale_minutes, load_minutes
+from .demo_news import add_scale_subscribers, load_news
+from .demo_self_assessment import load_self_assessment
 from .extensions import db
 from .models.governance import CoordinatorTerm
 from .models.people import Member, Organisation, WorkingGroup
@@ -33,6 +36,8 @@ DEFAULT_PASSWORD = "demo-password"
 SCALE_MEETINGS = 1000
 #: actions `--scale` adds over the synthetic meetings held
 SCALE_ACTIONS = 10_000
+#: confirmed e-news subscribers `--scale` adds
+SCALE_SUBSCRIBERS = 10_000
 
 ORGANISATIONS = [
     # acronym, name, stakeholder type, region
@@ -217,7 +222,10 @@ def load(today: date, password: str) -> dict[str, int]:
         "coordinator terms": len(terms),
         "meetings": meetings,
         **load_minutes(members, terms, today),
+        **load_documents(members, current.member),
+        **load_news(today),
         **load_consultations(members, KICK_OFF),
+        **load_self_assessment(terms),
     }
 
 
@@ -307,7 +315,7 @@ def add_scale(count: int, organisations: int | None = None, seed: int = 2024) ->
     type=click.IntRange(min=0),
     default=0,
     help=f"Add this many synthetic members, {SCALE_MEETINGS} synthetic meetings across years, minutes for "
-    f"those held and {SCALE_ACTIONS} actions.",
+    f"those held, {SCALE_ACTIONS} actions and {SCALE_SUBSCRIBERS} e-news subscribers.",
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when members already exist.")
 @with_appcontext
@@ -326,8 +334,9 @@ def demo_command(password: str, scale: int, if_empty: bool) -> None:
         add_scale(scale)
         add_scale_meetings(SCALE_MEETINGS)
         minutes = add_scale_minutes(SCALE_ACTIONS)
+        add_scale_subscribers(SCALE_SUBSCRIBERS)
         click.echo(
-            f"Added {scale} synthetic members, {SCALE_MEETINGS} synthetic meetings, {minutes} minutes and "
-            f"{SCALE_ACTIONS} actions."
+            f"Added {scale} synthetic members, {SCALE_MEETINGS} synthetic meetings, {minutes} minutes, "
+            f"{SCALE_ACTIONS} actions and {SCALE_SUBSCRIBERS} e-news subscribers."
         )
     click.echo("Sign in as coordinator@demo.nmg, ct@demo.nmg, member@demo.nmg or admin@demo.nmg.")

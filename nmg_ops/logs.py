@@ -8,9 +8,10 @@ import re
 
 from flask import Flask
 
-# Every route whose path carries a secret: the personal feed, invitation and reset links, answer links.
+# Every route whose path carries a secret: the personal feed, invitation and reset links, answer links,
+# the e-news confirmation and unsubscribe links.
 _SECRET_IN_PATH = re.compile(
-    r"(/calendar/|/invitation/|/password/reset/|/rsvp/)([A-Za-z0-9_-]{6})[A-Za-z0-9_.~=-]+"
+    r"(/calendar/|/invitation/|/password/reset/|/rsvp/|/news/confirm/|/news/unsubscribe/)([A-Za-z0-9_-]{6})[A-Za-z0-9_.~=-]+"
     r"(?=\.ics|/|\?|\s|\"|$)"
 )
 

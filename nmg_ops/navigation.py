@@ -87,9 +87,12 @@ SECTIONS: tuple[Section, ...] = (
         (
             (
                 Item("governance.composition", _l("Composition")),
+                Item("governance.self_assessment_page", _l("Self-assessment")),
+                Item("governance.annual_report_page", _l("Annual report")),
                 Item("governance.working_groups", _l("Working groups")),
                 Item("governance.coordinators", _l("Coordinators")),
                 Item("governance.consultations_list", _l("Consultations")),
+                Item("documents.document_list", _l("Documents")),
             ),
             (
                 Item("governance.handover", _l("Handover")),
@@ -97,7 +100,13 @@ SECTIONS: tuple[Section, ...] = (
                 Item("delivery.deliveries", _l("Deliveries")),
             ),
         ),
-        owns=("governance", "delivery"),
+        owns=("governance", "delivery", "documents"),
+    ),
+    Section(
+        "news",
+        _l("E-news"),
+        ((Item("news.issue_list", _l("Issues")), Item("news.subscribers", _l("Subscribers"))),),
+        owns=("news",),
     ),
 )
 

@@ -25,6 +25,8 @@ class Role(StrEnum):
 class Right(StrEnum):
     VIEW_DIRECTORY = "view_directory"
     VIEW_COMPOSITION = "view_composition"
+    VIEW_SELF_ASSESSMENT = "view_self_assessment"
+    VIEW_ANNUAL_REPORT = "view_annual_report"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_GOVERNANCE = "manage_governance"
     VIEW_AUDIT = "view_audit"
@@ -43,6 +45,11 @@ class Right(StrEnum):
     ANSWER_CONSULTATIONS = "answer_consultations"
     MANAGE_CONSULTATIONS = "manage_consultations"
     VIEW_CONSULTATION_RESULTS = "view_consultation_results"
+    MANAGE_NEWS = "manage_news"
+    APPROVE_NEWS = "approve_news"
+    VIEW_DOCUMENTS = "view_documents"
+    MANAGE_DOCUMENTS = "manage_documents"
+    APPROVE_DOCUMENTS = "approve_documents"
 
 
 _SIGNED_IN = frozenset({Role.MEMBER, Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
@@ -52,6 +59,11 @@ _TEAM_AND_LEADERSHIP = frozenset({Role.COORDINATION_TEAM, Role.COORDINATOR, Role
 GRANTS: dict[Right, frozenset[Role]] = {
     Right.VIEW_DIRECTORY: _SIGNED_IN,
     Right.VIEW_COMPOSITION: _SIGNED_IN,
+    # Every member sees how the NMG measures up; the coordinator answers what the data cannot tell.
+    Right.VIEW_SELF_ASSESSMENT: _SIGNED_IN,
+    # The annual report before it is published: the team and the leaders read and download it; the
+    # coordinator publishes it as a document version (MANAGE_GOVERNANCE), which then reads as documents do.
+    Right.VIEW_ANNUAL_REPORT: _TEAM_AND_LEADERSHIP,
     Right.MANAGE_MEMBERS: _LEADERSHIP,
     Right.MANAGE_GOVERNANCE: _LEADERSHIP,
     Right.VIEW_AUDIT: _TEAM_AND_LEADERSHIP,
@@ -75,6 +87,15 @@ GRANTS: dict[Right, frozenset[Role]] = {
     Right.ANSWER_CONSULTATIONS: _SIGNED_IN,
     Right.MANAGE_CONSULTATIONS: _LEADERSHIP,
     Right.VIEW_CONSULTATION_RESULTS: _TEAM_AND_LEADERSHIP,
+    # The e-news: the team composes and sends it and manages its subscribers; the coordinator approves
+    # an issue where the NMG asks for that (NEWS_APPROVAL_REQUIRED). Nobody else.
+    Right.MANAGE_NEWS: _TEAM_AND_LEADERSHIP,
+    Right.APPROVE_NEWS: _LEADERSHIP,
+    # The documents' pages are open to anyone: documents.library.readable_versions decides what each
+    # reader sees (public documents signed out, members' documents signed in, drafts for the team).
+    Right.VIEW_DOCUMENTS: _SIGNED_IN,
+    Right.MANAGE_DOCUMENTS: _TEAM_AND_LEADERSHIP,
+    Right.APPROVE_DOCUMENTS: _LEADERSHIP,
 }
 
 

@@ -82,6 +82,24 @@ def _warn_rotation(now: datetime) -> object:
     return warn_rotation(now)
 
 
+def _purge_unconfirmed(now: datetime) -> object:
+    from .news.subscriptions import purge_unconfirmed
+
+    return purge_unconfirmed(now)
+
+
+def _draft_news(now: datetime) -> object:
+    from .news.drafting import draft_next_issue
+
+    return draft_next_issue(now)
+
+
+def _send_news(now: datetime) -> object:
+    from .news.sending import send_issues
+
+    return send_issues(now)
+
+
 #: job id -> (minutes between runs, what it does as of an instant); the order is the order `tick` runs them
 JOBS: dict[str, tuple[int, Callable[[datetime], object]]] = {
     "sweep_reminders": (5, _sweep_reminders),
@@ -93,6 +111,12 @@ JOBS: dict[str, tuple[int, Callable[[datetime], object]]] = {
     "warn_rotation": (60, _warn_rotation),
     # Answers from calendar apps, read from the calendar mailbox (nothing to do without one).
     "read_calendar_replies": (1, _read_calendar_replies),
+    # Next month's e-news drafted on NEWS_DRAFT_DAY (once: the month is unique), the team told once.
+    "draft_news": (60, _draft_news),
+    # Scheduled issues started and queued (resumed after a crash), then delivered by the outbox job below.
+    "send_news": (1, _send_news),
+    # Public subscriptions never confirmed, deleted NEWS_PURGE_UNCONFIRMED_DAYS after the last request.
+    "purge_unconfirmed": (360, _purge_unconfirmed),
     "dispatch_outbox": (1, _dispatch_outbox),
 }
 

@@ -40,18 +40,32 @@ _TAGS = {
 }
 
 
-def render_markdown(text: str | None) -> Markup:
-    """Markdown to HTML, then through an allow-list: raw HTML, scripts and javascript: links are dropped."""
+def render_markdown(text: str | None, *, images: bool = False) -> Markup:
+    """Markdown to HTML, then through an allow-list: raw HTML, scripts and javascript: links are dropped.
+
+    With `images` (the e-news), `![alt](https://…)` images are kept, from https addresses only: a mail
+    that loads a plain-http image shows a warning in most mail apps, and data: images are a way to smuggle.
+    """
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    attributes = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+    if images:
+        attributes["img"] = {"src", "alt", "title", "width", "height"}
     cleaned = nh3.clean(
         html,
-        tags=_TAGS,
-        attributes={"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}},
+        tags=_TAGS | {"img"} if images else _TAGS,
+        attributes=attributes,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_https_images_only,
     )
     # Safe to mark: nh3 has just removed everything outside the allow-list.
     return Markup(cleaned)
+
+
+def _https_images_only(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not value.lower().startswith("https://"):
+        return None
+    return value
 
 
 #: what ends a line for some reader of our output: mail headers, iCalendar, CSV, terminals and browsers

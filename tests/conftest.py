@@ -1,3 +1,8 @@
-"""Every test's fixtures, in modules by kind: the database and clients, factories, mail."""
+"""Every test's fixtures, in modules by kind: the database and clients, factories, mail, documents."""
 
-pytest_plugins = ["tests.fixtures.database", "tests.fixtures.factories", "tests.fixtures.mail"]
+pytest_plugins = [
+    "tests.fixtures.database",
+    "tests.fixtures.factories",
+    "tests.fixtures.mail",
+    "tests.fixtures.documents",
+]

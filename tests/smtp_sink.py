@@ -29,6 +29,8 @@ class SinkHandler:
     drop_after: int | None = None
     #: seconds each DATA takes, to let a test kill a sender in the middle of a batch
     delay: float = 0.0
+    #: seconds RCPT TO is held before its answer: a sender killed then has not handed over a message
+    rcpt_hold: float = 0.0
     #: EHLO/HELO greetings seen, one per connection
     greetings: int = 0
 
@@ -39,6 +41,8 @@ class SinkHandler:
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         key = address.lower()
+        if self.rcpt_hold:
+            await asyncio.sleep(self.rcpt_hold)
         if key in self.refuse_recipients:
             return self.refuse_recipients[key]
         if self.defer_recipients.get(key, 0) > 0:

@@ -16,6 +16,7 @@ from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
 from nmg_ops.models import ActionItem, AgendaItem, DeliveryStatus, MeetingStatus, OutboundMessage
 from tests.fixtures.factories import PASSWORD
+from tests.fixtures.news import news_world
 
 ROLES = ("public", "member", "coordination_team", "coordinator", "admin")
 ANYONE = frozenset(ROLES)
@@ -70,6 +71,23 @@ MATRIX = [
     ("POST", "/profile/password", "/profile/password", SIGNED_IN),
     ("POST", "/profile/sign-out-everywhere", "/profile/sign-out-everywhere", SIGNED_IN),
     ("GET", "/composition", "/composition", SIGNED_IN),
+    # The self-assessment: everyone signed in reads it; the coordinator answers its questions.
+    ("GET", "/governance", "/governance", SIGNED_IN),
+    ("POST", "/governance/answers/<measure>", "/governance/answers/funding", LEADERS),
+    # The annual report: the team and the leaders read and download it; the coordinator publishes it.
+    ("GET", "/governance/annual-report", "/governance/annual-report", TEAM_AND_LEADERS),
+    (
+        "GET",
+        "/governance/annual-report/<int:year>.<any(pdf, docx):extension>",
+        "/governance/annual-report/{year}.pdf",
+        TEAM_AND_LEADERS,
+    ),
+    (
+        "POST",
+        "/governance/annual-report/<int:year>/publish",
+        "/governance/annual-report/{year}/publish",
+        LEADERS,
+    ),
     ("GET", "/coordinators", "/coordinators", SIGNED_IN),
     ("POST", "/coordinators/new", "/coordinators/new", LEADERS),
     ("POST", "/coordinators/<int:term_id>/end", "/coordinators/{term}/end", LEADERS),
@@ -280,6 +298,76 @@ MATRIX = [
         "/consultations/{survey}/results.csv",
         TEAM_AND_LEADERS,
     ),
+    # Documents: the list for members; the document page and downloads are open to anyone, and show a
+    # public document (the target) to anyone; new documents and versions for the team, approval for leaders.
+    ("GET", "/documents/", "/documents/", SIGNED_IN),
+    ("GET", "/documents/new", "/documents/new", TEAM_AND_LEADERS),
+    ("POST", "/documents/new", "/documents/new", TEAM_AND_LEADERS),
+    ("GET", "/documents/<int:document_id>", "/documents/{document}", ANYONE),
+    ("POST", "/documents/<int:document_id>/versions", "/documents/{document}/versions", TEAM_AND_LEADERS),
+    ("GET", "/documents/<int:document_id>/versions/<int:number>", "/documents/{document}/versions/1", ANYONE),
+    ("GET", "/documents/<int:document_id>/current", "/documents/{document}/current", ANYONE),
+    (
+        "POST",
+        "/documents/<int:document_id>/versions/<int:number>/approve",
+        "/documents/{document}/versions/2/approve",
+        LEADERS,
+    ),
+    ("POST", "/documents/<int:document_id>/visibility", "/documents/{document}/visibility", TEAM_AND_LEADERS),
+    # E-news subscriptions: subscribing, confirming and unsubscribing need no account (an unsubscribe link
+    # also serves former members); the subscriber pages are the team's.
+    ("GET", "/news/subscribe", "/news/subscribe", ANYONE),
+    ("POST", "/news/subscribe", "/news/subscribe", ANYONE),
+    ("GET", "/news/subscribe/check-your-mail", "/news/subscribe/check-your-mail", ANYONE),
+    ("GET", "/news/confirm/<token>", "/news/confirm/not-a-token", ANYONE),
+    ("POST", "/news/confirm/<token>", "/news/confirm/not-a-token", ANYONE),
+    ("GET", "/news/unsubscribe/<token>", "/news/unsubscribe/not-a-token", ANYONE),
+    ("POST", "/news/unsubscribe/<token>", "/news/unsubscribe/not-a-token", ANYONE),
+    ("POST", "/profile/e-news", "/profile/e-news", SIGNED_IN),
+    ("GET", "/news/subscribers", "/news/subscribers", TEAM_AND_LEADERS),
+    (
+        "POST",
+        "/news/subscribers/<int:subscriber_id>/remove",
+        "/news/subscribers/{subscriber}/remove",
+        TEAM_AND_LEADERS,
+    ),
+    (
+        "POST",
+        "/news/suppressions/<int:suppression_id>/lift",
+        "/news/suppressions/{suppression}/lift",
+        TEAM_AND_LEADERS,
+    ),
+    ("GET", "/news/subscribers/import", "/news/subscribers/import", TEAM_AND_LEADERS),
+    ("POST", "/news/subscribers/import", "/news/subscribers/import", TEAM_AND_LEADERS),
+    ("POST", "/news/subscribers/import/confirm", "/news/subscribers/import/confirm", TEAM_AND_LEADERS),
+    # E-news issues: the team composes and sends, the coordinator approves; the archive is public.
+    ("GET", "/news/issues", "/news/issues", TEAM_AND_LEADERS),
+    ("POST", "/news/issues/draft", "/news/issues/draft", TEAM_AND_LEADERS),
+    ("GET", "/news/issues/<int:issue_id>", "/news/issues/{issue}", TEAM_AND_LEADERS),
+    ("POST", "/news/issues/<int:issue_id>", "/news/issues/{issue}", TEAM_AND_LEADERS),
+    ("GET", "/news/issues/<int:issue_id>/preview", "/news/issues/{issue}/preview", TEAM_AND_LEADERS),
+    (
+        "GET",
+        "/news/issues/<int:issue_id>/preview/mail",
+        "/news/issues/{issue}/preview/mail",
+        TEAM_AND_LEADERS,
+    ),
+    ("POST", "/news/issues/<int:issue_id>/test", "/news/issues/{issue}/test", TEAM_AND_LEADERS),
+    ("POST", "/news/issues/<int:issue_id>/approve", "/news/issues/{issue}/approve", LEADERS),
+    ("POST", "/news/issues/<int:issue_id>/schedule", "/news/issues/{issue}/schedule", TEAM_AND_LEADERS),
+    ("POST", "/news/issues/<int:issue_id>/unschedule", "/news/issues/{issue}/unschedule", TEAM_AND_LEADERS),
+    ("GET", "/news/issues/<int:issue_id>/send", "/news/issues/{issue}/send", TEAM_AND_LEADERS),
+    ("POST", "/news/issues/<int:issue_id>/send", "/news/issues/{issue}/send", TEAM_AND_LEADERS),
+    ("GET", "/news/issues/<int:issue_id>/progress", "/news/issues/{issue}/progress", TEAM_AND_LEADERS),
+    (
+        "GET",
+        "/news/issues/<int:issue_id>/progress.json",
+        "/news/issues/{issue}/progress.json",
+        TEAM_AND_LEADERS,
+    ),
+    ("GET", "/news", "/news", ANYONE),
+    ("GET", "/news/<int:number>", "/news/{news_number}", ANYONE),
+    ("GET", "/news/feed.atom", "/news/feed.atom", ANYONE),
 ]
 
 # Framework routes serving files, the same for everyone.
@@ -316,6 +404,25 @@ def _open_survey():
     )
     consultations.open_survey(survey)
     return survey
+
+
+def _public_document() -> int:
+    """A public document with an approved first version and a draft second one."""
+    from nmg_ops.documents import library
+    from nmg_ops.models import DocumentKind, DocumentVisibility
+    from tests.fixtures.documents import pdf_bytes
+
+    document = library.create_document(
+        library.NewDocument("Terms of reference", DocumentKind.TERMS_OF_REFERENCE, DocumentVisibility.PUBLIC),
+        pdf_bytes(),
+        "tor.pdf",
+        "",
+        None,
+    )
+    library.approve(document.versions[0], None, note="Approved at the kick-off")
+    library.add_version(document, pdf_bytes(2), "tor.pdf", "", None)
+    db.session.commit()
+    return document.id
 
 
 @pytest.fixture
@@ -359,6 +466,9 @@ def targets(make_member, make_org, make_term, make_working_group, make_meeting, 
         "group": group.id,
         "message": message_id,
         "survey": _open_survey().id,
+        "document": _public_document(),
+        **_news(),
+        "year": clock.local(clock.now()).year,
     }
 
 
@@ -387,3 +497,13 @@ def test_each_role_reaches_exactly_what_the_policy_allows(app, people, targets, 
             outcomes.append(f"{method} {path} as {role}: {response.status_code} {location}")
         db.session.rollback()
     assert outcomes == []
+
+
+def _news() -> dict[str, int]:
+    news = news_world()
+    return {
+        "issue": news.draft_id,
+        "news_number": news.sent_number,
+        "subscriber": news.subscriber_id,
+        "suppression": news.suppression_id,
+    }

@@ -11,6 +11,7 @@ from nmg_ops.minutes import actions, decisions, sections, writing
 from nmg_ops.models import (
     ActionItem,
     ActionStatus,
+    ConsentEvent,
     CoordinatorTerm,
     Invitation,
     Meeting,
@@ -21,9 +22,20 @@ from nmg_ops.models import (
     Minutes,
     MinutesComment,
     MinutesStatus,
+    NewsConsent,
+    NewsEdition,
+    NewsIssue,
+    NewsIssueStatus,
+    NewsSectionKind,
+    NewsSubscriber,
+    NewsSuppression,
     Organisation,
+    OutboundMessage,
     StakeholderType,
+    SubscriberStatus,
 )
+from nmg_ops.news import drafting
+from nmg_ops.news.recipients import recipients
 from tests.fixtures.database import IsolatedClient, _empty_tables, app_for
 
 
@@ -80,6 +92,9 @@ def test_demo_scale_adds_synthetic_members_of_every_stakeholder_type(app, runner
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Member)) == 23 + 40
     types = set(db.session.scalars(sa.select(Organisation.stakeholder_type)))
     assert types == set(StakeholderType)
+    confirmed = sa.select(sa.func.count()).where(NewsSubscriber.status == SubscriberStatus.CONFIRMED)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(NewsSubscriber)) == 40 + 10_000
+    assert db.session.scalar(confirmed) == 27 + 10_000
 
 
 def test_demo_refuses_to_run_under_production(database_url, tmp_path, monkeypatch):
@@ -201,3 +216,83 @@ def test_the_italian_demo_names_its_meeting_types_in_italian(database_url, tmp_p
             db.session.remove()
     finally:
         _empty_tables(app)
+
+
+def test_demo_has_a_year_of_e_news_sent_and_next_month_drafted(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    issues = db.session.scalars(sa.select(NewsIssue).order_by(NewsIssue.number)).all()
+    assert [issue.number for issue in issues] == list(range(1, 14))
+    assert [issue.status for issue in issues] == [NewsIssueStatus.SENT] * 12 + [NewsIssueStatus.DRAFT]
+    this_month = clock.today().replace(day=1)
+    months = [issue.month for issue in issues]
+    assert months[0] == this_month.replace(year=this_month.year - 1)
+    assert months[11] < this_month and months[12] == drafting.first_of_next_month(this_month)
+    assert len({(month.year, month.month) for month in months[:12]}) == 12
+    for issue in issues[:12]:
+        assert issue.send_started_at <= issue.queued_at <= issue.sent_at < clock.now()
+        assert clock.local(issue.send_started_at).date().replace(day=1) == issue.month
+        assert issue.recipient_count >= 21
+        bodies = {section.kind: section.body for section in issue.sections}
+        assert bodies[NewsSectionKind.EDITORIAL] and bodies[NewsSectionKind.NEWS]
+    assert issues[11].recipient_count > issues[0].recipient_count, "the public audience grew"
+    draft = {section.kind: section.body for section in issues[12].sections}
+    assert draft[NewsSectionKind.EDITORIAL] and not draft[NewsSectionKind.CALLS]
+    assert not db.session.scalar(
+        sa.select(sa.func.count()).where(OutboundMessage.purpose.like("enews:%")).select_from(OutboundMessage)
+    ), "a year of copies is not kept in the outbox"
+
+
+def test_demo_has_subscribers_in_every_state_with_their_consents(app, runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    subscribers = db.session.scalars(sa.select(NewsSubscriber)).all()
+    assert len(subscribers) == 40
+    by_status = {status: [s for s in subscribers if s.status is status] for status in SubscriberStatus}
+    assert {status: len(found) for status, found in by_status.items()} == {
+        SubscriberStatus.CONFIRMED: 27,
+        SubscriberStatus.PENDING: 5,
+        SubscriberStatus.INVITED: 4,
+        SubscriberStatus.UNSUBSCRIBED: 4,
+    }
+    assert all(s.email.endswith(("@example.org", ".example.it", "@example.it")) for s in subscribers)
+    expected = {
+        SubscriberStatus.CONFIRMED: [ConsentEvent.REQUESTED, ConsentEvent.GIVEN],
+        SubscriberStatus.PENDING: [ConsentEvent.REQUESTED],
+        SubscriberStatus.INVITED: [ConsentEvent.REQUESTED],
+        SubscriberStatus.UNSUBSCRIBED: [ConsentEvent.REQUESTED, ConsentEvent.GIVEN, ConsentEvent.WITHDRAWN],
+    }
+    for subscriber in subscribers:
+        lines = db.session.scalars(
+            sa.select(NewsConsent).where(NewsConsent.email == subscriber.email).order_by(NewsConsent.at)
+        ).all()
+        assert [line.event for line in lines] == expected[subscriber.status], subscriber.email
+        assert all(line.edition is NewsEdition.PUBLIC and line.wording and line.source for line in lines)
+        assert all(line.at <= clock.now() for line in lines)
+        if subscriber.status in (SubscriberStatus.PENDING, SubscriberStatus.INVITED):
+            assert subscriber.confirm_nonce and subscriber.confirmed_at is None
+
+    suppressed = db.session.scalars(sa.select(NewsSuppression)).all()
+    assert len(suppressed) == 2 and all(s.reason.startswith("550 ") and s.issue_id for s in suppressed)
+    assert {s.email for s in suppressed} <= {s.email for s in by_status[SubscriberStatus.CONFIRMED]}
+
+    opted_out = db.session.scalars(sa.select(Member).where(Member.news_opt_out)).all()
+    assert len(opted_out) == 2
+    for member in opted_out:
+        (line,) = db.session.scalars(sa.select(NewsConsent).where(NewsConsent.email == member.email))
+        assert (line.edition, line.event, line.source) == (
+            NewsEdition.MEMBERS,
+            ConsentEvent.WITHDRAWN,
+            "profile",
+        )
+
+    members = db.session.scalars(sa.select(Member).where(Member.current_clause(clock.today()))).all()
+    member_addresses = {m.email.lower() for m in members}
+    suppressed_addresses = {s.email for s in suppressed}
+    public = [
+        s
+        for s in by_status[SubscriberStatus.CONFIRMED]
+        if s.email not in member_addresses and s.email not in suppressed_addresses
+    ]
+    assert len(public) == 27 - 2 - 1, "one confirmed address is a member's"
+    found = recipients()
+    assert len(found) == len([m for m in members if not m.news_opt_out]) + len(public)
+    assert len({r.email.lower() for r in found}) == len(found)

@@ -331,7 +331,10 @@ def handle(content: bytes, now: datetime | None = None) -> Handled:
                 str(_l("The calendar in the message cannot be read: %(error)s", error=problem)),
                 **known,
             )
-        return Handled(Filing.INBOX)
+        from ..news.mail_unsubscribe import unsubscribe_by_mail
+
+        # The e-news' List-Unsubscribe mailto: reaches this mailbox when it is the calendar mailbox.
+        return Handled(Filing.PROCESSED if unsubscribe_by_mail(known["subject"]) else Filing.INBOX)
     try:
         reply = _read_reply(answers[0])
         known["method"] = reply.method

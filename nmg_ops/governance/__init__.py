@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("governance", __name__)
 
-from . import consultation_routes, routes  # noqa: E402,F401
+from . import consultation_routes, report_routes, routes, self_assessment_routes  # noqa: E402,F401

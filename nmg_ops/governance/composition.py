@@ -252,7 +252,8 @@ class Composition:
 def composition_on(on: date | None = None) -> Composition:
     """Count the current members in a fixed number of grouped queries, however large the group."""
     on = on or clock.today()
-    current = Member.current_clause(on)
+    # A past day (the self-assessment of an earlier year) leaves out those who joined after it.
+    current = sa.and_(Member.current_clause(on), Member.joined_on <= on)
     count = sa.func.count(Member.id)
 
     by_type = dict.fromkeys(StakeholderType, 0)

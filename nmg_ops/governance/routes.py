@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
+from ..documents.library import documents_awaiting_approval
 from ..errors import show_on_form
 from ..extensions import db
 from ..forms import page_number
 from ..models import CoordinatorTerm, Decision, Member, WorkingGroup
+from ..news import editing as news_editing
 from ..permissions import Right, can, require
 from . import audit_trail, bp, rotation, services
 from .charts import composition_charts
@@ -212,6 +214,9 @@ def handover():
     return render_template(
         "governance/handover.html",
         handover=rotation.handover(),
+        awaiting_documents=documents_awaiting_approval(),
+        news=news_editing.schedule_overview(),
+        news_labels=news_editing.STATUS_LABELS,
         last_day=services.last_day,
         now=clock.now(),
     )

@@ -209,7 +209,7 @@ def _delimiter(first_line: str) -> str:
     return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
-def _records(text: str) -> list[tuple[int, list[str]]]:
+def csv_records(text: str) -> list[tuple[int, list[str]]]:
     """Non-blank records with the physical line each starts on; quoted values may span lines."""
     first_line = next(line for line in text.splitlines() if line.strip())
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
@@ -602,7 +602,7 @@ def plan_import(text: str) -> ImportPlan:
                 "Save the sheet as CSV (comma- or semicolon-separated) and upload that."
             )
         )
-    records = _records(text)
+    records = csv_records(text)
     if not records:
         raise MappingFileError(_("The file is empty."))
     (header_line, header), rows = records[0], records[1:]

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import zlib
-
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -17,6 +14,7 @@ from wtforms.validators import DataRequired
 from .. import clock
 from ..forms import Form
 from ..permissions import Right, require
+from ..previewed_upload import fits_in_a_form, pack, unpack
 from . import bp, mapping
 
 _UPLOAD_ENDPOINTS = {"members.import_mapping", "members.confirm_import"}
@@ -37,31 +35,6 @@ class ConfirmForm(Form):
     content = HiddenField(validators=[DataRequired()])
 
 
-# The preview sends the file back compressed: Flask caps a form field (MAX_FORM_MEMORY_SIZE) well below the
-# upload limit, and mapping files compress several times over.
-def _pack(text: str) -> str:
-    return base64.urlsafe_b64encode(zlib.compress(text.encode("utf-8"), 9)).decode("ascii")
-
-
-def _unpack(value: str) -> str | None:
-    """The file content a preview sent back, or None if it was damaged or would inflate beyond the limit."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-    try:
-        inflater = zlib.decompressobj()
-        data = inflater.decompress(base64.urlsafe_b64decode(value.encode("ascii")), limit + 1 if limit else 0)
-        if not inflater.eof or (limit and len(data) > limit):
-            return None
-        return data.decode("utf-8")
-    except (ValueError, zlib.error):
-        return None
-
-
-def _fits_in_a_form(packed: str) -> bool:
-    limit = current_app.config.get("MAX_FORM_MEMORY_SIZE")
-    # Room for the CSRF token and the field name next to the content.
-    return not limit or len(packed) < limit - 1024
-
-
 @bp.route("/members/import", methods=["GET", "POST"])
 @require(Right.MANAGE_MEMBERS)
 def import_mapping():
@@ -74,8 +47,8 @@ def import_mapping():
         except mapping.MappingFileError as exc:
             form.file.errors.append(str(exc))
         else:
-            packed = _pack(text)
-            if _fits_in_a_form(packed):
+            packed = pack(text)
+            if fits_in_a_form(packed):
                 return render_template(
                     "members/import_preview.html",
                     plan=plan,
@@ -95,7 +68,7 @@ def import_mapping():
 def confirm_import():
     """Import a previewed file, planned again from its content rather than trusting the preview."""
     form = ConfirmForm()
-    text = _unpack(form.content.data) if form.validate_on_submit() else None
+    text = unpack(form.content.data) if form.validate_on_submit() else None
     if text is None:
         flash(_("The preview could not be read back. Upload the file again."), "danger")
         return redirect(url_for(".import_mapping"))

@@ -224,12 +224,17 @@ def url_fetcher() -> URLFetcher:
     return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
 
 
-def minutes_pdf(meeting: Meeting, minutes: Minutes) -> bytes:
-    """The minutes as a PDF with the NMG's name above each page and page numbers below."""
-    # Imported here: WeasyPrint loads Pango and HarfBuzz, which only this download needs.
+def html_pdf(html: str) -> bytes:
+    """A printable page as a PDF, fetching nothing but data: URLs; every PDF of the NMG is made here."""
+    # Imported here: WeasyPrint loads Pango and HarfBuzz, which only the PDF downloads need.
     from weasyprint import HTML
 
-    return HTML(string=minutes_html(meeting, minutes), url_fetcher=url_fetcher()).write_pdf()
+    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
+
+
+def minutes_pdf(meeting: Meeting, minutes: Minutes) -> bytes:
+    """The minutes as a PDF with the NMG's name above each page and page numbers below."""
+    return html_pdf(minutes_html(meeting, minutes))
 
 
 # --- the registers ---------------------------------------------------------------------------------------

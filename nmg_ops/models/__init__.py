@@ -11,7 +11,8 @@ from .consultations import (
     SurveyQuestion,
     SurveyResponse,
 )
-from .governance import CoordinatorTerm
+from .documents import Document, DocumentKind, DocumentVersion, DocumentVisibility, VersionStatus
+from .governance import AnsweredMeasure, CoordinatorTerm, SelfAssessmentAnswer
 from .meetings import (
     AgendaItem,
     Attendance,
@@ -36,6 +37,18 @@ from .minutes import (
     RevisionKind,
     action_owner,
 )
+from .news import (
+    ConsentEvent,
+    NewsConsent,
+    NewsEdition,
+    NewsIssue,
+    NewsIssueStatus,
+    NewsSection,
+    NewsSectionKind,
+    NewsSubscriber,
+    NewsSuppression,
+    SubscriberStatus,
+)
 from .outbox import Announcement, DeliveryStatus, OutboundMessage, SchedulerLease
 from .people import Member, Organisation, WorkingGroup, member_working_group
 from .security import PasswordResetRequest, SignInAttempt, SignInSession
@@ -48,14 +61,20 @@ __all__ = [
     "ActionStatus",
     "AgendaItem",
     "Announcement",
+    "AnsweredMeasure",
     "Attendance",
     "AuditAction",
     "AuditEntry",
     "AuditSubject",
     "CalendarReply",
+    "ConsentEvent",
     "CoordinatorTerm",
     "Decision",
     "DeliveryStatus",
+    "Document",
+    "DocumentKind",
+    "DocumentVersion",
+    "DocumentVisibility",
     "Gender",
     "Invitation",
     "Language",
@@ -70,6 +89,14 @@ __all__ = [
     "MinutesComment",
     "MinutesRevision",
     "MinutesStatus",
+    "NewsConsent",
+    "NewsEdition",
+    "NewsIssue",
+    "NewsIssueStatus",
+    "NewsSection",
+    "NewsSectionKind",
+    "NewsSubscriber",
+    "NewsSuppression",
     "Organisation",
     "OutboundMessage",
     "PasswordResetRequest",
@@ -78,15 +105,18 @@ __all__ = [
     "RevisionKind",
     "Rsvp",
     "SchedulerLease",
+    "SelfAssessmentAnswer",
     "SignInAttempt",
     "SignInSession",
     "StakeholderType",
+    "SubscriberStatus",
     "Survey",
     "SurveyAnswer",
     "SurveyAudience",
     "SurveyParticipation",
     "SurveyQuestion",
     "SurveyResponse",
+    "VersionStatus",
     "WorkingGroup",
     "action_owner",
     "member_working_group",

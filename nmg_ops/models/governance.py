@@ -1,16 +1,18 @@
-"""Coordinator terms: the coordinator role rotates, and its rights move with the term."""
+"""Coordinator terms (the coordinator role rotates, and its rights move with the term) and the coordinator's
+self-assessment answers."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ..extensions import db
-from .people import Member
-from .types import UTCDateTime
+from .people import Member, enum_column
+from .types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from .minutes import Decision
@@ -53,3 +55,39 @@ class CoordinatorTerm(db.Model):
 
     def __repr__(self) -> str:
         return f"<CoordinatorTerm {self.starts_on}..{self.ends_on} member={self.member_id}>"
+
+
+class AnsweredMeasure(StrEnum):
+    """The self-assessment measures the data cannot tell, which the coordinator answers for each year."""
+
+    ORGANISATIONAL_MODEL = "organisational_model"
+    NOMINATION_PROCESS = "nomination_process"
+    FUNDING = "funding"
+
+
+class SelfAssessmentAnswer(db.Model):
+    """The coordinator's answer to one self-assessment question for one year."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("year", "measure"),
+        sa.CheckConstraint("year BETWEEN 1900 AND 2199", name="year_in_range"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the year the answer describes
+    year: so.Mapped[int] = so.mapped_column()
+    #: which question it answers
+    measure: so.Mapped[AnsweredMeasure] = so.mapped_column(enum_column(AnsweredMeasure, "answered_measure"))
+    #: one of the fixed choices of that question (governance.self_assessment.QUESTIONS)
+    choice: so.Mapped[str] = so.mapped_column(sa.String(40))
+    #: the coordinator's short explanation
+    note: so.Mapped[str] = so.mapped_column(sa.String(1000), default="", server_default="")
+    #: who answered last
+    answered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
+    #: when
+    answered_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    answered_by: so.Mapped[Member | None] = so.relationship()
+
+    def __repr__(self) -> str:
+        return f"<SelfAssessmentAnswer {self.year} {self.measure}={self.choice}>"

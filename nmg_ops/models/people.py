@@ -119,6 +119,8 @@ class Member(UserMixin, db.Model):
     feed_token_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
     #: minutes before each meeting that calendar apps should alert, in the personal feed; empty for none
     feed_alarm_minutes: so.Mapped[int | None] = so.mapped_column()
+    #: the member asked not to receive the members' edition of the e-news
+    news_opt_out: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     #: last invitation mail
     invited_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     #: last successful sign-in

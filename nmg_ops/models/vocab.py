@@ -128,6 +128,7 @@ class AuditAction(StrEnum):
     APPROVED = "approved"
     RESTORED = "restored"
     ERRATUM = "erratum"
+    UPLOADED = "uploaded"
 
     @property
     def label(self) -> str:
@@ -152,6 +153,7 @@ _AUDIT_ACTION_LABELS = {
     AuditAction.APPROVED: _l("Approved"),
     AuditAction.RESTORED: _l("Restored"),
     AuditAction.ERRATUM: _l("Erratum"),
+    AuditAction.UPLOADED: _l("Version uploaded"),
 }
 
 
@@ -168,6 +170,8 @@ class AuditSubject(StrEnum):
     MINUTES = "minutes"
     DECISION = "decision"
     ACTION_ITEM = "action_item"
+    DOCUMENT = "document"
+    SELF_ASSESSMENT_ANSWER = "self_assessment_answer"
 
     @property
     def label(self) -> str:
@@ -185,4 +189,6 @@ _AUDIT_SUBJECT_LABELS = {
     AuditSubject.MINUTES: _l("Minutes"),
     AuditSubject.DECISION: _l("Decision"),
     AuditSubject.ACTION_ITEM: _l("Action"),
+    AuditSubject.DOCUMENT: _l("Document"),
+    AuditSubject.SELF_ASSESSMENT_ANSWER: _l("Self-assessment answer"),
 }

@@ -32,12 +32,18 @@ AXE = Path(__file__).parent / "axe"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
 #: what a link may name that is a file to save, not a page to read
-DOWNLOADS = (".ics", ".csv", ".xlsx", ".pdf", ".md")
+DOWNLOADS = (".ics", ".csv", ".xlsx", ".pdf", ".md", ".docx")
 #: visits of one endpoint (other records, filters, pages of a list), and of all pages, per role
 VISITS_PER_ENDPOINT = 3
 PAGES_PER_ROLE = 150
 #: pages no link of the app leads to that anyone can land on: a mistyped address, an old mail's link
-EXTRA_PAGES = ["/no-such-page", "/invitation/not-a-token", "/password/reset/not-a-token"]
+EXTRA_PAGES = [
+    "/no-such-page",
+    "/invitation/not-a-token",
+    "/password/reset/not-a-token",
+    "/news/confirm/not-a-token",
+    "/news/unsubscribe/not-a-token",
+]
 
 ROLES = {
     "visitor": None,

@@ -29,12 +29,17 @@ COORDINATORS_ITEMS = [
     "/members/",
     "/organisations/",
     "/composition",
+    "/governance",
+    "/governance/annual-report",
     "/working-groups",
     "/coordinators",
     "/consultations",
+    "/documents/",
     "/coordinators/handover",
     "/audit",
     "/deliveries",
+    "/news/issues",
+    "/news/subscribers",
     "/profile",
     "/profile#preferences",
 ]
@@ -82,7 +87,7 @@ def test_the_coordinators_bar_is_one_line_on_a_laptop(
     boxes = [
         item.bounding_box() for item in page.locator(".navbar-brand, #nav > .navbar-nav > .nav-item").all()
     ]
-    assert len(boxes) == 6, "the brand, four sections and the account menu"
+    assert len(boxes) == 7, "the brand, five sections and the account menu"
     lowest_top = max(box["y"] for box in boxes)
     highest_bottom = min(box["y"] + box["height"] for box in boxes)
     assert lowest_top < highest_bottom, f"the items are on more than one line: {boxes}"
@@ -171,4 +176,6 @@ def test_a_member_is_not_offered_the_coordinators_pages(browser_page, sign_in_pa
         "/actions",
         "/audit",
         "/deliveries",
+        "/news/issues",
+        "/news/subscribers",
     } & set(links)

@@ -1,0 +1,89 @@
+"""The public archive: every sent issue at a permanent address (`/news/<number>`), and its Atom feed.
+
+The public edition is what the archive shows to everyone and what the feed carries; a signed-in current
+member reads the members' edition of the same issue, the one they were sent. An issue that was not sent
+is not in the archive at all (404), whoever asks: the team previews drafts on their own pages.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from feedgen.feed import FeedGenerator
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+
+from ..extensions import db
+from ..models import NewsEdition, NewsIssue, NewsIssueStatus
+from . import rendering
+
+PER_PAGE = 20
+#: the feed carries the latest issues; the archive pages have them all
+FEED_ENTRIES = 24
+
+
+def sent_issues(page: int) -> Pagination:
+    return db.paginate(
+        sa.select(NewsIssue)
+        .where(NewsIssue.status == NewsIssueStatus.SENT)
+        .order_by(NewsIssue.number.desc()),
+        page=page,
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+
+
+def sent_issue(number: int) -> NewsIssue | None:
+    return db.session.scalar(
+        sa.select(NewsIssue).where(NewsIssue.number == number, NewsIssue.status == NewsIssueStatus.SENT)
+    )
+
+
+def reads_members_edition() -> bool:
+    """Whether the reader is a current member: they were sent, and may read, the members' edition."""
+    return bool(current_user.is_authenticated and current_user.is_current)
+
+
+def edition_for(wanted: str | None) -> NewsEdition:
+    if wanted != NewsEdition.PUBLIC.value and reads_members_edition():
+        return NewsEdition.MEMBERS
+    return NewsEdition.PUBLIC
+
+
+def feed() -> bytes:
+    """The Atom feed of the latest sent issues, public edition, each entry's id its permanent address."""
+    issues = db.session.scalars(
+        sa.select(NewsIssue)
+        .where(NewsIssue.status == NewsIssueStatus.SENT)
+        .order_by(NewsIssue.number.desc())
+        .limit(FEED_ENTRIES)
+    ).all()
+    generator = FeedGenerator()
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    archive = f"{base}/news"
+    generator.id(archive)
+    generator.title(f"{current_app.config['NMG_SHORT_NAME']} e-news")
+    generator.subtitle(current_app.config["NMG_NAME"])
+    generator.link(href=archive, rel="alternate")
+    generator.link(href=f"{base}/news/feed.atom", rel="self")
+    generator.language(current_app.config["DEFAULT_LANGUAGE"])
+    if issues:
+        generator.updated(max(issue.sent_at for issue in issues))
+    with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
+        # feedgen lists entries newest first when each is added at the front.
+        for issue in reversed(issues):
+            link = rendering.web_url(issue)
+            entry = generator.add_entry()
+            entry.id(link)
+            entry.title(issue.title)
+            entry.link(href=link, rel="alternate")
+            entry.updated(issue.sent_at)
+            entry.published(issue.sent_at)
+            entry.content(
+                render_template(
+                    "news/_feed_entry.html", sections=rendering.sections_of(issue, NewsEdition.PUBLIC)
+                ),
+                type="html",
+            )
+    return generator.atom_str(pretty=True)

@@ -1,0 +1,240 @@
+"""Approving, scheduling and sending an issue, once to every recipient, whatever crashes on the way.
+
+The steps, each a conditional UPDATE that only one caller can win:
+draft (-> approved, where the NMG asks for it) -> scheduled -> sending -> sent.
+
+Sending is queueing: one outbox row per recipient, keyed by the issue and the address, inserted in
+chunks with ON CONFLICT DO NOTHING and committed chunk by chunk. A sender that dies half-way leaves the
+issue "sending" with no `queued_at`; the next run (the scheduler's, or the command run again) queues the
+rest, and the keys already there are skipped, so nobody is skipped and nobody gets two. The outbox's
+dispatcher then delivers them as it delivers everything, and the progress view counts the issue's rows
+by status: one grouped query whatever the number of subscribers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
+from ..delivery.outbox import HeaderInjectionError, already_enqueued, enqueue_many, enqueue_refused
+from ..errors import RuleError
+from ..extensions import db
+from ..models import DeliveryStatus, Member, NewsIssue, NewsIssueStatus, OutboundMessage
+from . import rendering
+from .recipients import Recipient, recipients
+
+#: recipients queued per transaction: a crash loses at most this much queueing work, never a mail
+CHUNK = 500
+
+
+def approval_required() -> bool:
+    return bool(current_app.config["NEWS_APPROVAL_REQUIRED"])
+
+
+def _move(issue: NewsIssue, allowed: set[NewsIssueStatus], **values: object) -> bool:
+    """Change the issue only if it is still in one of `allowed`; True if this call made the change."""
+    result = db.session.execute(
+        sa.update(NewsIssue)
+        .where(NewsIssue.id == issue.id, NewsIssue.status.in_(allowed))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(issue)
+    return result.rowcount == 1
+
+
+def approve(issue: NewsIssue, by: Member) -> None:
+    if not _move(
+        issue,
+        {NewsIssueStatus.DRAFT},
+        status=NewsIssueStatus.APPROVED,
+        approved_at=clock.now(),
+        approved_by_id=by.id,
+    ):
+        raise RuleError(
+            _l("Only a draft can be approved; this issue was approved, scheduled or sent already.")
+        )
+
+
+def _check_sendable(issue: NewsIssue) -> None:
+    if issue.status not in {NewsIssueStatus.DRAFT, NewsIssueStatus.APPROVED}:
+        raise RuleError(_l("This issue is scheduled or sent already."))
+    if approval_required() and issue.status is not NewsIssueStatus.APPROVED:
+        raise RuleError(_l("The coordinator approves the issue before it is scheduled or sent."))
+    if not any(section.body.strip() for section in issue.sections):
+        raise RuleError(_l("Every section of this issue is empty; there is nothing to send."))
+
+
+def schedule(issue: NewsIssue, at: datetime) -> None:
+    """Send at `at`; the scheduler starts it within a minute of that time."""
+    _check_sendable(issue)
+    if at <= clock.now():
+        raise RuleError(_l("Choose a time in the future, or send now."), field="send_at")
+    if not _move(
+        issue,
+        {NewsIssueStatus.DRAFT, NewsIssueStatus.APPROVED},
+        status=NewsIssueStatus.SCHEDULED,
+        scheduled_for=at,
+    ):
+        raise RuleError(_l("Someone else changed this issue at the same moment; look at it again."))
+
+
+def send_now(issue: NewsIssue) -> None:
+    """Mark the issue for sending at once; the caller then starts it (after the response, or the CLI)."""
+    _check_sendable(issue)
+    now = clock.now()
+    if not _move(
+        issue,
+        {NewsIssueStatus.DRAFT, NewsIssueStatus.APPROVED},
+        status=NewsIssueStatus.SENDING,
+        scheduled_for=now,
+        send_started_at=now,
+    ):
+        raise RuleError(_l("Someone else changed this issue at the same moment; look at it again."))
+
+
+def unschedule(issue: NewsIssue) -> None:
+    back = NewsIssueStatus.APPROVED if issue.approved_at is not None else NewsIssueStatus.DRAFT
+    if not _move(issue, {NewsIssueStatus.SCHEDULED}, status=back, scheduled_for=None):
+        raise RuleError(_l("Sending has started; the issue can no longer be unscheduled."))
+
+
+def _messages(
+    issue: NewsIssue, chunk: list[Recipient], templates: dict[tuple[str, str], rendering.MailTemplate]
+) -> list:
+    """The chunk's mails not yet in the outbox; `templates` keeps each edition and language's rendering
+    for the whole run."""
+    purpose = issue.outbox_purpose
+    keys = {recipient.email: f"{purpose}:{recipient.email.lower()}" for recipient in chunk}
+    done = already_enqueued(list(keys.values()))
+    mails = []
+    for recipient in chunk:
+        key = keys[recipient.email]
+        if key in done:
+            continue
+        language = str(recipient.language)
+        template = templates.get((recipient.edition.value, language))
+        if template is None:
+            rendered = rendering.render(issue, recipient.edition, language)
+            template = templates[(recipient.edition.value, language)] = rendering.mail_template(
+                rendered, recipient.edition
+            )
+        try:
+            message = rendering.prepared_mail(
+                issue, template, recipient.holder_id, recipient.email, recipient.name
+            )
+        except HeaderInjectionError as exc:
+            # One unusable name costs that one mail, recorded with its reason; the others go on.
+            enqueue_refused(purpose, key, recipient.email, issue.title, str(exc))
+            continue
+        mails.append((purpose, key, recipient.email, message))
+    return mails
+
+
+def queue_issue(issue: NewsIssue, on_chunk: Callable[[int, int], None] | None = None) -> int:
+    """Put a sending issue's mails in the outbox; resumes where a crashed run stopped. Returns rows added."""
+    everyone = recipients()
+    if issue.recipient_count is None:
+        issue.recipient_count = len(everyone)
+        db.session.commit()
+    added = 0
+    templates: dict[tuple[str, str], rendering.MailTemplate] = {}
+    for start in range(0, len(everyone), CHUNK):
+        mails = _messages(issue, everyone[start : start + CHUNK], templates)
+        added += len(enqueue_many(mails))
+        db.session.commit()
+        if on_chunk is not None:
+            on_chunk(min(start + CHUNK, len(everyone)), len(everyone))
+    issue.queued_at = clock.now()
+    db.session.commit()
+    return added
+
+
+def start_due(now: datetime) -> list[NewsIssue]:
+    """Scheduled issues whose time has come become sending; this caller won each one returned."""
+    due = db.session.scalars(
+        sa.select(NewsIssue).where(
+            NewsIssue.status == NewsIssueStatus.SCHEDULED, NewsIssue.scheduled_for <= now
+        )
+    ).all()
+    return [
+        issue
+        for issue in due
+        if _move(issue, {NewsIssueStatus.SCHEDULED}, status=NewsIssueStatus.SENDING, send_started_at=now)
+    ]
+
+
+@dataclass
+class Progress:
+    recipients: int
+    queued: int
+    sent: int
+    deferred: int
+    failed: int
+
+    @property
+    def waiting(self) -> int:
+        """Recipients whose mail is not yet in the outbox."""
+        return max(self.recipients - self.queued - self.sent - self.deferred - self.failed, 0)
+
+    @property
+    def done(self) -> bool:
+        return self.waiting == 0 and self.queued == 0 and self.deferred == 0
+
+
+def progress(issue: NewsIssue) -> Progress:
+    """Counts by outbox status: one grouped query on the purpose index, whatever the subscriber count."""
+    # A pending mail that was tried already waits for its retry: deferred.
+    tried = (OutboundMessage.attempts > 0).label("tried")
+    rows = db.session.execute(
+        sa.select(OutboundMessage.status, tried, sa.func.count())
+        .where(OutboundMessage.purpose == issue.outbox_purpose)
+        .group_by(OutboundMessage.status, sa.literal_column("tried"))
+    )
+    counts = Progress(issue.recipient_count or 0, 0, 0, 0, 0)
+    for status, was_tried, count in rows:
+        if status is DeliveryStatus.SENT:
+            counts.sent += count
+        elif status is DeliveryStatus.FAILED:
+            counts.failed += count
+        elif status is DeliveryStatus.PENDING and was_tried:
+            counts.deferred += count
+        else:
+            counts.queued += count
+    counts.recipients = max(counts.recipients, counts.queued + counts.sent + counts.deferred + counts.failed)
+    return counts
+
+
+def finish_sent(now: datetime) -> int:
+    """Sending issues whose every mail has left the outbox (sent or failed for good) become sent."""
+    finished = 0
+    for issue in db.session.scalars(
+        sa.select(NewsIssue).where(
+            NewsIssue.status == NewsIssueStatus.SENDING, NewsIssue.queued_at.is_not(None)
+        )
+    ).all():
+        if progress(issue).done and _move(
+            issue, {NewsIssueStatus.SENDING}, status=NewsIssueStatus.SENT, sent_at=now
+        ):
+            finished += 1
+    return finished
+
+
+def send_issues(now: datetime | None = None) -> str:
+    """The scheduler's job: start what is due, queue what is sending (again after a crash), close what
+    is done. The outbox job that runs after it in the same tick delivers the mails."""
+    now = now or clock.now()
+    started = start_due(now)
+    unqueued = db.session.scalars(
+        sa.select(NewsIssue).where(NewsIssue.status == NewsIssueStatus.SENDING, NewsIssue.queued_at.is_(None))
+    ).all()
+    queued = sum(queue_issue(issue) for issue in unqueued)
+    finished = finish_sent(now)
+    return f"{len(started)} started, {queued} mails queued, {finished} finished"

@@ -1,0 +1,576 @@
+"""Who receives the e-news, and the record of every consent to it.
+
+Members receive the members' edition while they are members, unless they opted out (`Member.news_opt_out`).
+The public subscribes with double opt-in: a request makes a PENDING subscriber and mails a confirmation
+link; only following it (a POST, since mail scanners prefetch links) makes the subscriber CONFIRMED. The
+team's import makes INVITED subscribers, who confirm the same way and are never confirmed by the import.
+
+Every step is a line of `news_consent`: what the person was shown, when, and from where. The subscription
+page gives the same answer for every address (new, pending, confirmed, a member's) and the same work, so
+that neither the page nor its timing tells a stranger who is subscribed. Requests are counted per client
+through their REQUESTED lines; over the limit the page still answers the same and nothing is kept.
+
+Unsubscribing always works: the link in an issue names the member or subscriber and the address it was
+sent to, needs no sign-in, and also serves former members. Purging deletes unconfirmed subscribers but
+keeps their REQUESTED lines: they are the record of why a confirmation mail went to an address that never
+answered, which is what a recipient asks when they did not request it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock
+from ..errors import RuleError, lock_row
+from ..extensions import db
+from ..mail import compose, queue_mails, send_mail
+from ..members.mapping import MappingFileError, csv_records
+from ..models import (
+    ConsentEvent,
+    Language,
+    Member,
+    NewsConsent,
+    NewsEdition,
+    NewsSubscriber,
+    NewsSuppression,
+    SubscriberStatus,
+)
+from ..text import is_single_line
+from .addresses import BadAddress, normalised
+from .tokens import UnsubscribeRequest, confirm_url, read_confirm_token, read_unsubscribe_token
+
+CONFIRM_PURPOSE = "news_confirm"
+_NAME_MAX = NewsSubscriber.__table__.c.name.type.length
+_REASON_MAX = NewsSuppression.__table__.c.reason.type.length
+_SOURCE_MAX = NewsConsent.__table__.c.source.type.length
+#: subscriber statuses that are waiting for the confirmation link to be followed
+UNCONFIRMED = (SubscriberStatus.PENDING, SubscriberStatus.INVITED)
+
+
+class LinkProblem(RuleError):
+    """A confirmation or unsubscribe link that cannot be used; the message says why, `status` answers."""
+
+    def __init__(self, message: Any, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# --- the words people are shown, stored with their consent ------------------------------------------------
+
+
+def public_wording() -> str:
+    """The consent the subscription page asks for and the confirmation page repeats, in today's language."""
+    return _(
+        "I want to receive the %(nmg)s e-news by e-mail, about once a month. I can unsubscribe at any time "
+        "with the link at the end of every issue.",
+        nmg=current_app.config["NMG_SHORT_NAME"],
+    )
+
+
+MEMBERS_EDITION_WORDING = _l("Receive the members' edition of the e-news")
+UNSUBSCRIBE_WORDING = _l("Unsubscribe from the e-news")
+ONE_CLICK_WORDING = _l("Unsubscribe, asked by the mail program (one click)")
+IMPORT_WORDING = _l("Invited by the coordination team to confirm a subscription")
+
+
+def _consent(email: str, edition: NewsEdition, event: ConsentEvent, wording: Any, source: str) -> NewsConsent:
+    line = NewsConsent(
+        email=email,
+        edition=edition,
+        event=event,
+        wording=str(wording),
+        source=source[:_SOURCE_MAX],
+        at=clock.now(),
+    )
+    db.session.add(line)
+    return line
+
+
+def consent_history(email: str) -> Sequence[NewsConsent]:
+    """Every consent line of an address, oldest first: what the subscriber is shown of their own record."""
+    return db.session.scalars(
+        sa.select(NewsConsent).where(NewsConsent.email == email).order_by(NewsConsent.at, NewsConsent.id)
+    ).all()
+
+
+# --- subscribing ------------------------------------------------------------------------------------------
+
+
+def _page_source(client: str) -> str:
+    return f"subscription page from {client}"
+
+
+def _new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+def _confirm_mail(subscriber: NewsSubscriber, *, invited: bool = False) -> dict[str, Any]:
+    """What `compose` takes for the confirmation mail, but the address (which `queue_mails` takes apart)."""
+    nmg = current_app.config["NMG_SHORT_NAME"]
+    return {
+        "to_name": subscriber.name,
+        "language": subscriber.language,
+        "subject": _l("Confirm your subscription to the %(nmg)s e-news", nmg=nmg),
+        "template": "news_confirm",
+        "name": subscriber.name,
+        "invited": invited,
+        "link": confirm_url(subscriber.id, subscriber.confirm_nonce or ""),
+        "valid_days": int(current_app.config["NEWS_CONFIRM_DAYS"]),
+    }
+
+
+def _confirm_key(subscriber: NewsSubscriber) -> str:
+    return f"news-confirm:{subscriber.id}:{subscriber.confirm_nonce}"
+
+
+def _subscriber(email: str) -> NewsSubscriber | None:
+    return db.session.scalar(sa.select(NewsSubscriber).where(NewsSubscriber.email == email))
+
+
+def _requests_from(client: str) -> int:
+    since = clock.now() - timedelta(hours=1)
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            NewsConsent.event == ConsentEvent.REQUESTED,
+            NewsConsent.source == _page_source(client)[:_SOURCE_MAX],
+            NewsConsent.at >= since,
+        )
+    )
+
+
+def request_subscription(email: str, name: str, language: Language, wording: str, client: str) -> int | None:
+    """Ask `email` to confirm a subscription to the public edition; the same answer whatever the address.
+
+    `email` is normalised (the form does it). A new, pending, invited or unsubscribed address gets a new
+    nonce, so that older links stop working, and a new confirmation mail; a confirmed one gets nothing
+    (the mail is rendered and dropped, so the time taken does not differ). Returns the outbox id to
+    dispatch once the answer has gone, or None.
+    """
+    if _requests_from(client) >= int(current_app.config["NEWS_SUBSCRIBE_MAX_PER_HOUR"]):
+        return None
+    subscriber = _subscriber(email)
+    if subscriber is not None and subscriber.status is SubscriberStatus.CONFIRMED:
+        compose(to_email=email, **_confirm_mail(subscriber))
+        return None
+    now = clock.now()
+    if subscriber is None:
+        subscriber = NewsSubscriber(email=email, status=SubscriberStatus.PENDING, created_at=now)
+        db.session.add(subscriber)
+    subscriber.status = SubscriberStatus.PENDING
+    if name:
+        subscriber.name = name
+    subscriber.language = language
+    subscriber.confirm_nonce = _new_nonce()
+    subscriber.confirm_sent_at = now
+    _consent(email, NewsEdition.PUBLIC, ConsentEvent.REQUESTED, wording, _page_source(client))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same address sent twice at once: the other request has made the subscriber and its mail.
+        db.session.rollback()
+        return None
+    return send_mail(
+        to_email=email,
+        purpose=CONFIRM_PURPOSE,
+        dedupe_key=_confirm_key(subscriber),
+        now=False,
+        **_confirm_mail(subscriber),
+    )
+
+
+def subscriber_for_confirm_link(token: str) -> NewsSubscriber:
+    """The subscriber a confirmation link is for; LinkProblem when it is forged, voided or expired."""
+    read = read_confirm_token(token)
+    again = _("Subscribe again to get a new link.")
+    if read is None:
+        raise LinkProblem(_("This confirmation link is not valid or has expired.") + " " + again, 404)
+    subscriber = db.session.get(NewsSubscriber, read[0])
+    if subscriber is None:
+        raise LinkProblem(
+            _("This subscription request was deleted because it was not confirmed.") + " " + again, 410
+        )
+    if subscriber.confirm_nonce is None:
+        raise LinkProblem(_("The address was unsubscribed after this link was sent.") + " " + again, 410)
+    if not secrets.compare_digest(subscriber.confirm_nonce, read[1]):
+        raise LinkProblem(
+            _("A newer confirmation link has replaced this one; use the latest mail.") + " " + again, 410
+        )
+    if subscriber.status is not SubscriberStatus.CONFIRMED and _link_expired(subscriber):
+        raise LinkProblem(_("This confirmation link has expired.") + " " + again, 410)
+    return subscriber
+
+
+def _link_expired(subscriber: NewsSubscriber) -> bool:
+    sent = subscriber.confirm_sent_at or subscriber.created_at
+    return clock.now() > sent + timedelta(days=int(current_app.config["NEWS_CONFIRM_DAYS"]))
+
+
+def confirm(subscriber: NewsSubscriber, wording: str, client: str) -> bool:
+    """Make the subscriber CONFIRMED and record the consent; False when they already were."""
+    lock_row(NewsSubscriber, subscriber.id)
+    db.session.refresh(subscriber)
+    if subscriber.status is SubscriberStatus.CONFIRMED:
+        db.session.rollback()
+        return False
+    subscriber.status = SubscriberStatus.CONFIRMED
+    subscriber.confirmed_at = clock.now()
+    subscriber.unsubscribed_at = None
+    _consent(
+        subscriber.email, NewsEdition.PUBLIC, ConsentEvent.GIVEN, wording, f"confirmation link from {client}"
+    )
+    db.session.commit()
+    return True
+
+
+# --- unsubscribing ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """What an unsubscribe link ends: a member's receiving the members' edition, or a public subscription."""
+
+    edition: NewsEdition
+    email: str
+    member: Member | None = None
+    subscriber: NewsSubscriber | None = None
+
+    @property
+    def is_active(self) -> bool:
+        if self.member is not None:
+            return not self.member.news_opt_out
+        assert self.subscriber is not None
+        return self.subscriber.status is not SubscriberStatus.UNSUBSCRIBED
+
+
+def _holder(request: UnsubscribeRequest) -> Subscription | None:
+    if request.edition is NewsEdition.MEMBERS:
+        member = db.session.get(Member, request.holder_id)
+        if member is not None and request.matches(member.email):
+            return Subscription(NewsEdition.MEMBERS, member.email, member=member)
+        return None
+    subscriber = db.session.get(NewsSubscriber, request.holder_id)
+    if subscriber is not None and request.matches(subscriber.email):
+        return Subscription(NewsEdition.PUBLIC, subscriber.email, subscriber=subscriber)
+    return None
+
+
+def subscription_for_unsubscribe_link(token: str) -> Subscription:
+    """The subscription an unsubscribe link ends; LinkProblem (404) when the link names none."""
+    read = read_unsubscribe_token(token)
+    subscription = _holder(read) if read is not None else None
+    if subscription is None:
+        raise LinkProblem(
+            _(
+                "This unsubscribe link is not valid, or the address it was sent to is no longer on our "
+                "lists. Nothing will be sent to that address."
+            ),
+            404,
+        )
+    return subscription
+
+
+def unsubscribe(subscription: Subscription, wording: Any, source: str) -> bool:
+    """End the subscription and record the withdrawal; False when it had already ended (nothing recorded)."""
+    now = clock.now()
+    if subscription.member is not None:
+        member = subscription.member
+        lock_row(Member, member.id)
+        db.session.refresh(member)
+        if member.news_opt_out:
+            db.session.rollback()
+            return False
+        member.news_opt_out = True
+    else:
+        subscriber = subscription.subscriber
+        assert subscriber is not None
+        lock_row(NewsSubscriber, subscriber.id)
+        db.session.refresh(subscriber)
+        if subscriber.status is SubscriberStatus.UNSUBSCRIBED:
+            db.session.rollback()
+            return False
+        subscriber.status = SubscriberStatus.UNSUBSCRIBED
+        subscriber.unsubscribed_at = now
+        # An unanswered confirmation link must not subscribe the address again behind its back.
+        subscriber.confirm_nonce = None
+    _consent(subscription.email, subscription.edition, ConsentEvent.WITHDRAWN, wording, source)
+    db.session.commit()
+    return True
+
+
+def set_members_edition(member: Member, receive: bool) -> bool:
+    """The member's choice on their profile; False when it was already so (nothing recorded)."""
+    if receive == (not member.news_opt_out):
+        return False
+    member.news_opt_out = not receive
+    event = ConsentEvent.GIVEN if receive else ConsentEvent.WITHDRAWN
+    _consent(member.email, NewsEdition.MEMBERS, event, MEMBERS_EDITION_WORDING, "profile")
+    db.session.commit()
+    return True
+
+
+def remove_subscriber(subscriber: NewsSubscriber, actor_name: str) -> bool:
+    """The team ends a subscription for the person (who asked by other means); the record stays."""
+    subscription = Subscription(NewsEdition.PUBLIC, subscriber.email, subscriber=subscriber)
+    return unsubscribe(subscription, UNSUBSCRIBE_WORDING, f"removed by {actor_name}")
+
+
+# --- suppressions -----------------------------------------------------------------------------------------
+
+
+def _address_key(email: str) -> str:
+    try:
+        return normalised(email)
+    except BadAddress:
+        # The mail server refused it; it is still the address the outbox holds, and must match it.
+        return email.strip().lower()
+
+
+def suppress(email: str, reason: str, issue_id: int | None = None) -> NewsSuppression:
+    """Stop every e-news mail to an address the mail server refused for good; the first reason is kept.
+
+    Committed at once: the dispatcher reports the bounce after recording the delivery. The insert runs in
+    a savepoint, so that the same address suppressed twice at once is one suppression.
+    """
+    key = _address_key(email)
+    suppression = db.session.scalar(sa.select(NewsSuppression).where(NewsSuppression.email == key))
+    if suppression is None:
+        suppression = NewsSuppression(
+            email=key, reason=reason[:_REASON_MAX], issue_id=issue_id, at=clock.now()
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(suppression)
+        except IntegrityError:
+            suppression = db.session.scalar(sa.select(NewsSuppression).where(NewsSuppression.email == key))
+    db.session.commit()
+    return suppression
+
+
+def lift_suppression(suppression_id: int) -> NewsSuppression | None:
+    """Send the e-news to the address again; None when it was not (or no longer) suppressed."""
+    suppression = db.session.get(NewsSuppression, suppression_id)
+    if suppression is None:
+        return None
+    db.session.delete(suppression)
+    db.session.commit()
+    return suppression
+
+
+# --- the team's view --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview:
+    counts: dict[SubscriberStatus, int]
+    members_receiving: int
+    members_opted_out: int
+    suppressions: Sequence[NewsSuppression]
+
+
+def overview() -> Overview:
+    by_status = dict(
+        db.session.execute(
+            sa.select(NewsSubscriber.status, sa.func.count()).group_by(NewsSubscriber.status)
+        ).all()
+    )
+    current = Member.current_clause(clock.today())
+    members = dict(
+        db.session.execute(
+            sa.select(Member.news_opt_out, sa.func.count()).where(current).group_by(Member.news_opt_out)
+        ).all()
+    )
+    return Overview(
+        counts={status: by_status.get(status, 0) for status in SubscriberStatus},
+        members_receiving=members.get(False, 0),
+        members_opted_out=members.get(True, 0),
+        suppressions=db.session.scalars(
+            sa.select(NewsSuppression).order_by(NewsSuppression.at.desc(), NewsSuppression.id.desc())
+        ).all(),
+    )
+
+
+def subscribers_select(search: str | None) -> sa.Select[tuple[NewsSubscriber]]:
+    query = sa.select(NewsSubscriber).order_by(NewsSubscriber.email)
+    if search:
+        query = query.where(NewsSubscriber.email.contains(search.lower(), autoescape=True))
+    return query
+
+
+# --- the import -------------------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ("email", "name", "language")
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    line: int
+    email: str
+    name: str
+    language: Language
+    #: why the row invites nobody (the address is known already), None when it invites
+    skipped: str | None = None
+
+
+@dataclass
+class ImportPlan:
+    rows: list[ImportRow] = field(default_factory=list)
+    #: (line, message), in file order
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def invitations(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.skipped is None]
+
+
+class SubscriberImportError(RuleError):
+    """The import cannot be applied as previewed; nothing was written."""
+
+
+def _header(cells: list[str], line: int) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        name = cell.strip().casefold()
+        if name in IMPORT_COLUMNS and name not in positions:
+            positions[name] = index
+    if "email" not in positions:
+        raise MappingFileError(_("Line %(line)d: the header has no “email” column.", line=line))
+    return positions
+
+
+def _language(value: str) -> Language | None:
+    if not value:
+        return Language(current_app.config["DEFAULT_LANGUAGE"])
+    spelling = value.strip().casefold()
+    for language in Language:
+        if spelling in {language.value, language.label.casefold()}:
+            return language
+    return None
+
+
+def plan_import(text: str) -> ImportPlan:
+    """What importing a subscriber list (CSV: email, name, language) would do; writes nothing.
+
+    Raises MappingFileError when the file as a whole cannot be read.
+    """
+    records = csv_records(text) if text.strip() else []
+    if not records:
+        raise MappingFileError(_("The file is empty."))
+    (header_line, header), *rows = records
+    columns = _header(header, header_line)
+    known = set(db.session.scalars(sa.select(NewsSubscriber.email)))
+    suppressed = set(db.session.scalars(sa.select(NewsSuppression.email)))
+    members = set(db.session.scalars(sa.select(Member.email).where(Member.current_clause(clock.today()))))
+    plan = ImportPlan()
+    first_line: dict[str, int] = {}
+
+    def cell(cells: list[str], column: str) -> str:
+        index = columns.get(column)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    for line, cells in rows:
+        problems = []
+        try:
+            email = normalised(cell(cells, "email"))
+        except BadAddress as exc:
+            email = ""
+            problems.append(
+                _("“%(value)s” is not an e-mail address: %(reason)s", value=cell(cells, "email"), reason=exc)
+            )
+        name = cell(cells, "name")
+        if not is_single_line(name):
+            problems.append(_("The name must be a single line."))
+        elif len(name) > _NAME_MAX:
+            problems.append(_("The name is longer than %(max)d characters.", max=_NAME_MAX))
+        language = _language(cell(cells, "language"))
+        if language is None:
+            problems.append(_("“%(value)s” is not a language; use it or en.", value=cell(cells, "language")))
+        if email and email in first_line:
+            problems.append(_("The address is also on line %(line)d.", line=first_line[email]))
+        elif email:
+            first_line[email] = line
+        if problems:
+            plan.errors.extend((line, problem) for problem in problems)
+            continue
+        assert language is not None
+        skipped = (
+            _("already on the subscriber list; left as it is")
+            if email in known
+            else _("a member's address: receives the members' edition")
+            if email in members
+            else _("suppressed after a refused delivery")
+            if email in suppressed
+            else None
+        )
+        plan.rows.append(ImportRow(line, email, name, language, skipped))
+    return plan
+
+
+def apply_import(plan: ImportPlan, actor_name: str) -> list[int]:
+    """Invite the plan's new addresses to confirm, all or none; returns the ids of the queued mails.
+
+    Never confirms anybody: an imported address receives nothing but the invitation until its owner
+    follows the link. A plan with errors is refused whole.
+    """
+    if plan.errors:
+        raise SubscriberImportError(
+            ngettext(
+                "%(num)d row has errors; nothing was imported.",
+                "%(num)d rows have errors; nothing was imported.",
+                len({line for line, _message in plan.errors}),
+            )
+        )
+    now = clock.now()
+    source = f"import by {actor_name}"
+    invited = []
+    for row in plan.invitations:
+        subscriber = NewsSubscriber(
+            email=row.email,
+            name=row.name,
+            language=row.language,
+            status=SubscriberStatus.INVITED,
+            confirm_nonce=_new_nonce(),
+            confirm_sent_at=now,
+            created_at=now,
+        )
+        db.session.add(subscriber)
+        _consent(row.email, NewsEdition.PUBLIC, ConsentEvent.REQUESTED, IMPORT_WORDING, source)
+        invited.append(subscriber)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise SubscriberImportError(
+            _("Some of these addresses were added meanwhile; nothing was imported. Preview the file again.")
+        ) from exc
+    # queue_mails commits the subscribers, their consent lines and the mails together.
+    return queue_mails(
+        CONFIRM_PURPOSE,
+        [(_confirm_key(s), s.email, _confirm_mail(s, invited=True)) for s in invited],
+    )
+
+
+# --- the scheduler's purge --------------------------------------------------------------------------------
+
+
+def purge_unconfirmed(now: datetime) -> str:
+    """Delete the subscribers who never confirmed within NEWS_PURGE_UNCONFIRMED_DAYS of the last mail."""
+    before = now - timedelta(days=int(current_app.config["NEWS_PURGE_UNCONFIRMED_DAYS"]))
+    purged = db.session.execute(
+        sa.delete(NewsSubscriber).where(
+            NewsSubscriber.status.in_(UNCONFIRMED),
+            sa.func.coalesce(NewsSubscriber.confirm_sent_at, NewsSubscriber.created_at) < before,
+        )
+    ).rowcount
+    db.session.commit()
+    return f"{purged} unconfirmed subscribers purged"
