@@ -289,6 +289,12 @@ MATRIX = [
     ("POST", "/consultations/new", "/consultations/new", LEADERS),
     ("GET", "/consultations/<int:survey_id>", "/consultations/{survey}", SIGNED_IN),
     ("POST", "/consultations/<int:survey_id>/questions", "/consultations/{survey}/questions", LEADERS),
+    (
+        "POST",
+        "/consultations/<int:survey_id>/questions/<int:question_id>/remove",
+        "/consultations/{survey}/questions/{question}/remove",
+        LEADERS,
+    ),
     ("POST", "/consultations/<int:survey_id>/open", "/consultations/{survey}/open", LEADERS),
     ("POST", "/consultations/<int:survey_id>/answer", "/consultations/{survey}/answer", SIGNED_IN),
     ("GET", "/consultations/<int:survey_id>/results", "/consultations/{survey}/results", TEAM_AND_LEADERS),
@@ -465,7 +471,7 @@ def targets(make_member, make_org, make_term, make_working_group, make_meeting, 
         "term": term.id,
         "group": group.id,
         "message": message_id,
-        "survey": _open_survey().id,
+        **_survey_and_question(),
         "document": _public_document(),
         **_news(),
         "year": clock.local(clock.now()).year,
@@ -507,3 +513,8 @@ def _news() -> dict[str, int]:
         "subscriber": news.subscriber_id,
         "suppression": news.suppression_id,
     }
+
+
+def _survey_and_question() -> dict[str, int]:
+    survey = _open_survey()
+    return {"survey": survey.id, "question": survey.questions[0].id}

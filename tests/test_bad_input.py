@@ -138,7 +138,7 @@ def world(people, make_meeting, make_member, make_working_group, make_term):
         "type_id": meeting.type_id,
         "working_group_id": db.session.scalar(sa.select(WorkingGroup.id)),
         "action_id": action.id,
-        "survey_id": _open_survey().id,
+        **_survey_and_question(),
         "document_id": _document(),
         **_news(),
         "number": 1,
@@ -248,3 +248,8 @@ def _news() -> dict[str, int]:
         "subscriber_id": news.subscriber_id,
         "suppression_id": news.suppression_id,
     }
+
+
+def _survey_and_question() -> dict[str, int]:
+    survey = _open_survey()
+    return {"survey_id": survey.id, "question_id": survey.questions[0].id}

@@ -19,6 +19,7 @@ from nmg_ops.models import (
     OutboundMessage,
     QuestionKind,
     StakeholderType,
+    Survey,
     SurveyAudience,
     SurveyParticipation,
     SurveyResponse,
@@ -204,6 +205,29 @@ def test_the_coordinator_builds_and_opens_a_survey_through_the_pages(people, sig
     assert client.post(f"{survey_path}/open").status_code == 302
     page = client.get(survey_path).get_data(as_text=True)
     assert "cannot be changed once sent" in page
+
+
+def test_a_question_can_be_removed_until_the_survey_opens(people, sign_in, client):
+    sign_in(people["coordinator"])
+    last_day = (clock.today() + timedelta(days=5)).isoformat()
+    survey_path = client.post(
+        "/consultations/new", data={"title": "Kick-off", "audience": "all", "deadline_on": last_day}
+    ).headers["Location"]
+    for text in ("First?", "Second?", "Third?"):
+        client.post(f"{survey_path}/questions", data={"text": text, "kind": "text"})
+    survey = db.session.scalar(sa.select(Survey))
+    second = next(q for q in survey.questions if q.text == "Second?")
+    assert client.post(f"{survey_path}/questions/{second.id}/remove").status_code == 302
+    db.session.expire_all()
+    assert [(q.position, q.text) for q in survey.questions] == [(1, "First?"), (2, "Third?")]
+    page = client.get(survey_path).get_data(as_text=True)
+    assert "Question removed." in page and "Second?" not in page
+
+    client.post(f"{survey_path}/open")
+    first = survey.questions[0]
+    client.post(f"{survey_path}/questions/{first.id}/remove")
+    db.session.expire_all()
+    assert len(survey.questions) == 2, "an open survey keeps its questions"
 
 
 def test_reminders_go_once_per_offset_to_non_respondents_only(build, respondents, people):

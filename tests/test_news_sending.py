@@ -329,3 +329,31 @@ def test_each_mail_reads_back_exactly_names_accents_and_long_lines_included(app,
     html = mail.get_body(("html",)).get_content()
     assert "sanità integrata" in html
     assert mail.defects == [] and all(part.defects == [] for part in mail.walk())
+
+
+def test_approving_scheduling_and_sending_are_in_the_audit_trail(app, smtp_sink, make_member):
+    from nmg_ops.models import AuditEntry
+
+    coordinator = make_member()
+    issue = _issue()
+    sending.approve(issue, coordinator)
+    sending.schedule(issue, clock.now() + timedelta(hours=1))
+    sending.unschedule(issue)
+    sending.schedule(issue, clock.now() + timedelta(hours=1))
+    sending.send_issues(clock.now() + timedelta(hours=2))
+    trail = db.session.execute(
+        sa.select(AuditEntry.action, AuditEntry.subject_type).order_by(AuditEntry.id)
+    ).all()
+    assert [action for action, _ in trail] == [
+        "approved",
+        "scheduled",
+        "unscheduled",
+        "scheduled",
+        "sending_started",
+    ]
+    assert {subject for _, subject in trail} == {"news_issue"}
+    from nmg_ops.errors import RuleError
+
+    with pytest.raises(RuleError):
+        sending.unschedule(issue)
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 5, "a refused change records nothing"

@@ -137,6 +137,20 @@ def add_consultation_question(survey_id: int):
     return _survey_page(survey, question_form=form, status=400)
 
 
+@bp.post("/consultations/<int:survey_id>/questions/<int:question_id>/remove")
+@require(Right.MANAGE_CONSULTATIONS)
+def remove_consultation_question(survey_id: int, question_id: int):
+    """Take a question out of a survey not yet open."""
+    survey = _survey(survey_id)
+    try:
+        consultations.remove_question(survey, question_id)
+    except ConsultationError as error:
+        flash(str(error), "danger")
+    else:
+        flash(_("Question removed."), "success")
+    return redirect(url_for("governance.consultation", survey_id=survey.id))
+
+
 @bp.post("/consultations/<int:survey_id>/open")
 @require(Right.MANAGE_CONSULTATIONS)
 def open_consultation(survey_id: int):

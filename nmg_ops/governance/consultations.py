@@ -121,6 +121,25 @@ def add_question(survey: Survey, draft: QuestionDraft) -> SurveyQuestion:
     return question
 
 
+def remove_question(survey: Survey, question_id: int) -> None:
+    """Take a question out of a survey still being built; the ones after it move up."""
+    if not survey.is_open_for_building:
+        raise ConsultationError(_l("The survey is open: its questions can no longer change."))
+    question = next((q for q in survey.questions if q.id == question_id), None)
+    if question is None:
+        raise ConsultationError(_l("This question is not part of the survey."))
+    survey.questions.remove(question)
+    db.session.flush()
+    # Positions are unique per survey: renumber from the end of the list's new order, in two steps so
+    # that no intermediate state collides.
+    for offset, remaining in enumerate(survey.questions, start=1):
+        remaining.position = -offset
+    db.session.flush()
+    for remaining in survey.questions:
+        remaining.position = -remaining.position
+    db.session.commit()
+
+
 def open_survey(survey: Survey) -> None:
     if not survey.is_open_for_building:
         raise ConsultationError(_l("The survey is already open."))

@@ -298,6 +298,8 @@ def _subject_url(subject_type: str, subject_id: int) -> str | None:
         return url_for("members.member", member_id=subject_id)
     if subject_type == "meeting":
         return url_for("meetings.meeting_detail", meeting_id=subject_id)
+    if subject_type == "news_issue":
+        return url_for("news.edit_issue", issue_id=subject_id)
     return {
         "coordinator_term": url_for("governance.coordinators"),
         "working_group": url_for("governance.working_groups"),

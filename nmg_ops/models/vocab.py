@@ -129,6 +129,9 @@ class AuditAction(StrEnum):
     RESTORED = "restored"
     ERRATUM = "erratum"
     UPLOADED = "uploaded"
+    SCHEDULED = "scheduled"
+    UNSCHEDULED = "unscheduled"
+    SENDING_STARTED = "sending_started"
 
     @property
     def label(self) -> str:
@@ -154,6 +157,9 @@ _AUDIT_ACTION_LABELS = {
     AuditAction.RESTORED: _l("Restored"),
     AuditAction.ERRATUM: _l("Erratum"),
     AuditAction.UPLOADED: _l("Version uploaded"),
+    AuditAction.SCHEDULED: _l("Scheduled"),
+    AuditAction.UNSCHEDULED: _l("Unscheduled"),
+    AuditAction.SENDING_STARTED: _l("Sending started"),
 }
 
 
@@ -172,6 +178,7 @@ class AuditSubject(StrEnum):
     ACTION_ITEM = "action_item"
     DOCUMENT = "document"
     SELF_ASSESSMENT_ANSWER = "self_assessment_answer"
+    NEWS_ISSUE = "news_issue"
 
     @property
     def label(self) -> str:
@@ -191,4 +198,5 @@ _AUDIT_SUBJECT_LABELS = {
     AuditSubject.ACTION_ITEM: _l("Action"),
     AuditSubject.DOCUMENT: _l("Document"),
     AuditSubject.SELF_ASSESSMENT_ANSWER: _l("Self-assessment answer"),
+    AuditSubject.NEWS_ISSUE: _l("E-news issue"),
 }

@@ -21,11 +21,19 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import clock
+from .. import audit, clock
 from ..delivery.outbox import HeaderInjectionError, already_enqueued, enqueue_many, enqueue_refused
 from ..errors import RuleError
 from ..extensions import db
-from ..models import DeliveryStatus, Member, NewsIssue, NewsIssueStatus, OutboundMessage
+from ..models import (
+    AuditAction,
+    AuditSubject,
+    DeliveryStatus,
+    Member,
+    NewsIssue,
+    NewsIssueStatus,
+    OutboundMessage,
+)
 from . import rendering
 from .recipients import Recipient, recipients
 
@@ -37,23 +45,40 @@ def approval_required() -> bool:
     return bool(current_app.config["NEWS_APPROVAL_REQUIRED"])
 
 
-def _move(issue: NewsIssue, allowed: set[NewsIssueStatus], **values: object) -> bool:
-    """Change the issue only if it is still in one of `allowed`; True if this call made the change."""
+def _move(
+    issue: NewsIssue, allowed: set[NewsIssueStatus], action: AuditAction | None = None, **values: object
+) -> bool:
+    """Change the issue only if it is still in one of `allowed`, with its audit entry; True if this call
+    made the change. A lost race records nothing."""
+    if action is not None:
+        audit.record(action, AuditSubject.NEWS_ISSUE, issue.id, issue.title, changes=_plain(values))
     result = db.session.execute(
         sa.update(NewsIssue)
         .where(NewsIssue.id == issue.id, NewsIssue.status.in_(allowed))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
+    if result.rowcount == 1:
+        db.session.commit()
+    else:
+        db.session.rollback()
     db.session.refresh(issue)
     return result.rowcount == 1
+
+
+def _plain(values: dict[str, object]) -> dict[str, list[object]]:
+    return {
+        key: [None, value.isoformat() if isinstance(value, datetime) else str(value)]
+        for key, value in values.items()
+        if key in {"status", "scheduled_for"}
+    }
 
 
 def approve(issue: NewsIssue, by: Member) -> None:
     if not _move(
         issue,
         {NewsIssueStatus.DRAFT},
+        AuditAction.APPROVED,
         status=NewsIssueStatus.APPROVED,
         approved_at=clock.now(),
         approved_by_id=by.id,
@@ -80,6 +105,7 @@ def schedule(issue: NewsIssue, at: datetime) -> None:
     if not _move(
         issue,
         {NewsIssueStatus.DRAFT, NewsIssueStatus.APPROVED},
+        AuditAction.SCHEDULED,
         status=NewsIssueStatus.SCHEDULED,
         scheduled_for=at,
     ):
@@ -93,6 +119,7 @@ def send_now(issue: NewsIssue) -> None:
     if not _move(
         issue,
         {NewsIssueStatus.DRAFT, NewsIssueStatus.APPROVED},
+        AuditAction.SENDING_STARTED,
         status=NewsIssueStatus.SENDING,
         scheduled_for=now,
         send_started_at=now,
@@ -102,7 +129,9 @@ def send_now(issue: NewsIssue) -> None:
 
 def unschedule(issue: NewsIssue) -> None:
     back = NewsIssueStatus.APPROVED if issue.approved_at is not None else NewsIssueStatus.DRAFT
-    if not _move(issue, {NewsIssueStatus.SCHEDULED}, status=back, scheduled_for=None):
+    if not _move(
+        issue, {NewsIssueStatus.SCHEDULED}, AuditAction.UNSCHEDULED, status=back, scheduled_for=None
+    ):
         raise RuleError(_l("Sending has started; the issue can no longer be unscheduled."))
 
 
@@ -167,7 +196,13 @@ def start_due(now: datetime) -> list[NewsIssue]:
     return [
         issue
         for issue in due
-        if _move(issue, {NewsIssueStatus.SCHEDULED}, status=NewsIssueStatus.SENDING, send_started_at=now)
+        if _move(
+            issue,
+            {NewsIssueStatus.SCHEDULED},
+            AuditAction.SENDING_STARTED,
+            status=NewsIssueStatus.SENDING,
+            send_started_at=now,
+        )
     ]
 
 
