@@ -313,10 +313,12 @@ def _fill(issue: NewsIssue, editorial: str, calls: str, news: str) -> None:
 
 def load_news(today: date) -> dict[str, int]:
     """Issues, subscribers, consents and suppressions; returns counts of what was added."""
+    # This month's issue is among them once its sending day has passed.
     months = [today.replace(day=1)]
-    for _ in range(PAST_ISSUES):
+    if _sending_time(months[0]) > clock.now():
+        months = [(months[0] - timedelta(days=1)).replace(day=1)]
+    for _ in range(PAST_ISSUES - 1):
         months.insert(0, (months[0] - timedelta(days=1)).replace(day=1))
-    months.pop()
     members = db.session.scalars(sa.select(Member).where(Member.current_clause(today))).all()
     opted_out = _opt_out(members, today)
     people = _subscribers()

@@ -1,4 +1,4 @@
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from markupsafe import escape
@@ -225,8 +225,15 @@ def test_demo_has_a_year_of_e_news_sent_and_next_month_drafted(app, runner):
     assert [issue.status for issue in issues] == [NewsIssueStatus.SENT] * 12 + [NewsIssueStatus.DRAFT]
     this_month = clock.today().replace(day=1)
     months = [issue.month for issue in issues]
-    assert months[0] == this_month.replace(year=this_month.year - 1)
-    assert months[11] < this_month and months[12] == drafting.first_of_next_month(this_month)
+    # This month's issue is the twelfth once its sending day (the first Tuesday, at ten) has passed.
+    first_tuesday = this_month + timedelta(days=(1 - this_month.weekday()) % 7)
+    expected = [this_month]
+    if clock.from_local(first_tuesday, time(10, 0)) > clock.now():
+        expected = [(this_month - timedelta(days=1)).replace(day=1)]
+    while len(expected) < 12:
+        expected.insert(0, (expected[0] - timedelta(days=1)).replace(day=1))
+    assert months[:12] == expected
+    assert months[12] == drafting.first_of_next_month(this_month)
     assert len({(month.year, month.month) for month in months[:12]}) == 12
     for issue in issues[:12]:
         assert issue.send_started_at <= issue.queued_at <= issue.sent_at < clock.now()
