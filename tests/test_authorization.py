@@ -15,6 +15,7 @@ from nmg_ops import clock
 from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
 from nmg_ops.models import ActionItem, AgendaItem, DeliveryStatus, MeetingStatus, OutboundMessage
+from tests.fixtures.consultations import open_survey
 from tests.fixtures.factories import PASSWORD
 from tests.fixtures.news import news_world
 
@@ -392,26 +393,6 @@ def test_every_route_is_in_the_matrix(app):
     assert listed - served == set(), "the matrix lists routes the app does not serve"
 
 
-def _open_survey():
-    from nmg_ops.governance import consultations
-    from nmg_ops.models import QuestionKind, SurveyAudience
-
-    survey = consultations.create_survey(
-        consultations.SurveyDraft(
-            title="Priorities",
-            description=None,
-            audience=SurveyAudience.ALL,
-            deadline_at=clock.now() + timedelta(days=10),
-            is_anonymous=False,
-        )
-    )
-    consultations.add_question(
-        survey, consultations.QuestionDraft(QuestionKind.SINGLE, "Which?", ["A", "B"], is_required=True)
-    )
-    consultations.open_survey(survey)
-    return survey
-
-
 def _public_document() -> int:
     """A public document with an approved first version and a draft second one."""
     from nmg_ops.documents import library
@@ -516,5 +497,5 @@ def _news() -> dict[str, int]:
 
 
 def _survey_and_question() -> dict[str, int]:
-    survey = _open_survey()
+    survey = open_survey()
     return {"survey": survey.id, "question": survey.questions[0].id}

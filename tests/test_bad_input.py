@@ -29,6 +29,7 @@ from nmg_ops.models import (
     OutboundMessage,
     WorkingGroup,
 )
+from tests.fixtures.consultations import open_survey
 from tests.fixtures.factories import PASSWORD
 from tests.fixtures.news import news_world
 
@@ -74,27 +75,6 @@ PATH_VALUES = {"int": ["9223372036854775808", "0"], "default": ["not-a-token", "
 RECORDS_REFUSALS = {"sign_in_attempt", "password_reset_request", "sign_in_session", "audit_entry"}
 ROLES = ("public", "member", "admin")
 _FIELD = re.compile(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"', re.I)
-
-
-def _open_survey():
-    from nmg_ops.governance import consultations
-    from nmg_ops.models import QuestionKind, SurveyAudience
-
-    survey = consultations.create_survey(
-        consultations.SurveyDraft(
-            title="Priorities",
-            description=None,
-            audience=SurveyAudience.ALL,
-            deadline_at=clock.now() + timedelta(days=10),
-            is_anonymous=False,
-        )
-    )
-    consultations.add_question(
-        survey, consultations.QuestionDraft(QuestionKind.MULTIPLE, "Which?", ["A", "B"], is_required=True)
-    )
-    consultations.add_question(survey, consultations.QuestionDraft(QuestionKind.TEXT, "Why?"))
-    consultations.open_survey(survey)
-    return survey
 
 
 def _document() -> int:
@@ -251,5 +231,5 @@ def _news() -> dict[str, int]:
 
 
 def _survey_and_question() -> dict[str, int]:
-    survey = _open_survey()
+    survey = open_survey()
     return {"survey_id": survey.id, "question_id": survey.questions[0].id}

@@ -114,7 +114,3 @@ class ScheduleForm(Form):
 
 class SendNowForm(Form):
     confirm = BooleanField(validators=[Optional()])
-
-
-class ActionForm(Form):
-    """A button's form: approve, unschedule, draft; its token is all it carries."""

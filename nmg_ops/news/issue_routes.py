@@ -25,7 +25,7 @@ from ..models import DeliveryStatus, NewsEdition, NewsIssue, NewsIssueStatus, Ou
 from ..permissions import Right, can, require
 from . import bp, drafting, editing, rendering, sending
 from .editing import SECTIONS_MAX, STATUS_LABELS, SectionEdit
-from .issue_forms import ActionForm, IssueForm, PreviewForm, ScheduleForm, SendNowForm, TestMailForm
+from .issue_forms import IssueForm, PreviewForm, ScheduleForm, SendNowForm, TestMailForm
 from .recipients import recipients
 
 TEST_PURPOSE = "enews_test"
@@ -74,7 +74,6 @@ def issue_list():
         labels=STATUS_LABELS,
         when=editing.when,
         next_month=drafting.first_of_next_month(clock.today()),
-        form=ActionForm(),
     )
 
 
@@ -82,8 +81,6 @@ def issue_list():
 @require(Right.MANAGE_NEWS)
 def draft_issue():
     """Draft next month's issue from the group's meetings and minutes, or open it if it exists."""
-    if not ActionForm().validate_on_submit():
-        abort(400, _("The form had expired. Reload the page and try again."))
     issue = drafting.draft_issue(drafting.first_of_next_month(clock.today()))
     flash(_("%(title)s is ready to edit.", title=issue.title), "success")
     return _back(issue)
@@ -129,7 +126,6 @@ def _issue_page(
         conflict=conflict,
         schedule_form=schedule_form,
         test_form=test_form,
-        action_form=ActionForm(formdata=None),
         approval_required=sending.approval_required(),
         may_approve=can(Right.APPROVE_NEWS),
         sections=rendering.sections_of,
@@ -277,8 +273,6 @@ def send_test(issue_id: int):
 def approve_issue(issue_id: int):
     """The coordinator's approval, where the NMG asks for it before an issue goes out."""
     issue = _issue(issue_id)
-    if not ActionForm().validate_on_submit():
-        abort(400, _("The form had expired. Reload the page and try again."))
     try:
         sending.approve(issue, current_user)
     except RuleError as exc:
@@ -329,8 +323,6 @@ def schedule_issue(issue_id: int):
 def unschedule_issue(issue_id: int):
     """Take a scheduled issue back, until its sending starts."""
     issue = _issue(issue_id)
-    if not ActionForm().validate_on_submit():
-        abort(400, _("The form had expired. Reload the page and try again."))
     try:
         sending.unschedule(issue)
     except RuleError as exc:
