@@ -4,6 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app nmg_ops
 INSTALLED := $(VENV)/.installed
+TEST_WORKERS ?= auto
 CATALOGUES := $(wildcard nmg_ops/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
@@ -15,8 +16,10 @@ run: install translations
 	NMG_EMBEDDED_SCHEDULER=true $(BIN)/gunicorn --workers 1 --threads 8 --bind 127.0.0.1:5000 \
 		--access-logfile - 'nmg_ops:create_app()'
 
+# The tests run on as many workers as the machine has cores, each with its own databases and servers;
+# the ten slowest are named at the end, so a test that grows slow is seen where it is run.
 test: install translations system-packages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=10
 
 lint: install
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -72,21 +73,37 @@ class LiveServer:
     url: str
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Iterator[LiveServer]:
-    """The application on its own SQLite file, served over real HTTP with CSRF protection on."""
-    from flask_migrate import upgrade
-
-    app = create_app(
+def _browser_app(database: Path, tmp_path: Path) -> Flask:
+    return create_app(
         {
             "ENVIRONMENT": "testing",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+            "DATABASE_URL": f"sqlite:///{database}",
             "OUTBOX_DIR": str(tmp_path / "outbox"),
             "WTF_CSRF_ENABLED": True,
         }
     )
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database migrated once for the run, which each live server starts from a copy of."""
+    from flask_migrate import upgrade
+
+    folder = tmp_path_factory.mktemp("migrated")
+    app = _browser_app(folder / "migrated.sqlite3", folder)
     with app.app_context():
         upgrade()
+        db.engine.dispose()
+    return folder / "migrated.sqlite3"
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveServer]:
+    """The application on its own SQLite file, served over real HTTP with CSRF protection on."""
+    database = tmp_path / "browser.sqlite3"
+    with sqlite3.connect(migrated_sqlite) as source, sqlite3.connect(database) as copy:
+        source.backup(copy)
+    app = _browser_app(database, tmp_path)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     # A short poll interval lets the shutdown at the end of each test return quickly.
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
