@@ -18,6 +18,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import audit, clock
 from ..errors import RuleError
@@ -109,14 +110,15 @@ def _write(
 ) -> MinutesRevision:
     """Add the revision if `base` is still the latest; EditConflict otherwise. The caller commits."""
     if minutes is None:
-        minutes = Minutes(meeting_id=meeting.id, version=0, sections={})
-        db.session.add(minutes)
-        try:
-            with db.session.begin_nested():
-                db.session.flush()
-        except sa.exc.IntegrityError:
-            # Another editor created them first: whatever they saved is a conflict for this one.
-            minutes = minutes_of(meeting.id)
+        # The first save creates the record unless another first save did: that one waits for the other to
+        # commit, finds version 1 below and meets a conflict. No duplicate-key error, nothing to roll back.
+        insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+        db.session.execute(
+            insert(Minutes)
+            .values(meeting_id=meeting.id, version=0, sections={})
+            .on_conflict_do_nothing(index_elements=[Minutes.meeting_id])
+        )
+        minutes = minutes_of(meeting.id)
     number = base + 1
     taken = db.session.execute(
         sa.update(Minutes)
