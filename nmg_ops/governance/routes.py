@@ -48,7 +48,9 @@ def _term_form() -> TermForm:
 def _proposal_form() -> ProposalForm:
     form = ProposalForm()
     suggested = rotation.candidates()
-    others = [m for m in services.current_members() if m not in suggested]
+    # By id: comparing members as objects goes through Flask-Login's equality, a string per comparison.
+    suggested_ids = {m.id for m in suggested}
+    others = [m for m in services.current_members() if m.id not in suggested_ids]
     form.member_id.choices = [
         *((m.id, f"{m.full_name} ({m.organisation.display_name})") for m in suggested),
         *(
