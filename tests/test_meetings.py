@@ -453,23 +453,24 @@ def test_unknown_meetings_are_not_found(client, people, sign_in, make_meeting):
 
 def test_a_member_sees_only_meetings_that_concern_them(client, people, sign_in, make_meeting):
     member = people["member"]
-    invited = make_meeting(title="Invited draft", invitees=[member])
+    invited = make_meeting(title="Invited plenary", invitees=[member], status=MeetingStatus.CONFIRMED)
+    invited_draft = make_meeting(title="Invited draft", invitees=[member])
     public = make_meeting(title="Public plenary", is_public=True, status=MeetingStatus.CONFIRMED)
     public_draft = make_meeting(title="Public draft", is_public=True)
     private = make_meeting(title="Private bilateral", status=MeetingStatus.CONFIRMED)
     sign_in(member)
 
     listed = client.get("/meetings/").get_data(as_text=True)
-    assert "Invited draft" in listed
+    assert "Invited plenary" in listed
     assert "Public plenary" in listed
+    assert "Invited draft" not in listed, "nobody is told of a draft until it is confirmed"
     assert "Public draft" not in listed
     assert "Private bilateral" not in listed
 
-    assert client.get(f"/meetings/{private.id}").status_code == 404
-    assert client.get(f"/meetings/{public_draft.id}").status_code == 404
+    for unseen in (private, public_draft, invited_draft):
+        assert client.get(f"/meetings/{unseen.id}").status_code == 404
     page = client.get(f"/meetings/{invited.id}").get_data(as_text=True)
     assert "https://meet.example.org/nmg" in page
-    assert "not confirmed yet" in page
     page = client.get(f"/meetings/{public.id}").get_data(as_text=True)
     assert "Public plenary" in page
     # The video link is for invitees; the invitee list is for the team.
@@ -486,6 +487,8 @@ def test_the_team_and_leaders_see_every_meeting(client, people, sign_in, make_me
     assert "Paolo Member" in page
     assert "https://meet.example.org/nmg" in page
     assert ("/edit" in page) is (role != "coordination_team")
+    # The draft's page tells those who cannot confirm it that it may still change.
+    assert ("not confirmed yet; its details may still change" in page) is (role == "coordination_team")
 
 
 def test_the_list_shows_counts_answers_and_filters(client, people, sign_in, make_meeting, make_member):
@@ -494,10 +497,17 @@ def test_the_list_shows_counts_answers_and_filters(client, people, sign_in, make
     plenary = make_meeting(title="Plenary A", invitees=[member, *others], status=MeetingStatus.CONFIRMED)
     for invitation, answer in zip(plenary.invitations, [Rsvp.YES, Rsvp.YES, Rsvp.NO, None], strict=True):
         invitation.rsvp = answer
-    make_meeting("thematic", title="Thematic B", invitees=[member], starts_at=_at(40))
+    make_meeting(
+        "thematic", title="Thematic B", invitees=[member], starts_at=_at(40), status=MeetingStatus.CONFIRMED
+    )
     make_meeting(title="Old plenary", invitees=[member], starts_at=_at(-20), status=MeetingStatus.HELD)
     later = clock.today().year + 2
-    make_meeting(title="Far plenary", invitees=[member], starts_at=datetime(later, 6, 1, 10, tzinfo=ROME))
+    make_meeting(
+        title="Far plenary",
+        invitees=[member],
+        starts_at=datetime(later, 6, 1, 10, tzinfo=ROME),
+        status=MeetingStatus.CONFIRMED,
+    )
     sign_in(member)
 
     page = client.get("/meetings/").get_data(as_text=True)
@@ -669,7 +679,11 @@ def test_the_list_runs_a_fixed_number_of_statements(
         members = [people["member"], *_bulk_members(invitees - 1, f"list{invitees}x")]
         for n in range(meetings):
             meeting = make_meeting(
-                invitees=members, title=f"Meeting {invitees}-{n}", starts_at=_at(10 + n), is_public=n % 2 == 0
+                invitees=members,
+                title=f"Meeting {invitees}-{n}",
+                starts_at=_at(10 + n),
+                is_public=n % 2 == 0,
+                status=MeetingStatus.CONFIRMED,
             )
             _answer_some(meeting)
         with count_queries() as statements:
@@ -686,9 +700,15 @@ def test_my_meetings_runs_a_fixed_number_of_statements(client, people, sign_in, 
     measured = []
     for meetings in (1, 10):
         for n in range(meetings):
-            make_meeting(invitees=[member], title=f"Mine {meetings}-{n}", starts_at=_at(5 + n))
+            make_meeting(
+                invitees=[member],
+                title=f"Mine {meetings}-{n}",
+                starts_at=_at(5 + n),
+                status=MeetingStatus.CONFIRMED,
+            )
         with count_queries() as statements:
-            assert client.get("/meetings/my").status_code == 200
+            response = client.get("/meetings/my")
+        assert f"Mine {meetings}-{meetings - 1}" in response.get_data(as_text=True)
         measured.append(statements.count)
     assert measured[0] == measured[1], measured
 

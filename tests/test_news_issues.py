@@ -92,7 +92,8 @@ def team(people):
 
 @pytest.fixture
 def drafted(client, people, team, make_meeting) -> NewsIssue:
-    """Next month's issue as the team's button drafts it, with a public and a members' meeting in April."""
+    """Next month's issue as the team's button drafts it, with a public and a members' meeting in April,
+    and a draft meeting that neither edition names."""
     everyone = [p for p in people.values() if p is not None]
     make_meeting(
         "partnership_event",
@@ -107,6 +108,13 @@ def drafted(client, people, team, make_meeting) -> NewsIssue:
         status=MeetingStatus.CONFIRMED,
         invitees=everyone,
         title="Closed plenary of April",
+    )
+    make_meeting(
+        "plenary",
+        starts_at=datetime(2026, 4, 29, 10, 0, tzinfo=ROME),
+        invitees=everyone,
+        is_public=True,
+        title="Plenary still in draft",
     )
     sign_in_as(client, team)
     response = client.post("/news/issues/draft")
@@ -132,6 +140,7 @@ def test_the_draft_lists_public_meetings_in_both_editions_and_members_meetings_o
     assert "Open day on health data" in members and "Open day on health data" in public
     assert "Closed plenary of April" in members
     assert "Closed plenary of April" not in public
+    assert "Plenary still in draft" not in members + public, "nobody is told of a draft"
     assert drafted.title in public
     listing = client.get("/news/issues").get_data(as_text=True)
     assert drafted.title in listing

@@ -112,7 +112,9 @@ def test_not_invited_is_not_found_even_for_the_coordinator(client, sign_in, meet
 
 
 def test_answers_are_refused_once_the_meeting_has_started(client, me, make_meeting):
-    started = make_meeting(starts_at=clock.now() - timedelta(minutes=5), invitees=[me])
+    started = make_meeting(
+        starts_at=clock.now() - timedelta(minutes=5), invitees=[me], status=MeetingStatus.CONFIRMED
+    )
     response = client.post(f"/meetings/{started.id}/rsvp", data={"answer": "yes"}, follow_redirects=False)
     assert response.status_code == 302
     with client.session_transaction() as session:

@@ -19,7 +19,6 @@ from ..models.types import UTCDateTime
 
 #: cancelled meetings stay in feeds, marked cancelled, so that subscribed calendars remove them
 CANCELLED_KEPT = timedelta(days=30)
-SHOWN = (MeetingStatus.CONFIRMED, MeetingStatus.HELD, MeetingStatus.CANCELLED)
 
 
 def _digest(token: str) -> str:
@@ -35,8 +34,9 @@ def new_feed_token(member: Member) -> str:
 
 
 def _visible(now: datetime) -> sa.ColumnElement[bool]:
+    # A calendar carries what its reader has been told of: never a draft, not even an organiser's.
     return sa.and_(
-        Meeting.status.in_(SHOWN),
+        visibility.announced_clause(),
         sa.or_(Meeting.status != MeetingStatus.CANCELLED, Meeting.updated_at >= now - CANCELLED_KEPT),
     )
 
@@ -82,7 +82,8 @@ def _aggregates() -> list[sa.ColumnElement]:
 
 _SINCE = sa.bindparam("since", type_=UTCDateTime())
 _SHOWN_CLAUSE = sa.and_(
-    Meeting.status.in_(SHOWN), sa.or_(Meeting.status != MeetingStatus.CANCELLED, Meeting.updated_at >= _SINCE)
+    visibility.announced_clause(),
+    sa.or_(Meeting.status != MeetingStatus.CANCELLED, Meeting.updated_at >= _SINCE),
 )
 # Built once and run on a plain connection, without an ORM session: the conditional request of every
 # subscribed calendar app, every hour, runs one of these and nothing else.

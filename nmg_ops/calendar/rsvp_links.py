@@ -10,7 +10,9 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..extensions import db
+from ..meetings import visibility
 from ..models import Invitation, Meeting, Member, Rsvp
+from ..permissions import roles_of
 
 _SALT = "nmg-ops/rsvp"
 
@@ -39,7 +41,8 @@ def rsvp_links(invitation: Invitation) -> dict[str, str]:
 
 
 def invitation_for(token: str) -> Invitation | None:
-    """The invitation a link was made for, if it is genuine and the person is still invited."""
+    """The invitation a link was made for, if it is genuine, the person is still invited and the meeting is
+    one they may see (never a draft, for a member who does not organise it)."""
     try:
         data = _serializer().loads(token)
     except BadSignature:
@@ -56,6 +59,7 @@ def invitation_for(token: str) -> Invitation | None:
         or not isinstance(invitation.member, Member)
         or not isinstance(invitation.meeting, Meeting)
         or not hmac.compare_digest(str(data.get("e", "")), _address_mark(invitation.email))
+        or not visibility.may_see(invitation.meeting, True, roles_of(invitation.member))
     ):
         return None
     return invitation

@@ -7,7 +7,7 @@ invitation keeps the latest answer and when it was given. Attendance is the grou
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -18,6 +18,8 @@ from .. import audit
 from ..errors import RuleError
 from ..extensions import db
 from ..models import Attendance, Invitation, Meeting, MeetingStatus, Member, Rsvp
+from ..permissions import Role
+from . import visibility
 
 
 class AttendanceError(RuleError):
@@ -31,17 +33,24 @@ def has_started(meeting: Meeting, now: datetime) -> bool:
 # --- RSVP ------------------------------------------------------------------------------------------------
 
 
-def own_invitation(meeting_id: int, member: Member) -> Invitation | None:
-    """The member's own invitation to the meeting, with the meeting loaded; None if not invited."""
-    return db.session.scalar(
+def own_invitation(meeting_id: int, member: Member, roles: Iterable[Role]) -> Invitation | None:
+    """The member's own invitation to the meeting, with the meeting loaded; None if not invited, or if the
+    meeting is not one the member may see (a draft, for a member who does not organise)."""
+    invitation = db.session.scalar(
         sa.select(Invitation)
         .where(Invitation.meeting_id == meeting_id, Invitation.member_id == member.id)
         .options(so.joinedload(Invitation.meeting))
     )
+    if invitation is None or not visibility.may_see(invitation.meeting, True, roles):
+        return None
+    return invitation
 
 
 def check_answers_open(meeting: Meeting, now: datetime) -> None:
-    """Answers (from the page, a link or a calendar app) are taken until the meeting starts."""
+    """Answers (from the page, a link or a calendar app) are taken from the meeting's announcement until it
+    starts: nobody answers a draft, of which the invitees have not been told."""
+    if not visibility.is_announced(meeting):
+        raise AttendanceError(_l("This meeting is not confirmed yet; answers open once it is."))
     if meeting.status is MeetingStatus.CANCELLED:
         raise AttendanceError(_l("This meeting has been cancelled."))
     if has_started(meeting, now):

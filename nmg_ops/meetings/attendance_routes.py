@@ -9,7 +9,7 @@ from flask_login import current_user
 from .. import clock
 from ..auth.services import safe_next_path
 from ..errors import found_or_404
-from ..permissions import Right, require
+from ..permissions import Right, current_roles, require
 from . import attendance, bp
 from .agenda_forms import RsvpForm, attendance_form
 
@@ -18,7 +18,7 @@ from .agenda_forms import RsvpForm, attendance_form
 @require(Right.VIEW_MEETINGS)
 def rsvp(meeting_id: int):
     """Answer my own invitation: yes, no or maybe; back to the meeting, or to the list it was given from."""
-    invitation = found_or_404(attendance.own_invitation(meeting_id, current_user))
+    invitation = found_or_404(attendance.own_invitation(meeting_id, current_user, current_roles()))
     back = safe_next_path(request.args.get("next"))
     form = RsvpForm()
     if not form.validate_on_submit():

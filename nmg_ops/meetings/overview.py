@@ -21,8 +21,8 @@ from ..models import (
     Minutes,
     MinutesStatus,
 )
-from ..permissions import Right, can
-from . import attendance, cadence
+from ..permissions import Right, can, current_roles
+from . import attendance, cadence, visibility
 
 #: how many of my upcoming meetings the start page lists
 NEXT_MEETINGS = 3
@@ -80,6 +80,7 @@ def overview(member_id: int, now: datetime) -> Overview:
                 Invitation.member_id == member_id,
                 Meeting.ends_at > now,
                 Meeting.status.in_([MeetingStatus.CONFIRMED, MeetingStatus.DRAFT]),
+                visibility.seen_clause(current_roles(), sa.true()),
             )
             .options(so.contains_eager(Invitation.meeting).joinedload(Meeting.type))
             .order_by(Meeting.starts_at)

@@ -134,8 +134,7 @@ def _rows_select(viewer_id: int, roles: Iterable[Role], criteria: MeetingFilter,
         .outerjoin(counts, counts.c.meeting_id == Meeting.id)
         .outerjoin(mine, sa.and_(mine.meeting_id == Meeting.id, mine.member_id == viewer_id))
     )
-    if not visibility.sees_all_meetings(roles):
-        query = query.where(sa.or_(mine.id.is_not(None), visibility.published_clause()))
+    query = query.where(visibility.seen_clause(roles, mine.id.is_not(None)))
     if criteria.when is When.PAST:
         query = query.where(Meeting.ends_at <= now).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     else:
@@ -198,12 +197,15 @@ def year_options(now: datetime) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def my_invitations(member_id: int, now: datetime) -> tuple[list[Invitation], list[Invitation]]:
-    """The member's invitations, upcoming (soonest first) and past (latest first), meetings loaded."""
+def my_invitations(
+    member_id: int, roles: Iterable[Role], now: datetime
+) -> tuple[list[Invitation], list[Invitation]]:
+    """The member's invitations to meetings they may see, upcoming (soonest first) and past (latest first),
+    meetings loaded."""
     invitations = db.session.scalars(
         sa.select(Invitation)
         .join(Invitation.meeting)
-        .where(Invitation.member_id == member_id)
+        .where(Invitation.member_id == member_id, visibility.seen_clause(roles, sa.true()))
         .options(so.contains_eager(Invitation.meeting).joinedload(Meeting.type))
         .order_by(Meeting.starts_at, Meeting.id)
     ).all()

@@ -103,7 +103,7 @@ def meeting_list():
 def my_meetings():
     """My invitations, upcoming and past, with my answers and, while open, the buttons to give them."""
     now = clock.now()
-    upcoming, past = queries.my_invitations(current_user.id, now)
+    upcoming, past = queries.my_invitations(current_user.id, current_roles(), now)
     answerable = {i.id for i in upcoming if attendance.answers_open(i.meeting, now)}
     return render_template("meetings/my.html", upcoming=upcoming, past=past, answerable=answerable)
 

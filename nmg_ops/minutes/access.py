@@ -87,7 +87,7 @@ def readable_meetings_clause(member_id: int | None, roles: Iterable[Role]) -> sa
         Invitation.attendance == Attendance.PRESENT,
     )
     return sa.or_(
-        sa.and_(Minutes.status == MinutesStatus.APPROVED, sa.or_(visibility.published_clause(), invited)),
+        sa.and_(Minutes.status == MinutesStatus.APPROVED, visibility.seen_clause(roles, invited)),
         sa.and_(Minutes.status == MinutesStatus.CIRCULATED, present),
     )
 

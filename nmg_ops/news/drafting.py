@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from .. import clock
 from ..extensions import db
 from ..mail import queue_mails
-from ..meetings.visibility import published_clause
+from ..meetings.visibility import published_clause, seen_clause
 from ..models import (
     Decision,
     Invitation,
@@ -34,6 +34,7 @@ from ..models import (
     NewsSection,
     NewsSectionKind,
 )
+from ..permissions import Role
 
 DRAFT_PURPOSE = "enews_draft"
 
@@ -133,7 +134,8 @@ def _planned_sections(month: date) -> list[_Planned]:
     today = clock.today()
     past = (month - timedelta(days=1)).replace(day=1)
     month_name, past_name = format_date(month, "MMMM y"), format_date(past, "MMMM y")
-    for_members = sa.and_(~published_clause(), _everyone_invited(today))
+    # What a member who is not an organiser may see, when being invited means everyone is.
+    for_members = sa.and_(~published_clause(), seen_clause({Role.MEMBER}, _everyone_invited(today)))
     return [
         _Planned(NewsSectionKind.EDITORIAL, str(_l("Editorial")), "", False),
         _Planned(
