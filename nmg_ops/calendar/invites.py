@@ -90,15 +90,15 @@ def _requested_before(meeting: Meeting) -> set[str]:
     Why the outbox and not the SEQUENCE: confirming a draft raises the SEQUENCE to 1, so the first
     invitation most people get is not SEQUENCE 0; and someone added later gets the current SEQUENCE as
     their first. The outbox keys record what was mailed to whom for which SEQUENCE, for meetings announced
-    before this rule as for new ones. A mail that failed for good never reached the person, so it does
-    not count. One query per announcement, on the purpose index.
+    before this rule as for new ones. A mail that failed for good (or was withdrawn) never reached the
+    person, so it does not count. One query per announcement, on the purpose index.
     """
     prefix = f"itip:{meeting.id}:"
     keys = db.session.scalars(
         sa.select(OutboundMessage.dedupe_key).where(
             OutboundMessage.purpose == "itip_request",
             OutboundMessage.dedupe_key.startswith(prefix, autoescape=True),
-            OutboundMessage.status != DeliveryStatus.FAILED,
+            OutboundMessage.status.not_in((DeliveryStatus.FAILED, DeliveryStatus.WITHDRAWN)),
         )
     )
     found: set[str] = set()

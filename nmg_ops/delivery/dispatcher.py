@@ -35,9 +35,17 @@ from .. import clock
 from ..extensions import db
 from ..models import DeliveryStatus, OutboundMessage
 
+_signals = Namespace()
 #: sent when the mail server refuses a message for good (5xx), with its purpose, recipient and reply: the
 #: e-news suppresses the address, other mail just shows the failure on the deliveries page
-hard_bounce = Namespace().signal("hard-bounce")
+hard_bounce = _signals.signal("hard-bounce")
+#: asked right before each message goes to the mail server, with its purpose, recipient and the run's
+#: database connection; a receiver that answers with a reason withholds it (recorded withdrawn with the
+#: reason, never sent). The e-news answers for list mail whose recipient withdrew their consent.
+last_check = _signals.signal("last-check")
+#: sent after the outcomes of a claimed batch are recorded, with the purposes the batch held: the e-news
+#: marks an issue sent as soon as its last mail is done, without waiting for the scheduler
+batch_recorded = _signals.signal("batch-recorded")
 
 BATCH_SIZE = 20
 MAX_ATTEMPTS = 8
@@ -50,6 +58,8 @@ class DispatchReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    #: withheld by the last check before sending
+    withdrawn: int = 0
     recovered: int = 0
     #: the mail server could not be reached: the run stops, everything waits for its back-off
     unreachable: bool = False
@@ -201,6 +211,9 @@ def dispatch(
             keeper.keep()
             report.ledger = report.ledger or db.engine.connect()
             connection = _deliver(batch, now, report, connection)
+            batch_recorded.send(
+                current_app._get_current_object(), purposes=frozenset(message.purpose for message in batch)
+            )
     finally:
         keeper.stop()
         if connection is not None:
@@ -215,13 +228,17 @@ def _deliver(
     batch: list[Claimed], now: datetime, report: DispatchReport, connection: _Smtp | None
 ) -> _Smtp | None:
     """Send the batch on `connection` (opened when needed); returns the connection still usable, if any."""
+    app = current_app._get_current_object()
     if not current_app.config["MAIL_SERVER"]:
         for message in batch:
-            _write_eml(message)
-            _sent(message, report)
+            if not _withheld(app, message, report):
+                _write_eml(message)
+                _sent(message, report)
         return None
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
     for position, message in enumerate(batch):
+        if _withheld(app, message, report):
+            continue
         try:
             connection = connection or _Smtp()
             connection.send_once_more_on_drop(sender, message)
@@ -314,6 +331,20 @@ def _finish(message: Claimed, report: DispatchReport, **values: object) -> None:
         {"b_id": message.id, **{f"b_{column}": value for column, value in values.items()}},
     )
     report.ledger.commit()
+
+
+def _withheld(app: object, message: Claimed, report: DispatchReport) -> bool:
+    """The last check, as late as it can be: a consent withdrawn while the message waited in its claim
+    (which no withdrawal of waiting mail reaches) still stops it. True if the message was withdrawn."""
+    answers = last_check.send(
+        app, purpose=message.purpose, recipient=message.recipient, connection=report.ledger
+    )
+    reason = next((str(answer) for _receiver, answer in answers if answer), None)
+    if reason is None:
+        return False
+    _finish(message, report, status=DeliveryStatus.WITHDRAWN, last_error=reason[:1000])
+    report.withdrawn += 1
+    return True
 
 
 def _sent(message: Claimed, report: DispatchReport) -> None:

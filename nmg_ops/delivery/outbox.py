@@ -167,6 +167,26 @@ def _insert(**values: object) -> int | None:
     return db.session.execute(statement).scalar()
 
 
+def withdraw(recipient: str, purpose_prefix: str, reason: str) -> int:
+    """Take back the mails to `recipient` whose purpose starts with `purpose_prefix` and that still wait
+    to be sent: recorded withdrawn with the reason, never sent. Returns how many.
+
+    In the caller's transaction, so that the change that ends a consent and the withdrawal of its mails
+    commit together. A mail a dispatcher holds already is not waiting any more: the dispatcher's last
+    check (`dispatcher.last_check`) stops it."""
+    result = db.session.execute(
+        sa.update(OutboundMessage)
+        .where(
+            OutboundMessage.recipient == recipient.lower(),
+            OutboundMessage.purpose.startswith(purpose_prefix, autoescape=True),
+            OutboundMessage.status == DeliveryStatus.PENDING,
+        )
+        .values(status=DeliveryStatus.WITHDRAWN, last_error=reason[:1000])
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
 #: keys per lookup, well under the bound-parameter limits of SQLite and PostgreSQL
 _LOOKUP_CHUNK = 1000
 

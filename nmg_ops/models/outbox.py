@@ -18,14 +18,21 @@ class DeliveryStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    #: taken back before it was sent, because the recipient withdrew their consent to list mail; the
+    #: reason is in `last_error`, and it is never sent
+    WITHDRAWN = "withdrawn"
 
 
 class OutboundMessage(db.Model):
-    __table_args__ = (sa.Index("ix_outbound_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbound_message_due", "status", "next_attempt_at"),
+        # An issue's mails by status: its progress, and whether any is still waiting after each batch.
+        sa.Index("ix_outbound_message_purpose_status", "purpose", "status"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     #: why the mail exists: invitation, password_reset, reminder, agenda_call, ...
-    purpose: so.Mapped[str] = so.mapped_column(sa.String(40), index=True)
+    purpose: so.Mapped[str] = so.mapped_column(sa.String(40))
     #: one row per (purpose, recipient, occasion); enqueueing the same key again does nothing
     dedupe_key: so.Mapped[str] = so.mapped_column(sa.String(255), unique=True)
     #: the address the mail goes to, lower-case
@@ -36,13 +43,13 @@ class OutboundMessage(db.Model):
     message_id: so.Mapped[str] = so.mapped_column(sa.String(255))
     #: the complete rendered RFC 5322 message, sent byte for byte on every attempt
     content: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
-    #: pending, sending, sent or failed
+    #: pending, sending, sent, failed or withdrawn
     status: so.Mapped[DeliveryStatus] = so.mapped_column(
         enum_column(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
     )
     #: delivery attempts started so far
     attempts: so.Mapped[int] = so.mapped_column(default=0)
-    #: what the mail server (or the connection) said last time it did not work
+    #: what the mail server (or the connection) said last time it did not work; why it was withdrawn
     last_error: so.Mapped[str | None] = so.mapped_column(sa.String(1000))
     #: not before this instant (back-off after a temporary failure)
     next_attempt_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)

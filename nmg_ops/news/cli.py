@@ -63,13 +63,13 @@ def send_command(number: int) -> None:
         while True:
             report = dispatch(clock.now(), purpose=issue.outbox_purpose)
             progress = sending.progress(issue)
-            bar.update(progress.sent + progress.failed - bar.pos)
-            if progress.done or report.unreachable or report.sent + report.failed == 0:
+            bar.update(progress.handled - bar.pos)
+            if progress.done or report.unreachable or report.sent + report.failed + report.withdrawn == 0:
                 break
     sending.finish_sent(clock.now())
     click.echo(
-        f"{issue.title}: {progress.sent} sent, {progress.failed} failed, {progress.deferred} deferred "
-        f"(retried by the scheduler), {progress.queued} waiting"
+        f"{issue.title}: {progress.sent} sent, {progress.failed} failed, {progress.withdrawn} withdrawn, "
+        f"{progress.deferred} deferred (retried by the scheduler), {progress.queued} waiting"
     )
 
 
@@ -80,7 +80,7 @@ def progress_command(number: int) -> None:
     issue = _issue(number)
     progress = sending.progress(issue)
     click.echo(
-        f"{issue.title}: {issue.status}; {progress.recipients} recipients, {progress.waiting} not yet "
-        f"queued, {progress.queued} queued, {progress.sent} sent, {progress.deferred} deferred, "
-        f"{progress.failed} failed"
+        f"{issue.title}: {issue.status}, {progress.stage.value.replace('_', ' ')}; {progress.recipients} "
+        f"recipients, {progress.waiting} not yet queued, {progress.queued} queued, {progress.sent} sent, "
+        f"{progress.deferred} deferred, {progress.failed} failed, {progress.withdrawn} withdrawn"
     )

@@ -392,7 +392,11 @@ def _counts(issue: NewsIssue) -> dict[str, object]:
         "sent": progress.sent,
         "deferred": progress.deferred,
         "failed": progress.failed,
+        "withdrawn": progress.withdrawn,
+        "handled": progress.handled,
         "waiting": progress.waiting,
+        "stage": progress.stage.value,
+        "stage_label": str(sending.STAGE_LABELS[progress.stage]),
         "done": progress.done,
     }
 

@@ -3,11 +3,16 @@
 Current members who did not opt out get the members' edition; confirmed public subscribers get the public
 one, unless the address is a member's, who gets the members' edition only. A suppressed address gets
 nothing. Two plain queries whatever the number of subscribers: the lists are read as tuples, not objects.
+
+The same rule answers for one address right before its mail goes (`refusal`), so that a consent withdrawn
+after the list was read still stops the mail.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 
@@ -30,18 +35,25 @@ def _not_suppressed(column: sa.ColumnElement[str]) -> sa.ColumnElement[bool]:
     return ~sa.exists().where(NewsSuppression.email == sa.func.lower(column))
 
 
+def _receiving_members(today: date | sa.BindParameter) -> tuple[sa.ColumnElement[bool], ...]:
+    return Member.current_clause(today), ~Member.news_opt_out
+
+
+_CONFIRMED = NewsSubscriber.status == SubscriberStatus.CONFIRMED
+
+
 def recipients() -> list[Recipient]:
     """Everyone the next issue goes to, members first, each address once."""
     members = db.session.execute(
         sa.select(Member.id, Member.email, Member.full_name, Member.language)
-        .where(Member.current_clause(clock.today()), ~Member.news_opt_out, _not_suppressed(Member.email))
+        .where(*_receiving_members(clock.today()), _not_suppressed(Member.email))
         .order_by(Member.id)
     )
     found = [Recipient(NewsEdition.MEMBERS, *row) for row in members]
     member_addresses = {recipient.email.lower() for recipient in found}
     subscribers = db.session.execute(
         sa.select(NewsSubscriber.id, NewsSubscriber.email, NewsSubscriber.name, NewsSubscriber.language)
-        .where(NewsSubscriber.status == SubscriberStatus.CONFIRMED, _not_suppressed(NewsSubscriber.email))
+        .where(_CONFIRMED, _not_suppressed(NewsSubscriber.email))
         .order_by(NewsSubscriber.id)
     )
     found.extend(
@@ -50,3 +62,38 @@ def recipients() -> list[Recipient]:
         if row.email.lower() not in member_addresses
     )
     return found
+
+
+@functools.cache
+def _standing() -> sa.Select:
+    """Whether an address (stored lower-case, as every e-news address is) is suppressed, receives the
+    members' edition, receives the public one: three lookups on unique indexes in one statement, built
+    once, since it runs before every e-news mail."""
+    address = sa.bindparam("address", type_=sa.String)
+    return sa.select(
+        sa.exists().where(NewsSuppression.email == address),
+        sa.exists().where(Member.email == address, *_receiving_members(sa.bindparam("today", type_=sa.Date))),
+        sa.exists().where(NewsSubscriber.email == address, _CONFIRMED),
+    )
+
+
+def _standing_of(address: str, connection: sa.Connection | None = None) -> sa.Row:
+    values = {"address": address.lower(), "today": clock.today()}
+    if connection is None:
+        return db.session.execute(_standing(), values).one()
+    return connection.execute(_standing(), values).one()
+
+
+def refusal(address: str, connection: sa.Connection) -> str | None:
+    """Why an e-news mail to `address` must not go now, or None while the address receives the e-news."""
+    suppressed, member, subscriber = _standing_of(address, connection)
+    if suppressed:
+        return "withdrawn before sending: the address is suppressed after a refused delivery"
+    if not (member or subscriber):
+        return "withdrawn before sending: the address no longer receives the e-news"
+    return None
+
+
+def receives_members_edition(address: str) -> bool:
+    suppressed, member, _subscriber = _standing_of(address)
+    return bool(member and not suppressed)

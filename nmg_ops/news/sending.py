@@ -8,7 +8,9 @@ chunks with ON CONFLICT DO NOTHING and committed chunk by chunk. A sender that d
 issue "sending" with no `queued_at`; the next run (the scheduler's, or the command run again) queues the
 rest, and the keys already there are skipped, so nobody is skipped and nobody gets two. The outbox's
 dispatcher then delivers them as it delivers everything, and the progress view counts the issue's rows
-by status: one grouped query whatever the number of subscribers.
+by status: one grouped query whatever the number of subscribers. The issue becomes sent as soon as the
+dispatcher has recorded the batch that held its last waiting mail (`batch_recorded`); the scheduler's run
+does the same for an issue whose last mails were withdrawn rather than sent.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import audit, clock
+from ..delivery.dispatcher import batch_recorded
 from ..delivery.outbox import HeaderInjectionError, already_enqueued, enqueue_many, enqueue_refused
 from ..errors import RuleError
 from ..extensions import db
@@ -35,6 +39,7 @@ from ..models import (
     OutboundMessage,
 )
 from . import rendering
+from .bounces import PURPOSE_PREFIX
 from .recipients import Recipient, recipients
 
 #: recipients queued per transaction: a crash loses at most this much queueing work, never a mail
@@ -206,26 +211,67 @@ def start_due(now: datetime) -> list[NewsIssue]:
     ]
 
 
+class Stage(StrEnum):
+    #: none of its mails is in the outbox yet: nothing was sent, and nothing is finished either
+    NOT_QUEUED = "not_queued"
+    #: its mails are being put in the outbox
+    QUEUEING = "queueing"
+    #: every mail is in the outbox, and some wait to be sent (or to be tried again)
+    SENDING = "sending"
+    #: every mail was sent, failed for good or was withdrawn
+    DONE = "done"
+
+
+STAGE_LABELS = {
+    Stage.NOT_QUEUED: _l("Not yet queued: no mail of this issue is in the outbox yet."),
+    Stage.QUEUEING: _l("Queueing: the mails are being put in the outbox."),
+    Stage.SENDING: _l("Sending: every mail is in the outbox, and the outbox is sending them."),
+    Stage.DONE: _l("Done: every mail was sent, failed for good or was withdrawn."),
+}
+
+
 @dataclass
 class Progress:
     recipients: int
-    queued: int
-    sent: int
-    deferred: int
-    failed: int
+    queued: int = 0
+    sent: int = 0
+    deferred: int = 0
+    failed: int = 0
+    #: taken back before sending: the recipient withdrew their consent meanwhile
+    withdrawn: int = 0
+    #: every recipient's mail is in the outbox (the issue's `queued_at`)
+    all_queued: bool = False
+
+    @property
+    def in_outbox(self) -> int:
+        return self.queued + self.sent + self.deferred + self.failed + self.withdrawn
 
     @property
     def waiting(self) -> int:
         """Recipients whose mail is not yet in the outbox."""
-        return max(self.recipients - self.queued - self.sent - self.deferred - self.failed, 0)
+        return 0 if self.all_queued else max(self.recipients - self.in_outbox, 0)
+
+    @property
+    def handled(self) -> int:
+        """Mails that need nothing more: sent, failed for good, or withdrawn."""
+        return self.sent + self.failed + self.withdrawn
+
+    @property
+    def stage(self) -> Stage:
+        if self.all_queued:
+            return Stage.DONE if self.queued == 0 and self.deferred == 0 else Stage.SENDING
+        return Stage.QUEUEING if self.in_outbox else Stage.NOT_QUEUED
 
     @property
     def done(self) -> bool:
-        return self.waiting == 0 and self.queued == 0 and self.deferred == 0
+        return self.stage is Stage.DONE
 
 
 def progress(issue: NewsIssue) -> Progress:
-    """Counts by outbox status: one grouped query on the purpose index, whatever the subscriber count."""
+    """Counts by outbox status: one grouped query on the purpose index, whatever the subscriber count.
+
+    Once queueing is over, the recipients are the mails in the outbox: the list read when a resumed run
+    started may be shorter or longer than the one counted when sending started."""
     # A pending mail that was tried already waits for its retry: deferred.
     tried = (OutboundMessage.attempts > 0).label("tried")
     rows = db.session.execute(
@@ -233,33 +279,57 @@ def progress(issue: NewsIssue) -> Progress:
         .where(OutboundMessage.purpose == issue.outbox_purpose)
         .group_by(OutboundMessage.status, sa.literal_column("tried"))
     )
-    counts = Progress(issue.recipient_count or 0, 0, 0, 0, 0)
+    counts = Progress(issue.recipient_count or 0, all_queued=issue.queued_at is not None)
     for status, was_tried, count in rows:
         if status is DeliveryStatus.SENT:
             counts.sent += count
         elif status is DeliveryStatus.FAILED:
             counts.failed += count
+        elif status is DeliveryStatus.WITHDRAWN:
+            counts.withdrawn += count
         elif status is DeliveryStatus.PENDING and was_tried:
             counts.deferred += count
         else:
             counts.queued += count
-    counts.recipients = max(counts.recipients, counts.queued + counts.sent + counts.deferred + counts.failed)
+    counts.recipients = counts.in_outbox if counts.all_queued else max(counts.recipients, counts.in_outbox)
     return counts
 
 
-def finish_sent(now: datetime) -> int:
-    """Sending issues whose every mail has left the outbox (sent or failed for good) become sent."""
+def _has_waiting_mail(issue: NewsIssue) -> sa.ColumnElement[bool]:
+    # One probe of the (purpose, status) index: cheap enough to ask after every batch the dispatcher sends.
+    return sa.exists().where(
+        OutboundMessage.purpose == issue.outbox_purpose,
+        OutboundMessage.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)),
+    )
+
+
+def finish_sent(now: datetime, issue_ids: frozenset[int] | None = None) -> int:
+    """Sending issues (of `issue_ids`, or all) whose every mail is in the outbox and has left it (sent,
+    failed for good or withdrawn) become sent."""
+    query = sa.select(NewsIssue).where(
+        NewsIssue.status == NewsIssueStatus.SENDING, NewsIssue.queued_at.is_not(None)
+    )
+    if issue_ids is not None:
+        query = query.where(NewsIssue.id.in_(issue_ids))
     finished = 0
-    for issue in db.session.scalars(
-        sa.select(NewsIssue).where(
-            NewsIssue.status == NewsIssueStatus.SENDING, NewsIssue.queued_at.is_not(None)
-        )
-    ).all():
-        if progress(issue).done and _move(
+    for issue in db.session.scalars(query).all():
+        if not db.session.scalar(sa.select(_has_waiting_mail(issue))) and _move(
             issue, {NewsIssueStatus.SENDING}, status=NewsIssueStatus.SENT, sent_at=now
         ):
             finished += 1
     return finished
+
+
+@batch_recorded.connect
+def finish_after_batch(_sender: object, *, purposes: frozenset[str]) -> None:
+    """An issue is sent when the batch holding its last mail is recorded, not at the scheduler's next run."""
+    issue_ids = frozenset(
+        int(purpose.removeprefix(PURPOSE_PREFIX))
+        for purpose in purposes
+        if purpose.startswith(PURPOSE_PREFIX) and purpose.removeprefix(PURPOSE_PREFIX).isdigit()
+    )
+    if issue_ids:
+        finish_sent(clock.now(), issue_ids)
 
 
 def send_issues(now: datetime | None = None) -> str:

@@ -49,6 +49,7 @@ from ..models import (
 from ..text import is_single_line
 from .addresses import BadAddress, normalised
 from .tokens import UnsubscribeRequest, confirm_url, read_confirm_token, read_unsubscribe_token
+from .withdrawal import withdraw_waiting
 
 CONFIRM_PURPOSE = "news_confirm"
 _NAME_MAX = NewsSubscriber.__table__.c.name.type.length
@@ -304,6 +305,7 @@ def unsubscribe(subscription: Subscription, wording: Any, source: str) -> bool:
         # An unanswered confirmation link must not subscribe the address again behind its back.
         subscriber.confirm_nonce = None
     _consent(subscription.email, subscription.edition, ConsentEvent.WITHDRAWN, wording, source)
+    withdraw_waiting(subscription.email, f"unsubscribed ({source})", subscription.edition)
     db.session.commit()
     return True
 
@@ -315,6 +317,8 @@ def set_members_edition(member: Member, receive: bool) -> bool:
     member.news_opt_out = not receive
     event = ConsentEvent.GIVEN if receive else ConsentEvent.WITHDRAWN
     _consent(member.email, NewsEdition.MEMBERS, event, MEMBERS_EDITION_WORDING, "profile")
+    if not receive:
+        withdraw_waiting(member.email, "opted out on the profile", NewsEdition.MEMBERS)
     db.session.commit()
     return True
 
@@ -353,6 +357,7 @@ def suppress(email: str, reason: str, issue_id: int | None = None) -> NewsSuppre
                 db.session.add(suppression)
         except IntegrityError:
             suppression = db.session.scalar(sa.select(NewsSuppression).where(NewsSuppression.email == key))
+    withdraw_waiting(key, f"address suppressed after a refused delivery: {suppression.reason}")
     db.session.commit()
     return suppression
 

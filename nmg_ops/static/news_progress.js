@@ -15,10 +15,10 @@
       .then(function (response) { return response.ok ? response.json() : Promise.reject(response.status); })
       .then(function (counts) {
         if (counts.status !== status) { window.location.reload(); return; }
-        ["recipients", "waiting", "queued", "sent", "deferred", "failed"].forEach(function (name) {
-          show(name, counts[name]);
-        });
-        var handled = counts.sent + counts.failed;
+        ["recipients", "waiting", "queued", "sent", "deferred", "failed", "withdrawn", "stage_label"].forEach(
+          function (name) { show(name, counts[name]); }
+        );
+        var handled = counts.handled;
         show("handled", handled);
         var bar = box.querySelector("progress");
         bar.max = Math.max(counts.recipients, 1);
