@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
 from flask import abort, g
 from flask_login import current_user
 
-from .extensions import login_manager
-from .models import Member
+from . import clock
+from .extensions import db, login_manager
+from .models import CoordinatorTerm, Member
 
 
 class Role(StrEnum):
@@ -99,12 +102,25 @@ GRANTS: dict[Right, frozenset[Role]] = {
 }
 
 
+def term_on(day: date) -> CoordinatorTerm | None:
+    """The confirmed term that covers `day`: a term only proposed gives nobody any right."""
+    return db.session.scalar(
+        sa.select(CoordinatorTerm).where(CoordinatorTerm.covering(day), CoordinatorTerm.is_confirmed)
+    )
+
+
+def current_coordinator_id() -> int | None:
+    """The id of today's coordinator, looked up once per request."""
+    if "nmg_coordinator_id" not in g:
+        term = term_on(clock.today())
+        g.nmg_coordinator_id = term.member_id if term else None
+    return g.nmg_coordinator_id
+
+
 def roles_of(member: Member | None) -> frozenset[Role]:
     """The member's roles today; the coordinator role follows the current coordinator term."""
     if member is None or not member.is_authenticated or not member.is_active:
         return frozenset({Role.PUBLIC})
-    from .governance.services import current_coordinator_id
-
     roles = {Role.MEMBER}
     if member.is_coordination_team:
         roles.add(Role.COORDINATION_TEAM)

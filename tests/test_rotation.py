@@ -23,7 +23,7 @@ from nmg_ops.models import (
     MeetingStatus,
     OutboundMessage,
 )
-from nmg_ops.permissions import Role, roles_of
+from nmg_ops.permissions import Role, roles_of, term_on
 from nmg_ops.scheduler import JOBS
 
 ROME = ZoneInfo("Europe/Rome")
@@ -247,7 +247,7 @@ def test_rights_follow_confirmed_terms_only(app, make_member, make_term):
     db.session.commit()
     # A fresh application context each time: the coordinator is looked up once per context.
     with app.app_context():
-        assert services.term_on(clock.today()) is None
+        assert term_on(clock.today()) is None
         assert Role.COORDINATOR not in roles_of(proposed)
     term.is_confirmed = True
     db.session.commit()

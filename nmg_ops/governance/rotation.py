@@ -1,7 +1,7 @@
 """The coordinator rotation that does not slip: propose, confirm, warn, announce.
 
 The coordinator proposes the next holder: a term that holds its place in the rotation but gives no rights
-(`services.term_on` reads confirmed terms only). The CT or the plenary confirms it, recorded as a decision
+(`permissions.term_on` reads confirmed terms only). The CT or the plenary confirms it, recorded as a decision
 of a held meeting, or the coordinator confirms it with a note. While the current term has no confirmed
 successor, the coordinator and the coordination team are warned ROTATION_WARNING_DAYS before it ends: on
 their start page, and by mail once per offset (key: term, offset, person; after an outage only the closest
@@ -37,7 +37,8 @@ from ..models import (
     Member,
     OutboundMessage,
 )
-from .services import GovernanceError, add_term, last_day, next_term_defaults, term_on
+from ..permissions import term_on
+from .services import GovernanceError, add_term, last_day, next_term_defaults
 
 #: how long after its first day a new term is still announced, should the scheduler have been down
 ANNOUNCE_WITHIN = timedelta(days=7)

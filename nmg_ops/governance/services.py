@@ -8,7 +8,6 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import g
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -21,21 +20,6 @@ from ..models import (
     WorkingGroup,
     member_working_group,
 )
-
-
-def term_on(day: date) -> CoordinatorTerm | None:
-    """The confirmed term that covers `day`: a term only proposed gives nobody any right."""
-    return db.session.scalar(
-        sa.select(CoordinatorTerm).where(CoordinatorTerm.covering(day), CoordinatorTerm.is_confirmed)
-    )
-
-
-def current_coordinator_id() -> int | None:
-    """The id of today's coordinator, looked up once per request."""
-    if "nmg_coordinator_id" not in g:
-        term = term_on(clock.today())
-        g.nmg_coordinator_id = term.member_id if term else None
-    return g.nmg_coordinator_id
 
 
 class TermStatus(StrEnum):

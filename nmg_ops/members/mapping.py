@@ -23,8 +23,8 @@ from flask_babel import ngettext
 
 from .. import audit, clock
 from ..extensions import db
-from ..governance.services import term_on
 from ..models import Gender, Member, MemberRole, Organisation, StakeholderType, WorkingGroup
+from ..permissions import term_on
 from ..text import defuse_formula, is_single_line, rearm_formula
 
 

@@ -34,7 +34,7 @@ from ..models import (
     NewsSection,
     NewsSectionKind,
 )
-from ..permissions import Role
+from ..permissions import Role, current_coordinator_id
 
 DRAFT_PURPOSE = "enews_draft"
 
@@ -210,8 +210,6 @@ def draft_issue(month: date) -> NewsIssue:
 
 
 def _editors(today: date) -> list[Member]:
-    from ..governance.services import current_coordinator_id
-
     coordinator = current_coordinator_id()
     return list(
         db.session.scalars(
