@@ -25,8 +25,8 @@ The rules, in the order they are applied:
 - **A COUNTER** (another time proposed) is kept as a proposal for the organiser, shown on the meeting
   page; it changes neither the meeting nor the answer.
 
-Every refusal is a row with the reason, listed on the deliveries page, and the message is filed in the
-unprocessed folder: never a crash, never an answer silently lost.
+Every refusal is a row with the reason, listed on the deliveries page (`delivery.queries.refused_replies`),
+and the message is filed in the unprocessed folder: never a crash, never an answer silently lost.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from typing import Any
 import icalendar
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from blinker import Namespace
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -58,6 +59,11 @@ CALENDAR_TYPES = frozenset({"text/calendar", "application/ics"})
 #: iTIP methods that carry an attendee's answer to the organiser
 ANSWER_METHODS = frozenset({"REPLY", "COUNTER"})
 _ANSWERS = {"ACCEPTED": Rsvp.YES, "DECLINED": Rsvp.NO, "TENTATIVE": Rsvp.MAYBE}
+
+#: ordinary mail in the mailbox, sent with its subject: a receiver returns True when it acted on the
+#: message, which is then filed as processed; otherwise it stays in the inbox for a person. The e-news'
+#: List-Unsubscribe mailto: reaches this mailbox when it is the calendar mailbox.
+ordinary_mail = Namespace().signal("ordinary-mail")
 
 
 class Filing(StrEnum):
@@ -331,10 +337,8 @@ def handle(content: bytes, now: datetime | None = None) -> Handled:
                 str(_l("The calendar in the message cannot be read: %(error)s", error=problem)),
                 **known,
             )
-        from ..news.mail_unsubscribe import unsubscribe_by_mail
-
-        # The e-news' List-Unsubscribe mailto: reaches this mailbox when it is the calendar mailbox.
-        return Handled(Filing.PROCESSED if unsubscribe_by_mail(known["subject"]) else Filing.INBOX)
+        acted = any(done for _receiver, done in ordinary_mail.send(known["subject"]))
+        return Handled(Filing.PROCESSED if acted else Filing.INBOX)
     try:
         reply = _read_reply(answers[0])
         known["method"] = reply.method
@@ -431,18 +435,5 @@ def proposals(meeting: Meeting) -> list[CalendarReply]:
             .where(CalendarReply.meeting_id == meeting.id, CalendarReply.outcome == ReplyOutcome.PROPOSED)
             .order_by(CalendarReply.received_at.desc(), CalendarReply.id.desc())
             .options(so.joinedload(CalendarReply.invitation).joinedload(Invitation.member))
-        )
-    )
-
-
-def refused(limit: int = 50) -> list[CalendarReply]:
-    """The latest messages refused into the unprocessed folder, with their reasons, newest first."""
-    return list(
-        db.session.scalars(
-            sa.select(CalendarReply)
-            .where(CalendarReply.outcome == ReplyOutcome.REFUSED)
-            .order_by(CalendarReply.received_at.desc(), CalendarReply.id.desc())
-            .limit(limit)
-            .options(so.joinedload(CalendarReply.meeting))
         )
     )

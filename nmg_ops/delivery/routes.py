@@ -3,7 +3,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..calendar import replies
 from ..errors import found_or_404
 from ..extensions import db
 from ..forms import page_number
@@ -29,7 +28,7 @@ def deliveries():
         status=status,
         counts=queries.counts_by_status(),
         statuses=list(DeliveryStatus),
-        refused_replies=replies.refused(),
+        refused_replies=queries.refused_replies(),
     )
 
 

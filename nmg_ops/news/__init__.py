@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("news", __name__)
 
-from . import archive_routes, bounces, issue_routes, subscription_routes, withdrawal  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    archive_routes,
+    bounces,
+    issue_routes,
+    mail_unsubscribe,
+    subscription_routes,
+    withdrawal,
+)

@@ -1,4 +1,5 @@
-"""Unsubscribing by mail: the `mailto:` of List-Unsubscribe, answered by the scheduler's mailbox reader.
+"""Unsubscribing by mail: the `mailto:` of List-Unsubscribe, which reaches the calendar mailbox; its reader
+hands this module every message that is not a calendar answer (`calendar.replies.ordinary_mail`).
 
 The subject carries the same signed token as the one-click link, and the token alone decides, as the link
 does: mail apps send this message from the subscriber's account, but the token, not the From address
@@ -11,11 +12,13 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from ..calendar.replies import ordinary_mail
 from .subscriptions import LinkProblem, subscription_for_unsubscribe_link, unsubscribe
 
 _SUBJECT = re.compile(r"^\s*unsubscribe\s+([A-Za-z0-9_.=-]+)\s*$", re.IGNORECASE)
 
 
+@ordinary_mail.connect
 def unsubscribe_by_mail(subject: str) -> bool:
     """Act on a mail whose subject is "unsubscribe <token>"; False for any other mail."""
     found = _SUBJECT.match(subject)
