@@ -47,7 +47,7 @@ def _dispatch_outbox(now: datetime) -> object:
 
 
 def _sweep_reminders(now: datetime) -> object:
-    from .meetings.reminders import sweep
+    from .calendar.reminders import sweep
 
     return sweep(now)
 

@@ -15,6 +15,7 @@ from .forms import MAX_ID, problems_on_page
 from .governance.rotation import succession_gap
 from .keep_text import kept_text_page, offers_kept_text
 from .meetings.overview import overview
+from .minutes.overview import overview as minutes_overview
 from .navigation import section_of, shown_sections
 from .permissions import Right, can, current_roles
 from .text import render_markdown
@@ -28,7 +29,13 @@ def home():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
     gap = succession_gap(clock.today()) if can(Right.VIEW_HANDOVER) else None
-    return render_template("home.html", overview=overview(current_user.id, clock.now()), succession_gap=gap)
+    now = clock.now()
+    return render_template(
+        "home.html",
+        overview=overview(current_user.id, now),
+        record=minutes_overview(current_user.id, now),
+        succession_gap=gap,
+    )
 
 
 def _error_page(error: HTTPException):

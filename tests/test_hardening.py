@@ -521,11 +521,11 @@ def test_a_held_agenda_is_locked_for_the_team_and_corrected_by_the_coordinator(
 
 
 def test_an_announcement_with_a_poisoned_invitee_still_invites_everyone_else(app, poisoned, people):
-    from nmg_ops.calendar import invites
+    from nmg_ops.meetings.announcements import announce_soon
     from nmg_ops.models import Announcement
 
     victim, meeting = poisoned
-    invites.announce_soon(meeting)  # outside a request: made at once, as the scheduler's job would
+    announce_soon(meeting)  # outside a request: made at once, as the scheduler's job would
     rows = {row.recipient: row for row in db.session.scalars(sa.select(OutboundMessage))}
     assert rows[people["member"].email].status is DeliveryStatus.SENT
     assert (

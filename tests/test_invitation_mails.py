@@ -15,6 +15,7 @@ from nmg_ops import clock
 from nmg_ops.calendar import invites
 from nmg_ops.extensions import db
 from nmg_ops.meetings import lifecycle
+from nmg_ops.meetings.announcements import announce_soon
 from nmg_ops.meetings.types import meeting_type
 from nmg_ops.models import Invitation, Meeting, OutboundMessage
 
@@ -42,7 +43,7 @@ def move(meeting: Meeting, hours: int) -> None:
     meeting.ends_at += timedelta(hours=hours)
     meeting.sequence += 1
     db.session.commit()
-    invites.announce_soon(meeting)
+    announce_soon(meeting)
 
 
 # --- item 3: the first invitation is an invitation -------------------------------------------------------
@@ -78,7 +79,7 @@ def test_someone_added_after_a_change_gets_an_invitation_not_an_update(app, make
     late = Invitation(member=make_member(email="late@example.org", language="en"))
     meeting.invitations.append(late)
     db.session.commit()
-    invites.announce_soon(meeting, added=[late])
+    announce_soon(meeting, added=[late])
     assert [m["Subject"] for m in mails_to("late@example.org")] == ["Invitation: Plenary"]
     assert mails_to("first@example.org")[-1]["Subject"] == "Updated invitation: Plenary"
 

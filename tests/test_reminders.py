@@ -142,7 +142,7 @@ def test_reminder_mail_matches_its_snapshot(app, smtp_sink, plenary):
 
 
 def test_sweep_handles_more_due_reminders_than_one_lookup_holds(app, smtp_sink, make_meeting, make_org):
-    from nmg_ops.meetings.reminders import sweep
+    from nmg_ops.calendar.reminders import sweep
     from nmg_ops.models import Member
 
     org = make_org()

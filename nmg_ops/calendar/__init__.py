@@ -1,7 +1,7 @@
-"""Calendar output: invites by mail, personal and public feeds, single-meeting downloads."""
+"""Calendar output: invites and reminders by mail, personal and public feeds, single-meeting downloads."""
 
 from flask import Blueprint
 
 bp = Blueprint("calendar", __name__)
 
-from . import routes  # noqa: E402,F401
+from . import invites, routes  # noqa: E402,F401

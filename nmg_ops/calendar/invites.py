@@ -8,10 +8,9 @@ before, which makes a mail "Invitation" the first time and "Updated invitation" 
 Whether an invitation names every invitee as an ATTENDEE is `lists_attendees`: a guest of a bilateral
 meeting must not receive every member's address.
 
-A change made on a page is recorded as an `Announcement` and mailed after the answer has gone
-(`announce_soon`): confirming a meeting for a group of five hundred answers at once, and the process
-that made the change, or the scheduler if that process died, renders and queues the mails, the calendar
-built once for all of them.
+A change made on a page is recorded as an `Announcement` (`meetings.announcements`) and mailed after the
+answer has gone: the process that made the change, on the meetings' `announced` signal, or the scheduler
+if that process died, renders and queues the mails, the calendar built once for all of them.
 """
 
 from __future__ import annotations
@@ -31,6 +30,8 @@ from ..after_response import run_after_response
 from ..delivery.dispatcher import dispatch
 from ..extensions import db
 from ..mail import ItipCalendar, MailDeliveryError, queue_mails, send_mail
+from ..meetings.announcements import itip_method
+from ..meetings.signals import announced, invitee_removed
 from ..models import Announcement, DeliveryStatus, Invitation, Meeting, MeetingStatus, OutboundMessage
 from . import ical
 from .rsvp_links import rsvp_links
@@ -135,15 +136,9 @@ def _send(
     return queue_mails(f"itip_{method.lower()}", mails)
 
 
-def _method(meeting: Meeting) -> str | None:
-    if meeting.status is MeetingStatus.CANCELLED:
-        return "CANCEL"
-    return "REQUEST" if meeting.status is MeetingStatus.CONFIRMED else None
-
-
 def announce(meeting: Meeting) -> int:
     """Send everyone on the list the meeting as it now is: a REQUEST, or a CANCEL once it is cancelled."""
-    method = _method(meeting)
+    method = itip_method(meeting)
     if method is None:
         return 0
     return len(_send(meeting, method, meeting.invitations, meeting.invitations))
@@ -156,6 +151,7 @@ def invite_added(meeting: Meeting, added: Iterable[Invitation]) -> int:
     return len(_send(meeting, "REQUEST", list(added), meeting.invitations))
 
 
+@invitee_removed.connect
 def uninvite(meeting: Meeting, removed: Invitation) -> int:
     """A CANCEL to one person taken off a confirmed meeting, naming only them."""
     if meeting.status is not MeetingStatus.CONFIRMED:
@@ -176,23 +172,9 @@ def uninvite(meeting: Meeting, removed: Invitation) -> int:
 # --- announcements: the change recorded now, the mail made after the answer --------------------------
 
 
-def announce_soon(meeting: Meeting, added: Iterable[Invitation] | None = None) -> None:
-    """Record that the invitees (or just `added`) are to be told of the meeting as it now is; the mail is
-    made once the answer has gone, or by the scheduler's next run."""
-    if added is None:
-        method, ids = _method(meeting), None
-    else:
-        # People added hear of a confirmed meeting only; the others' calendars need no update.
-        method = "REQUEST" if meeting.status is MeetingStatus.CONFIRMED else None
-        ids = [invitation.id for invitation in added]
-    if method is None or ids == []:
-        return
-    announcement = Announcement(
-        meeting_id=meeting.id, method=method, sequence=meeting.sequence, invitation_ids=ids
-    )
-    db.session.add(announcement)
-    db.session.commit()
-    announcement_id = announcement.id
+@announced.connect
+def mail_soon(_meeting: Meeting, *, announcement_id: int) -> None:
+    """Mail a new announcement once the answer has gone (at once outside a request)."""
 
     def mail_it() -> None:
         queued = send_announcements(only_ids=[announcement_id])
@@ -231,7 +213,7 @@ def send_announcements(now: datetime | None = None, only_ids: list[int] | None =
     for announcement in _pending(only_ids):
         meeting = _meeting_for(announcement)
         try:
-            if meeting is not None and meeting.sequence == announcement.sequence and _method(meeting):
+            if meeting is not None and meeting.sequence == announcement.sequence and itip_method(meeting):
                 wanted = None if announcement.invitation_ids is None else set(announcement.invitation_ids)
                 recipients = [i for i in meeting.invitations if wanted is None or i.id in wanted]
                 queued.extend(_send(meeting, announcement.method, recipients, meeting.invitations))

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -8,9 +11,10 @@ from .. import clock
 from ..extensions import db
 from ..meetings import visibility
 from ..meetings.attendance import AttendanceError, answer
+from ..meetings.signals import meeting_page
 from ..models import Meeting, Member, Rsvp
 from ..permissions import current_roles
-from . import bp, feeds, ical, revalidation
+from . import bp, feeds, ical, replies, revalidation
 from .rsvp_links import invitation_for
 
 ICS = "text/calendar; charset=utf-8"
@@ -103,3 +107,9 @@ def rsvp_link(token: str, choice: str):
             ), 409
         return render_template("calendar/rsvp.html", invitation=invitation, rsvp=rsvp, done=True)
     return render_template("calendar/rsvp.html", invitation=invitation, rsvp=rsvp)
+
+
+@meeting_page.connect
+def proposals_on_the_meeting_page(meeting: Meeting, *, now: datetime, manages: bool) -> dict[str, Any]:
+    """The other times invitees proposed from their calendar apps, for the organisers."""
+    return {"proposals": replies.proposals(meeting) if manages else []}

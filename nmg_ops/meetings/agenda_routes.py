@@ -7,11 +7,9 @@ from flask_babel import gettext as _
 
 from .. import clock
 from ..errors import found_or_404
-from ..minutes import actions
-from ..minutes.action_forms import CarryOverForm
 from ..models import Meeting
 from ..permissions import Right, can, require
-from . import agenda, bp
+from . import agenda, bp, signals
 from .agenda_forms import AgendaItemForm, MoveForm
 
 
@@ -22,13 +20,11 @@ def _agenda_page(meeting: Meeting, form: AgendaItemForm):
         meeting=meeting,
         form=form,
         editable=editable,
-        # Open actions of earlier meetings of the type, offered to carry over as "Matters arising".
-        matters_arising=actions.matters_arising(meeting) if editable else [],
-        carry_form=CarryOverForm(formdata=None),
         today=clock.today(),
         held=agenda.is_held(meeting),
         total_minutes=agenda.total_minutes(meeting.agenda_items),
         meeting_minutes=agenda.meeting_minutes(meeting),
+        **signals.page_values(signals.agenda_page, meeting, editable=editable),
     )
 
 

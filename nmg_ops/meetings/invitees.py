@@ -1,7 +1,8 @@
 """Who is invited to a meeting: the whole group, a working group, chosen members, guests; and removal.
 
 An address that belongs to a member always invites the member, so that nobody is on a list twice. Lists
-of a confirmed meeting change under a row lock, and the people added are told through `calendar.invites`.
+of a confirmed meeting change under a row lock, and the people added are told through an announcement;
+someone taken off a confirmed meeting is sent a cancellation (`signals.invitee_removed`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
-from ..calendar import invites
 from ..errors import flush_or_refuse, lock_row
 from ..extensions import db
 from ..models import (
@@ -29,7 +29,9 @@ from ..models import (
     WorkingGroup,
     member_working_group,
 )
+from .announcements import announce_soon
 from .rules import EMAIL_MAX, GUEST_NAME_MAX, MeetingError, check_single_line
+from .signals import invitee_removed
 
 
 def _check_invitees_open(meeting: Meeting) -> None:
@@ -99,7 +101,7 @@ def invite_all_members(meeting: Meeting, today: date) -> list[Invitation]:
     """Invite every current member; returns the invitations of those not invited before."""
     added = add_member_invitations(meeting, current_members(today), via=None)
     db.session.commit()
-    invites.announce_soon(meeting, added)
+    announce_soon(meeting, added)
     return added
 
 
@@ -113,7 +115,7 @@ def invite_working_group(meeting: Meeting, group: WorkingGroup, today: date) -> 
     )
     added = add_member_invitations(meeting, list(members), via=group)
     db.session.commit()
-    invites.announce_soon(meeting, added)
+    announce_soon(meeting, added)
     return added
 
 
@@ -129,7 +131,7 @@ def invite_members(meeting: Meeting, member_ids: Iterable[int], today: date) -> 
     )
     added = add_member_invitations(meeting, list(members), via=None)
     db.session.commit()
-    invites.announce_soon(meeting, added)
+    announce_soon(meeting, added)
     return added
 
 
@@ -164,7 +166,7 @@ def invite_guest(meeting: Meeting, name: str, email: str) -> tuple[Invitation, b
             return existing, False
         (invitation,) = add_member_invitations(meeting, [member], via=None)
         db.session.commit()
-        invites.announce_soon(meeting, [invitation])
+        announce_soon(meeting, [invitation])
         return invitation, True
     _lock(meeting)
     existing = db.session.scalar(
@@ -177,7 +179,7 @@ def invite_guest(meeting: Meeting, name: str, email: str) -> tuple[Invitation, b
     _flush_invitations()
     audit.record("invited", "meeting", meeting.id, meeting.title, {"invitees": f"{name} <{address}>"})
     db.session.commit()
-    invites.announce_soon(meeting, [invitation])
+    announce_soon(meeting, [invitation])
     return invitation, True
 
 
@@ -192,7 +194,7 @@ def remove_invitation(meeting: Meeting, invitation: Invitation) -> None:
     _check_invitees_open(meeting)
     label = f"{invitation.name} <{invitation.email}>"
     audit.record("updated", "meeting", meeting.id, meeting.title, {"invitees": [label, None]})
-    invites.uninvite(meeting, invitation)
+    invitee_removed.send(meeting, removed=invitation)
     db.session.delete(invitation)
     db.session.commit()
 

@@ -2,7 +2,7 @@
 
 The sequence rises on every material change (start, end, mode, venue, video link, status), so that
 calendars replace their copy; a new title, description or publication flag moves nobody's calendar.
-Invitees hear of each change through `calendar.invites`, after the answer has gone.
+Invitees hear of each change through an announcement, mailed after the answer has gone.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from .. import audit, clock
-from ..calendar import invites
 from ..extensions import db
 from ..models import (
     Meeting,
     MeetingStatus,
     Member,
 )
+from .announcements import announce_soon
 from .invitees import add_member_invitations, current_members
 from .rules import (
     MATERIAL_FIELDS,
@@ -90,7 +90,7 @@ def update_meeting(meeting: Meeting, data: MeetingData, now: datetime | None = N
         audit.record("updated", "meeting", meeting.id, meeting.title, changes)
     db.session.commit()
     if material:
-        invites.announce_soon(meeting)
+        announce_soon(meeting)
     return material
 
 
@@ -116,7 +116,7 @@ def _set_status(meeting: Meeting, status: MeetingStatus, action: str) -> None:
     audit.record(action, "meeting", meeting.id, meeting.title, changes)
     db.session.commit()
     if announced:
-        invites.announce_soon(meeting)
+        announce_soon(meeting)
 
 
 def confirm_meeting(meeting: Meeting, now: datetime) -> None:

@@ -12,14 +12,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import clock
-from ..calendar import replies
 from ..errors import found_or_404, show_on_form
 from ..forms import page_number
-from ..minutes import access as minutes_access
-from ..minutes import writing
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType
 from ..permissions import Right, can, current_roles, require
-from . import attendance, bp, invitees, lifecycle, queries, rules, visibility
+from . import attendance, bp, invitees, lifecycle, queries, rules, signals, visibility
 from .forms import (
     InviteAllForm,
     InviteGroupForm,
@@ -111,7 +108,8 @@ def my_meetings():
 @bp.route("/meetings/<int:meeting_id>")
 @require(Right.VIEW_MEETINGS)
 def meeting_detail(meeting_id: int):
-    """One meeting: when, where, the agenda, the invitees and, for organisers, what is left to do."""
+    """One meeting: when, where, the agenda, the invitees and, for organisers, what is left to do; the
+    minutes and the times invitees proposed come from their own domains (`signals.meeting_page`)."""
     meeting = found_or_404(queries.meeting_for_detail(meeting_id))
     my_invitation = queries.invitation_of(meeting, current_user.id)
     roles = current_roles()
@@ -121,13 +119,8 @@ def meeting_detail(meeting_id: int):
     manages = can(Right.MANAGE_MEETINGS)
     sees_all = visibility.sees_all_meetings(roles)
     open_meeting = rules.is_editable(meeting)
-    minutes = writing.minutes_of(meeting.id)
     return render_template(
         "meetings/detail.html",
-        minutes=minutes,
-        minutes_readable=meeting.starts_at <= now
-        and meeting.status is not MeetingStatus.CANCELLED
-        and minutes_access.may_read(meeting, minutes, current_user.id, roles),
         meeting=meeting,
         my_invitation=my_invitation,
         now=now,
@@ -142,7 +135,7 @@ def meeting_detail(meeting_id: int):
         else [],
         editable=open_meeting,
         may_delete=manages and lifecycle.may_delete(meeting),
-        proposals=replies.proposals(meeting) if manages else [],
+        **signals.page_values(signals.meeting_page, meeting, now=now, manages=manages),
     )
 
 

@@ -1,4 +1,5 @@
-"""Meeting reminders on the offsets agreed for each meeting type, each sent once.
+"""Meeting reminders on the offsets agreed for each meeting type, each sent once, with the meeting's
+calendar file and, for an invitee, the links to answer.
 
 A reminder's dedupe key names the meeting, the invitee, the offset and the start time it announces: when
 a meeting moves, reminders follow the new time, and an offset already sent for the old time is sent again
@@ -19,12 +20,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
-from ..calendar.ical import download, meeting_url
-from ..calendar.rsvp_links import rsvp_links
 from ..delivery.outbox import already_enqueued
 from ..extensions import db
 from ..mail import Attachment, MailDeliveryError, send_mail
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType, Member, Rsvp
+from .ical import download, meeting_url
+from .rsvp_links import rsvp_links
 
 
 @dataclass

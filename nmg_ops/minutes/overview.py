@@ -1,0 +1,76 @@
+"""The start page's view of the record: my open actions and, for those who write minutes, the minutes
+still to write, circulate or approve, and how many actions are overdue. A fixed number of statements
+whatever the size of the record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from .. import clock
+from ..extensions import db
+from ..models import ActionItem, Invitation, Meeting, MeetingStatus, Minutes, MinutesStatus
+from ..permissions import Right, can
+from . import actions
+
+#: how many of my open actions the start page lists
+MY_ACTIONS = 5
+#: meetings held longer ago than this are no longer reminded for minutes never started
+MINUTES_WITHIN = timedelta(days=365)
+
+
+@dataclass
+class MinutesOverview:
+    #: the day it is for the NMG, which says what is overdue
+    today: date
+    #: my first open actions, the most urgent first, and how many I have in all
+    my_actions: list[ActionItem] = field(default_factory=list)
+    my_open_actions: int = 0
+    #: held meetings whose minutes are missing or still empty
+    minutes_to_write: list[Meeting] = field(default_factory=list)
+    #: draft minutes with text, not yet circulated
+    minutes_to_circulate: list[Meeting] = field(default_factory=list)
+    #: circulated minutes waiting for approval
+    minutes_to_approve: list[Meeting] = field(default_factory=list)
+    overdue_actions: int = 0
+
+
+def overview(member_id: int, now: datetime) -> MinutesOverview:
+    """What the signed-in member sees of the record; the minutes to do only for those who write them."""
+    seen = MinutesOverview(today=clock.local(now).date())
+    mine = actions.mine(member_id)
+    seen.my_actions, seen.my_open_actions = mine[:MY_ACTIONS], len(mine)
+    if can(Right.WRITE_MINUTES):
+        _minutes_to_do(seen, now)
+        seen.overdue_actions = actions.overdue_count(seen.today)
+    return seen
+
+
+def _minutes_to_do(seen: MinutesOverview, now: datetime) -> None:
+    """Minutes to write, to circulate and awaiting approval, in one statement, the oldest meeting first."""
+    held = sa.or_(
+        Meeting.status == MeetingStatus.HELD,
+        sa.exists().where(Invitation.meeting_id == Meeting.id, Invitation.attendance.is_not(None)),
+    )
+    never_started = sa.and_(Minutes.id.is_(None), held, Meeting.starts_at >= now - MINUTES_WITHIN)
+    rows = db.session.execute(
+        sa.select(Meeting, Minutes)
+        .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(
+            Meeting.status != MeetingStatus.CANCELLED,
+            Meeting.starts_at <= now,
+            sa.or_(never_started, Minutes.status.in_([MinutesStatus.DRAFT, MinutesStatus.CIRCULATED])),
+        )
+        .options(so.joinedload(Meeting.type))
+        .order_by(Meeting.starts_at)
+    )
+    for meeting, minutes in rows:
+        if minutes is not None and minutes.status is MinutesStatus.CIRCULATED:
+            seen.minutes_to_approve.append(meeting)
+        elif minutes is not None and any(text.strip() for text in minutes.sections.values()):
+            seen.minutes_to_circulate.append(meeting)
+        else:
+            seen.minutes_to_write.append(meeting)
