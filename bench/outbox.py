@@ -27,10 +27,10 @@ from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 
 from nmg_ops import create_app
+from nmg_ops.calendar.reminders import sweep
 from nmg_ops.delivery.dispatcher import dispatch
 from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
-from nmg_ops.meetings.reminders import sweep
 from nmg_ops.meetings.types import meeting_type
 from nmg_ops.models import DeliveryStatus, Invitation, Meeting, MeetingStatus, Member, OutboundMessage
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.meetings import invitees, rules
-from nmg_ops.models import AuditEntry, Invitation, Meeting, MeetingStatus
+from nmg_ops.models import AuditEntry, Invitation, Meeting, MeetingStatus, OutboundMessage
 
 
 def _invitations(meeting: Meeting) -> list[Invitation]:
@@ -206,6 +206,20 @@ def test_removing_an_invitee(client, people, sign_in, make_meeting):
         sa.select(AuditEntry).where(AuditEntry.subject_id == meeting.id).order_by(AuditEntry.id.desc())
     ).first()
     assert entry.changes == {"invitees": ["Paolo Member <plain@example.org>", None]}
+
+
+def test_someone_taken_off_a_confirmed_meeting_is_sent_a_cancellation_and_nobody_else(
+    client, people, sign_in, make_meeting
+):
+    meeting = make_meeting(status=MeetingStatus.CONFIRMED, invitees=[people["member"], people["coordinator"]])
+    removed = next(i for i in _invitations(meeting) if i.member_id == people["member"].id)
+    draft = make_meeting(invitees=[people["member"]])
+    (from_the_draft,) = _invitations(draft)
+    sign_in(people["coordinator"])
+    client.post(f"/meetings/{meeting.id}/invitees/{removed.id}/remove")
+    client.post(f"/meetings/{draft.id}/invitees/{from_the_draft.id}/remove")
+    mailed = db.session.execute(sa.select(OutboundMessage.purpose, OutboundMessage.recipient)).all()
+    assert mailed == [("itip_cancel", people["member"].email)], "only the confirmed one was announced"
 
 
 @pytest.mark.parametrize("status", [MeetingStatus.CANCELLED, MeetingStatus.HELD])

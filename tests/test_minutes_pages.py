@@ -244,6 +244,20 @@ def test_who_reads_and_comments_on_circulated_minutes(app, held, people, make_me
     assert "Aperta alle 10:10." in team_page and "Mark resolved" in team_page
 
 
+def test_the_meeting_page_links_its_minutes_for_those_who_may_read_them(app, held, people):
+    def minutes_link(member) -> str | None:
+        page = _client(app, member).get(f"/meetings/{held.id}").get_data(as_text=True)
+        found = re.search(r'id="minutes".*?<a href="([^"]+)">([^<]+)</a>', page, re.DOTALL)
+        return found and f"{found[2]} {found[1]}"
+
+    minutes_page = f"/meetings/{held.id}/minutes"
+    assert minutes_link(people["coordination_team"]) == f"Write the minutes {minutes_page}"
+    assert minutes_link(people["member"]) is None, "nothing to read yet"
+    writing.save(held, {"opening": "Aperta."}, 0, people["coordination_team"].id)
+    lifecycle.circulate(held, writing.minutes_of(held.id))
+    assert minutes_link(people["member"]) == f"Read the minutes {minutes_page}"
+
+
 def test_the_coordinator_approves_at_the_plenary_and_members_then_read_them(app, held, people, make_meeting):
     writing.save(held, {"opening": "Aperta."}, 0, people["coordination_team"].id)
     lifecycle.circulate(held, writing.minutes_of(held.id))

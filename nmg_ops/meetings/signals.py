@@ -19,8 +19,8 @@ announced = _signals.signal("announced")
 #: an invitation (`removed`) is about to be deleted, in the transaction that deletes it: the calendar
 #: queues the person a cancellation while their address is still known.
 invitee_removed = _signals.signal("invitee-removed")
-#: the meeting's page is shown (with `now`): each receiver returns the template values it adds, the
-#: minutes' link and the other times invitees proposed.
+#: the meeting's page is shown (with `now`, and `manages` for an organiser): each receiver returns the
+#: template values it adds, the minutes' link and the other times invitees proposed.
 meeting_page = _signals.signal("meeting-page")
 #: the agenda's editing page is shown (with `editable`): each receiver returns the template values it
 #: adds, the open actions of earlier meetings to carry over.
