@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.governance import consultations
+from nmg_ops.governance import consultation_results, consultations
 from nmg_ops.governance.consultations import ConsultationError, QuestionDraft, SurveyDraft
 from nmg_ops.models import (
     DeliveryStatus,
@@ -126,7 +126,7 @@ def test_results_count_by_stakeholder_type_and_region(build, respondents):
     q = questions(survey)
     for member, choice in zip(respondents, ["Data", "Data", "Care", "Care"], strict=True):
         consultations.answer(survey, member, {q["Top priority?"]: [choice], q["Barriers?"]: [f"{choice}!"]})
-    result = consultations.results(survey)
+    result = consultation_results.results(survey)
     first = result.questions[0]
     assert result.respondents == 4
     assert first.overall.counts == {"Data": 2, "Care": 2}
@@ -140,16 +140,20 @@ def test_results_count_by_stakeholder_type_and_region(build, respondents):
     assert result.questions[2].texts == ["Care!", "Care!", "Data!", "Data!"]
 
 
-def test_an_anonymous_survey_hides_groups_smaller_than_three(build, respondents):
+def test_an_anonymous_survey_hides_groups_smaller_than_three_and_their_complement(build, respondents):
     survey = build(anonymous=True)
     q = questions(survey)
     for member in respondents:
         consultations.answer(survey, member, {q["Top priority?"]: ["Data"]})
-    first = consultations.results(survey).questions[0]
+    survey.deadline_at = clock.now() - timedelta(minutes=1)
+    db.session.commit()
+    first = consultation_results.results(survey).questions[0]
     regions = {g.label: g for g in first.by_region}
-    assert regions["Veneto"].counts == {"Data": 3, "Care": 0}
     assert regions["Toscana"].is_hidden and regions["Toscana"].counts == {}
-    assert not first.overall.is_hidden
+    assert regions["Toscana"].respondents is None
+    # All respondents minus Veneto would be Toscana's one answer: Veneto is hidden with it.
+    assert regions["Veneto"].is_hidden and regions["Veneto"].counts == {}
+    assert first.overall.counts == {"Data": 4, "Care": 0}
 
 
 def test_a_survey_for_a_stakeholder_type_is_refused_to_the_others(build, respondents):
@@ -260,7 +264,7 @@ def test_the_demo_holds_the_kick_off_survey_with_answers_from_several_types_and_
 
     assert runner.invoke(args=["demo", "--password", "a-test-password"]).exit_code == 0
     survey = db.session.scalar(sa.select(Survey).where(Survey.title == TITLE))
-    result = consultations.results(survey)
+    result = consultation_results.results(survey)
     assert result.respondents >= 10
     first = result.questions[0]
     assert len(first.by_stakeholder_type) >= 3 and len(first.by_region) >= 3

@@ -78,3 +78,81 @@ def test_types_already_there_get_their_names_per_language(empty_database_url, tm
     }
     assert named["plenary"] == ("Riunione plenaria", {"it": "Riunione plenaria", "en": "Plenary meeting"})
     assert named["thematic"] == ("Tematica", {"it": "Tematica"}), "a name the coordinator chose stays"
+
+
+def test_anonymous_answers_given_before_random_ids_are_written_again_in_a_random_order(
+    empty_database_url, tmp_path
+):
+    """Before 0016 answer ids were serial, in the order of answering: the answers keep their content and
+    lose that order; a named survey's answers keep their ids."""
+    app = create_app(
+        {"ENVIRONMENT": "testing", "DATABASE_URL": empty_database_url, "OUTBOX_DIR": str(tmp_path)}
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0015"]).exit_code == 0
+    words = [f"answer {n:02d}" for n in range(1, 13)]
+    with app.app_context():
+        with db.engine.begin() as connection:
+            for survey_id, anonymous in ((1, True), (2, False)):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO survey (id, title, audience, deadline_at, is_anonymous, created_at) "
+                        "VALUES (:id, 'Survey', 'all', :at, :anonymous, :at)"
+                    ),
+                    {"id": survey_id, "at": "2026-12-01 10:00:00+00:00", "anonymous": anonymous},
+                )
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO survey_question (id, survey_id, position, kind, text, is_required) "
+                        "VALUES (:id, :id, 1, 'text', 'Why?', false)"
+                    ),
+                    {"id": survey_id},
+                )
+            for n, word in enumerate(words, start=1):
+                survey_id = 1 if n <= 10 else 2
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO survey_response (id, survey_id, stakeholder_type, region) "
+                        "VALUES (:id, :survey, 'research', 'Veneto')"
+                    ),
+                    {"id": 1000 + n, "survey": survey_id},
+                )
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO survey_answer (response_id, question_id, value) VALUES (:r, :q, :v)"
+                    ),
+                    {"r": 1000 + n, "q": survey_id, "v": word},
+                )
+        db.engine.dispose()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+
+    def answers(connection):
+        return connection.execute(
+            sa.text(
+                "SELECT a.id, r.id, r.survey_id, r.stakeholder_type, r.region, a.value FROM survey_answer a "
+                "JOIN survey_response r ON r.id = a.response_id ORDER BY a.id"
+            )
+        ).all()
+
+    with app.app_context():
+        with db.engine.connect() as connection:
+            after = answers(connection)
+        db.engine.dispose()
+    anonymous = [row for row in after if row[2] == 1]
+    assert sorted(row[5] for row in anonymous) == words[:10]
+    assert {row[3:5] for row in anonymous} == {("research", "Veneto")}
+    assert [row[5] for row in anonymous] != words[:10], "the answers are no longer in the order given"
+    assert not {row[1] for row in anonymous} & set(range(1001, 1011)), "the responses have new ids"
+    assert [(row[0], row[1], row[5]) for row in after if row[2] == 2] == [
+        (11, 1011, words[10]),
+        (12, 1012, words[11]),
+    ]
+
+    for args in (["db", "downgrade", "0015"], ["db", "upgrade"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, (args, result.output)
+    with app.app_context():
+        with db.engine.connect() as connection:
+            assert sorted(row[5] for row in answers(connection)) == words
+        db.engine.dispose()

@@ -18,6 +18,7 @@ from ..permissions import Right, can, require
 from . import bp, consultations
 from .charts import Row, bar_chart
 from .consultation_forms import KIND_LABELS, QuestionForm, SurveyForm, answer_form, answer_values
+from .consultation_results import MIN_ANONYMOUS_GROUP, Results, results, results_table
 from .consultations import ConsultationError
 
 
@@ -188,7 +189,7 @@ def answer_consultation(survey_id: int):
     return _survey_page(survey, form=form, status=400)
 
 
-def _charts(result: consultations.Results) -> dict[int, object]:
+def _charts(result: Results) -> dict[int, object]:
     return {
         item.question.id: bar_chart(item.question.text, (Row(c, n) for c, n in item.overall.counts.items()))
         for item in result.questions
@@ -200,12 +201,12 @@ def _charts(result: consultations.Results) -> dict[int, object]:
 @require(Right.VIEW_CONSULTATION_RESULTS)
 def consultation_results(survey_id: int):
     """Answers counted per question, overall and by stakeholder type and region."""
-    result = consultations.results(_survey(survey_id))
+    result = results(_survey(survey_id))
     return render_template(
         "governance/consultation_results.html",
         result=result,
         charts=_charts(result),
-        minimum=consultations.MIN_ANONYMOUS_GROUP,
+        minimum=MIN_ANONYMOUS_GROUP,
     )
 
 
@@ -213,7 +214,11 @@ def consultation_results(survey_id: int):
 @require(Right.VIEW_CONSULTATION_RESULTS)
 def consultation_results_file(survey_id: int, extension: str):
     """The results as a spreadsheet."""
-    table = consultations.results_table(consultations.results(_survey(survey_id)))
+    result = results(_survey(survey_id))
+    if result.is_withheld:
+        flash(_("The results of an anonymous survey are shown once it has closed."), "info")
+        return redirect(url_for("governance.consultation_results", survey_id=survey_id))
+    table = results_table(result)
     if extension == "csv":
         body, mimetype = to_csv(table), "text/csv; charset=utf-8"
     else:

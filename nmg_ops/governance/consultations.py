@@ -5,9 +5,10 @@ The audience is resolved when it is read (answering, reminders), not frozen when
 member who joins a working group during a consultation is asked too, and one who leaves the NMG is not
 reminded. One answer per member is the primary key of `survey_participation`; a named answer can be
 changed until the deadline, an anonymous one cannot, since nothing links it back to its author (see
-docs/decisions/0017-consultations.md). Results are aggregates for the coordination team and
-the coordinator; nobody sees another member's named answers on a page. In an anonymous survey a group
-(a stakeholder type, a region, or all respondents) of fewer than `MIN_ANONYMOUS_GROUP` shows no numbers.
+docs/decisions/0017-consultations.md). An anonymous answer is stored by writing the survey's anonymous
+responses again, the new one among them, with new random ids in a random order: neither an id, nor the
+order of the rows, nor the transaction that wrote them tells which one came last. Results are counted in
+`consultation_results`.
 
 Reminders go `REMINDER_DAYS` before the deadline to the audience members who have not answered; the
 dedupe key names the survey, the member and the offset, so each reminder goes once. A survey opened
@@ -16,19 +17,18 @@ late does not send the earlier reminders it missed: only the nearest offset alre
 
 from __future__ import annotations
 
-from collections import Counter
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
-from ..errors import RuleError
+from ..errors import RuleError, lock_row
 from ..extensions import db
 from ..mail import queue_mails
 from ..models import (
@@ -43,11 +43,10 @@ from ..models import (
     SurveyResponse,
     member_working_group,
 )
+from ..models.consultations import random_id
 
 #: days before the deadline on which members who have not answered are reminded
 REMINDER_DAYS = (7, 2)
-#: an anonymous survey shows no numbers for a group of fewer respondents than this
-MIN_ANONYMOUS_GROUP = 3
 REMINDER_PURPOSE = "survey_reminder"
 
 
@@ -242,10 +241,10 @@ def answer(survey: Survey, member: Member, values: dict[int, list[str]]) -> None
     if not is_asked(survey, member):
         raise ConsultationError(_l("This survey is not addressed to you."))
     rows = _checked(survey, values)
-    answered = has_answered(survey, member)
-    if answered and survey.is_anonymous:
-        raise ConsultationError(_l("You have answered this anonymous survey; its answers cannot be changed."))
-    if answered:
+    if survey.is_anonymous:
+        _answer_anonymously(survey, member, rows)
+        return
+    if has_answered(survey, member):
         response = db.session.scalar(
             sa.select(SurveyResponse).where(
                 SurveyResponse.survey_id == survey.id, SurveyResponse.member_id == member.id
@@ -254,14 +253,22 @@ def answer(survey: Survey, member: Member, values: dict[int, list[str]]) -> None
         response.answers.clear()
     else:
         db.session.add(SurveyParticipation(survey_id=survey.id, member_id=member.id))
-        response = SurveyResponse(
-            survey_id=survey.id,
-            member_id=None if survey.is_anonymous else member.id,
-            stakeholder_type=member.organisation.stakeholder_type,
-            region=member.region or member.organisation.region,
-        )
+        response = _response(survey, member)
         db.session.add(response)
     response.answers.extend(SurveyAnswer(question_id=qid, value=value) for qid, value in rows)
+    _commit_once()
+
+
+def _response(survey: Survey, member: Member) -> SurveyResponse:
+    return SurveyResponse(
+        survey_id=survey.id,
+        member_id=None if survey.is_anonymous else member.id,
+        stakeholder_type=member.organisation.stakeholder_type,
+        region=member.region or member.organisation.region,
+    )
+
+
+def _commit_once() -> None:
     try:
         db.session.commit()
     except IntegrityError as exc:
@@ -270,119 +277,75 @@ def answer(survey: Survey, member: Member, values: dict[int, list[str]]) -> None
         raise ConsultationError(_l("Your answer was already recorded.")) from exc
 
 
-# --- results ----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class GroupCounts:
-    label: str
-    respondents: int
-    #: option -> count; empty when the group is too small to show in an anonymous survey
-    counts: dict[str, int]
-    is_hidden: bool = False
-
-
-@dataclass
-class QuestionResult:
-    question: SurveyQuestion
-    overall: GroupCounts
-    by_stakeholder_type: list[GroupCounts]
-    by_region: list[GroupCounts]
-    #: the free texts, in no particular order and without names
-    texts: list[str]
-
-
-@dataclass
-class Results:
-    survey: Survey
-    respondents: int
-    asked: int
-    questions: list[QuestionResult]
-
-
-def _group(
-    label: str, responses: list[SurveyResponse], question: SurveyQuestion, anonymous: bool
-) -> GroupCounts:
-    hidden = anonymous and len(responses) < MIN_ANONYMOUS_GROUP
-    counts: Counter[str] = Counter()
-    if not hidden:
-        for response in responses:
-            counts.update(a.value for a in response.answers if a.question_id == question.id)
-    return GroupCounts(
-        label=label,
-        respondents=len(responses),
-        counts={choice: counts[choice] for choice in question.choices} if not hidden else {},
-        is_hidden=hidden,
-    )
-
-
-def results(survey: Survey) -> Results:
-    responses = list(
-        db.session.scalars(
-            sa.select(SurveyResponse)
-            .where(SurveyResponse.survey_id == survey.id)
-            .options(so.selectinload(SurveyResponse.answers))
-        )
-    )
-    by_type: dict[StakeholderType, list[SurveyResponse]] = {}
-    by_region: dict[str, list[SurveyResponse]] = {}
-    for response in responses:
-        by_type.setdefault(response.stakeholder_type, []).append(response)
-        by_region.setdefault(response.region or "", []).append(response)
-    anonymous = survey.is_anonymous
-    national = str(_l("National / no region"))
-    out = []
-    for question in survey.questions:
-        overall = _group(str(_l("All respondents")), responses, question, anonymous)
-        texts = []
-        if question.kind is QuestionKind.TEXT and not overall.is_hidden:
-            texts = sorted(a.value for r in responses for a in r.answers if a.question_id == question.id)
-        out.append(
-            QuestionResult(
-                question=question,
-                overall=overall,
-                by_stakeholder_type=[
-                    _group(kind.label, group, question, anonymous)
-                    for kind, group in sorted(by_type.items(), key=lambda item: item[0].label)
-                ],
-                by_region=[
-                    _group(region or national, group, question, anonymous)
-                    for region, group in sorted(by_region.items(), key=lambda item: (item[0] == "", item[0]))
-                ],
-                texts=texts,
+def _answer_anonymously(survey: Survey, member: Member, rows: list[tuple[int, str]]) -> None:
+    # Answers to the survey take turns, so that each rewrite starts from all the others' responses.
+    lock_row(Survey, survey.id)
+    if has_answered(survey, member):
+        db.session.rollback()
+        raise ConsultationError(_l("You have answered this anonymous survey; its answers cannot be changed."))
+    db.session.add(SurveyParticipation(survey_id=survey.id, member_id=member.id))
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        raise ConsultationError(_l("Your answer was already recorded.")) from exc
+    new = _response(survey, member)
+    ballots = [(new.stakeholder_type, new.region, rows), *_anonymous_ballots(survey)]
+    db.session.execute(
+        sa.delete(SurveyAnswer)
+        .where(
+            SurveyAnswer.response_id.in_(
+                sa.select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id)
             )
         )
-    asked = db.session.scalar(sa.select(sa.func.count(Member.id)).where(audience_clause(survey)))
-    return Results(survey=survey, respondents=len(responses), asked=asked or 0, questions=out)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.delete(SurveyResponse)
+        .where(SurveyResponse.survey_id == survey.id)
+        .execution_options(synchronize_session=False)
+    )
+    responses, answers = [], []
+    for stakeholder_type, region, given in ballots:
+        response_id = random_id()
+        responses.append(
+            {
+                "id": response_id,
+                "survey_id": survey.id,
+                "stakeholder_type": stakeholder_type,
+                "region": region,
+            }
+        )
+        answers.extend(
+            {"id": random_id(), "response_id": response_id, "question_id": qid, "value": value}
+            for qid, value in given
+        )
+    shuffle = secrets.SystemRandom().shuffle
+    shuffle(responses)
+    shuffle(answers)
+    db.session.execute(sa.insert(SurveyResponse), responses)
+    if answers:
+        db.session.execute(sa.insert(SurveyAnswer), answers)
+    _commit_once()
 
 
-def results_table(result: Results):
-    """The results as one table for CSV and XLSX: a row per question, breakdown, group and choice."""
-    from ..minutes.exports import Table
-
-    rows: list[list[Any]] = []
-    for item in result.questions:
-        q = item.question
-        groups = [(str(_l("Overall")), item.overall)]
-        groups += [(str(_l("Stakeholder type")), g) for g in item.by_stakeholder_type]
-        groups += [(str(_l("Region")), g) for g in item.by_region]
-        for breakdown, group in groups:
-            if group.is_hidden:
-                rows.append([q.position, q.text, breakdown, group.label, group.respondents, None, None])
-                continue
-            for choice, count in group.counts.items():
-                rows.append([q.position, q.text, breakdown, group.label, group.respondents, choice, count])
-        rows.extend([q.position, q.text, str(_l("Free text")), "", None, text, None] for text in item.texts)
-    header = [
-        str(_l("Question number")),
-        str(_l("Question")),
-        str(_l("Breakdown")),
-        str(_l("Group")),
-        str(_l("Respondents")),
-        str(_l("Answer")),
-        str(_l("Count")),
+def _anonymous_ballots(survey: Survey) -> list[tuple[StakeholderType, str | None, list[tuple[int, str]]]]:
+    """The survey's responses as they stand, without their ids."""
+    given: dict[int, list[tuple[int, str]]] = {}
+    for response_id, question_id, value in db.session.execute(
+        sa.select(SurveyAnswer.response_id, SurveyAnswer.question_id, SurveyAnswer.value)
+        .join(SurveyResponse)
+        .where(SurveyResponse.survey_id == survey.id)
+    ):
+        given.setdefault(response_id, []).append((question_id, value))
+    return [
+        (stakeholder_type, region, given.get(response_id, []))
+        for response_id, stakeholder_type, region in db.session.execute(
+            sa.select(SurveyResponse.id, SurveyResponse.stakeholder_type, SurveyResponse.region).where(
+                SurveyResponse.survey_id == survey.id
+            )
+        )
     ]
-    return Table(name=str(_l("Results")), header=header, rows=rows)
 
 
 # --- reminders --------------------------------------------------------------------------------------------

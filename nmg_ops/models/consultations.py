@@ -4,8 +4,9 @@ Who has answered is one row per (survey, member) in `survey_participation`, uniq
 what makes an answer one per member and what the reminders read. The answers themselves are a
 `survey_response`: in a named survey it names the member (unique per survey too) and can be edited until
 the deadline; in an anonymous survey it holds no member id and no token derived from one, only the
-respondent's stakeholder type and region for the breakdowns, so that nothing in the database links an
-answer to a member (see docs/decisions/0017-consultations.md).
+respondent's stakeholder type and region for the breakdowns. No row of either table carries a time, and
+responses and answers have random ids and are rewritten in a new random order at each anonymous answer,
+so that nothing in the database links an answer to a member (see docs/decisions/0017-consultations.md).
 """
 
 from __future__ import annotations
@@ -124,7 +125,7 @@ class SurveyParticipation(db.Model):
     member: so.Mapped[Member] = so.relationship()
 
 
-def _random_id() -> int:
+def random_id() -> int:
     return secrets.randbelow(RANDOM_ID_MAX) + 1
 
 
@@ -133,7 +134,7 @@ class SurveyResponse(db.Model):
 
     #: random, not serial, so that the order of responses cannot be matched with the order of answering
     id: so.Mapped[int] = so.mapped_column(
-        sa.BigInteger, primary_key=True, autoincrement=False, default=_random_id
+        sa.BigInteger, primary_key=True, autoincrement=False, default=random_id
     )
     #: the survey answered
     survey_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("survey.id", ondelete="CASCADE"), index=True)
@@ -154,7 +155,10 @@ class SurveyResponse(db.Model):
 class SurveyAnswer(db.Model):
     """One chosen option (a multiple choice has one row per option) or one free text."""
 
-    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: random, not serial, for the same reason as the response's
+    id: so.Mapped[int] = so.mapped_column(
+        sa.BigInteger, primary_key=True, autoincrement=False, default=random_id
+    )
     #: the response the answer is part of
     response_id: so.Mapped[int] = so.mapped_column(
         sa.BigInteger, sa.ForeignKey("survey_response.id", ondelete="CASCADE"), index=True
