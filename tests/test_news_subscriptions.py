@@ -143,8 +143,17 @@ def test_the_page_answers_the_same_for_new_pending_confirmed_and_member_addresse
         response = subscribe(client, email)
         answers[email] = (response.status_code, response.headers["Location"])
     assert len(set(answers.values())) == 1
-    mailed = [mail["To"] for mail in outbox()[mails_before:]]
-    assert sorted(mailed) == ["member@example.org", "new@example.org", "pending@example.org"]
+    mails = {mail["To"]: mail for mail in outbox()[mails_before:]}
+    assert sorted(mails) == [
+        "member@example.org",
+        "new@example.org",
+        "pending@example.org",
+        "reader@example.org",
+    ]
+    # Only the address's owner reads which mail it was: a confirmation link, or "nothing to do".
+    already = mails["reader@example.org"].get_body(("plain",)).get_content()
+    assert "Lo riceve già" in already and "/news/confirm/" not in already, "in the subscriber's language"
+    assert "/news/confirm/" in mails["new@example.org"].get_body(("plain",)).get_content()
     assert subscriber("reader@example.org").status is SubscriberStatus.CONFIRMED
     assert consents("reader@example.org") == [], "a confirmed subscriber's record is not touched"
 
@@ -182,6 +191,43 @@ def test_requests_from_one_client_are_limited_per_hour_with_the_same_answer(app,
     monkeypatch.setattr(clock, "now", lambda: later)
     subscribe(client, "p2@example.org")
     assert subscriber("p2@example.org") is not None
+
+
+def test_confirmed_pending_and_unknown_addresses_are_throttled_alike_and_answered_alike(app, outbox):
+    """Each requester, from its own network address, asks three times for one address, then for another."""
+    app.config["NEWS_SUBSCRIBE_MAX_PER_HOUR"] = 2
+    confirmed("reader@example.org")
+    subscribe(app.test_client(), "pending@example.org")
+    seen = {}
+    for n, (state, email) in enumerate(
+        [
+            ("confirmed", "reader@example.org"),
+            ("pending", "pending@example.org"),
+            ("unknown", "new@example.org"),
+        ]
+    ):
+        requester = app.test_client()
+        mails_before = len(outbox())
+        answers = [
+            requester.post(
+                "/news/subscribe",
+                data={"name": "", "email": address, "language": "en", "consent": "y", "website": ""},
+                environ_base={"REMOTE_ADDR": f"198.51.100.{n + 10}"},
+                follow_redirects=True,
+            )
+            for address in (email, email, email, f"another-{state}@example.org")
+        ]
+        pages = [
+            (r.status_code, r.request.path, re.sub(r'name="csrf_token"[^>]*', "", r.get_data(as_text=True)))
+            for r in answers
+        ]
+        mailed = [mail["To"] for mail in outbox()[mails_before:]]
+        seen[state] = (pages, [address == email for address in mailed])
+        assert subscriber(f"another-{state}@example.org") is None, f"the {state} address counted"
+    assert seen["confirmed"] == seen["pending"] == seen["unknown"]
+    pages, mailed = seen["unknown"]
+    assert len({page for page in pages}) == 1 and pages[0][:2] == (200, "/news/subscribe/check-your-mail")
+    assert mailed == [True, True], "two requests under the limit mail the address; the others nothing"
 
 
 def test_the_form_refuses_what_is_not_an_address_and_a_missing_consent(client):

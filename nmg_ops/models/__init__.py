@@ -46,6 +46,7 @@ from .news import (
     NewsSection,
     NewsSectionKind,
     NewsSubscriber,
+    NewsSubscriptionRequest,
     NewsSuppression,
     SubscriberStatus,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "NewsSection",
     "NewsSectionKind",
     "NewsSubscriber",
+    "NewsSubscriptionRequest",
     "NewsSuppression",
     "Organisation",
     "OutboundMessage",

@@ -154,6 +154,20 @@ class NewsConsent(db.Model):
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 
+class NewsSubscriptionRequest(db.Model):
+    """One use of the subscription form, whatever the address's state: what the per-hour limit counts.
+
+    It names no address, so that counting it tells nothing about who is subscribed.
+    """
+
+    __table_args__ = (sa.Index("ix_news_subscription_request_remote_addr_at", "remote_addr", "at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the client's network address
+    remote_addr: so.Mapped[str] = so.mapped_column(sa.String(64))
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
 class NewsSuppression(db.Model):
     """An address that receives no e-news: the mail server refused it for good."""
 

@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import clock
 from ..errors import RuleError, lock_row
 from ..extensions import db
-from ..mail import compose, queue_mails, send_mail
+from ..mail import queue_mails, send_mail
 from ..members.mapping import MappingFileError, csv_records
 from ..models import (
     ConsentEvent,
@@ -43,6 +43,7 @@ from ..models import (
     NewsConsent,
     NewsEdition,
     NewsSubscriber,
+    NewsSubscriptionRequest,
     NewsSuppression,
     SubscriberStatus,
 )
@@ -143,28 +144,37 @@ def _requests_from(client: str) -> int:
     since = clock.now() - timedelta(hours=1)
     return db.session.scalar(
         sa.select(sa.func.count()).where(
-            NewsConsent.event == ConsentEvent.REQUESTED,
-            NewsConsent.source == _page_source(client)[:_SOURCE_MAX],
-            NewsConsent.at >= since,
+            NewsSubscriptionRequest.remote_addr == client[:64], NewsSubscriptionRequest.at >= since
         )
     )
 
 
 def request_subscription(email: str, name: str, language: Language, wording: str, client: str) -> int | None:
-    """Ask `email` to confirm a subscription to the public edition; the same answer whatever the address.
+    """Ask `email` to confirm a subscription to the public edition; the same answer and the same work
+    whatever the address.
 
-    `email` is normalised (the form does it). A new, pending, invited or unsubscribed address gets a new
-    nonce, so that older links stop working, and a new confirmation mail; a confirmed one gets nothing
-    (the mail is rendered and dropped, so the time taken does not differ). Returns the outbox id to
-    dispatch once the answer has gone, or None.
+    `email` is normalised (the form does it). Every request under the per-hour limit counts toward it and
+    queues one mail to the address: a new, pending, invited or unsubscribed address gets a new nonce, so
+    that older links stop working, and a new confirmation link; a confirmed one is told that it already
+    receives the e-news, which only the address's owner reads. Over the limit nothing is kept and nothing
+    is sent, whatever the address. Returns the outbox id to dispatch once the answer has gone, or None.
     """
     if _requests_from(client) >= int(current_app.config["NEWS_SUBSCRIBE_MAX_PER_HOUR"]):
         return None
+    now = clock.now()
+    db.session.add(NewsSubscriptionRequest(remote_addr=client[:64], at=now))
     subscriber = _subscriber(email)
     if subscriber is not None and subscriber.status is SubscriberStatus.CONFIRMED:
-        compose(to_email=email, **_confirm_mail(subscriber))
-        return None
-    now = clock.now()
+        return send_mail(
+            to_email=email,
+            purpose="news_already_subscribed",
+            now=False,
+            to_name=subscriber.name,
+            language=subscriber.language,
+            subject=_l("You already receive the %(nmg)s e-news", nmg=current_app.config["NMG_SHORT_NAME"]),
+            template="news_already_subscribed",
+            name=subscriber.name,
+        )
     if subscriber is None:
         subscriber = NewsSubscriber(email=email, status=SubscriberStatus.PENDING, created_at=now)
         db.session.add(subscriber)
@@ -179,7 +189,10 @@ def request_subscription(email: str, name: str, language: Language, wording: str
         db.session.flush()
     except IntegrityError:
         # The same address sent twice at once: the other request has made the subscriber and its mail.
+        # This one still counts toward the limit.
         db.session.rollback()
+        db.session.add(NewsSubscriptionRequest(remote_addr=client[:64], at=now))
+        db.session.commit()
         return None
     return send_mail(
         to_email=email,
@@ -569,7 +582,8 @@ def apply_import(plan: ImportPlan, actor_name: str) -> list[int]:
 
 
 def purge_unconfirmed(now: datetime) -> str:
-    """Delete the subscribers who never confirmed within NEWS_PURGE_UNCONFIRMED_DAYS of the last mail."""
+    """Delete the subscribers who never confirmed within NEWS_PURGE_UNCONFIRMED_DAYS of the last mail, and
+    the subscription requests counted for the per-hour limit once a day old."""
     before = now - timedelta(days=int(current_app.config["NEWS_PURGE_UNCONFIRMED_DAYS"]))
     purged = db.session.execute(
         sa.delete(NewsSubscriber).where(
@@ -577,5 +591,9 @@ def purge_unconfirmed(now: datetime) -> str:
             sa.func.coalesce(NewsSubscriber.confirm_sent_at, NewsSubscriber.created_at) < before,
         )
     ).rowcount
+    # The per-hour limit reads the last hour only; older requests are kept a day, then have no use.
+    db.session.execute(
+        sa.delete(NewsSubscriptionRequest).where(NewsSubscriptionRequest.at < now - timedelta(days=1))
+    )
     db.session.commit()
     return f"{purged} unconfirmed subscribers purged"
