@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +21,7 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from nmg_ops import clock, create_app
+from nmg_ops import clock, create_app, demo
 from nmg_ops.extensions import db
 from nmg_ops.models import CoordinatorTerm, Language, Member, Organisation, StakeholderType
 from tests.fixtures import IN_CI
@@ -73,12 +74,13 @@ class LiveServer:
     url: str
 
 
-def _browser_app(database: Path, tmp_path: Path) -> Flask:
+def _browser_app(database: Path, tmp_path: Path, documents: Path | None = None) -> Flask:
     return create_app(
         {
             "ENVIRONMENT": "testing",
             "DATABASE_URL": f"sqlite:///{database}",
             "OUTBOX_DIR": str(tmp_path / "outbox"),
+            "DOCUMENTS_DIR": str(documents or tmp_path / "documents"),
             "WTF_CSRF_ENABLED": True,
         }
     )
@@ -97,13 +99,13 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder / "migrated.sqlite3"
 
 
-@pytest.fixture
-def live_server(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveServer]:
-    """The application on its own SQLite file, served over real HTTP with CSRF protection on."""
+@contextmanager
+def _serve(source: Path, tmp_path: Path, documents: Path | None = None) -> Iterator[LiveServer]:
+    """The application on a copy of `source`, served over real HTTP with CSRF protection on."""
     database = tmp_path / "browser.sqlite3"
-    with sqlite3.connect(migrated_sqlite) as source, sqlite3.connect(database) as copy:
-        source.backup(copy)
-    app = _browser_app(database, tmp_path)
+    with sqlite3.connect(source) as original, sqlite3.connect(database) as copy:
+        original.backup(copy)
+    app = _browser_app(database, tmp_path, documents)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     # A short poll interval lets the shutdown at the end of each test return quickly.
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
@@ -116,6 +118,35 @@ def live_server(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveServer]:
         server.server_close()
         with app.app_context():
             db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveServer]:
+    """The application on its own empty database."""
+    with _serve(migrated_sqlite, tmp_path) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def demo_sqlite(migrated_sqlite: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo NMG loaded once for the run, which each demo server starts from a copy of."""
+    folder = tmp_path_factory.mktemp("demo")
+    database = folder / "demo.sqlite3"
+    with sqlite3.connect(migrated_sqlite) as original, sqlite3.connect(database) as copy:
+        original.backup(copy)
+    app = _browser_app(database, folder)
+    with app.app_context():
+        demo.load(clock.today(), demo.DEFAULT_PASSWORD)
+        db.session.remove()
+        db.engine.dispose()
+    return database
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path, demo_sqlite: Path) -> Iterator[LiveServer]:
+    """The application on its own copy of the demo NMG, reading the demo's documents."""
+    with _serve(demo_sqlite, tmp_path, demo_sqlite.parent / "documents") as server:
+        yield server
 
 
 @pytest.fixture

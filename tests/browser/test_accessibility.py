@@ -23,7 +23,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import pytest
 from werkzeug.exceptions import HTTPException
 
-from nmg_ops import clock, demo
+from nmg_ops import demo
 from tests.fixtures.node import installed_package
 
 pytestmark = pytest.mark.browser
@@ -185,13 +185,6 @@ def open_each_menu(page: Any, axe_script: Path) -> list[Violation]:
             violations += audit(page, axe_script, "document.querySelector('nav')")
             page.keyboard.press("Escape")
     return violations
-
-
-@pytest.fixture
-def demo_server(live_server):
-    with live_server.app.app_context():
-        demo.load(clock.today(), demo.DEFAULT_PASSWORD)
-    return live_server
 
 
 @pytest.fixture
