@@ -65,7 +65,7 @@ def _read_calendar_replies(now: datetime) -> object:
 
 
 def _send_survey_reminders(now: datetime) -> object:
-    from .governance.consultations import send_reminders
+    from .governance.consultation_mails import send_reminders
 
     return send_reminders(now)
 

@@ -11,12 +11,14 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from . import clock
+from .documents import overview as documents
 from .forms import MAX_ID, problems_on_page
-from .governance.rotation import succession_gap
+from .governance import overview as governance
 from .keep_text import kept_text_page, offers_kept_text
-from .meetings.overview import overview
-from .minutes.overview import overview as minutes_overview
+from .meetings import overview as meetings
+from .minutes import overview as minutes
 from .navigation import section_of, shown_sections
+from .news import overview as news
 from .permissions import Right, can, current_roles
 from .text import render_markdown
 
@@ -25,16 +27,18 @@ bp = Blueprint("web", __name__)
 
 @bp.route("/")
 def home():
-    """Members start with their next meetings and, for organisers, what is left to do; visitors sign in."""
+    """Members start with their next meetings and everything that waits for them, each domain telling its
+    part for the reader's role; visitors sign in."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.sign_in"))
-    gap = succession_gap(clock.today()) if can(Right.VIEW_HANDOVER) else None
     now = clock.now()
     return render_template(
         "home.html",
-        overview=overview(current_user.id, now),
-        record=minutes_overview(current_user.id, now),
-        succession_gap=gap,
+        overview=meetings.overview(current_user.id, now),
+        record=minutes.overview(current_user.id, now),
+        news=news.overview(),
+        documents=documents.overview(),
+        governance=governance.overview(current_user.id, now),
     )
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.governance import consultation_results, consultations
+from nmg_ops.governance import consultation_mails, consultation_results, consultations
 from nmg_ops.governance.consultations import ConsultationError, QuestionDraft, SurveyDraft
 from nmg_ops.models import (
     DeliveryStatus,
@@ -239,22 +239,26 @@ def test_reminders_go_once_per_offset_to_non_respondents_only(build, respondents
     consultations.answer(survey, respondents[0], {questions(survey)["Top priority?"]: ["Data"]})
 
     def keys():
-        return set(db.session.scalars(sa.select(OutboundMessage.dedupe_key)))
+        return set(
+            db.session.scalars(
+                sa.select(OutboundMessage.dedupe_key).where(OutboundMessage.purpose == "survey_reminder")
+            )
+        )
 
-    consultations.send_reminders(survey.deadline_at - timedelta(days=8))
+    consultation_mails.send_reminders(survey.deadline_at - timedelta(days=8))
     assert keys() == set()
     week = survey.deadline_at - timedelta(days=6)
-    consultations.send_reminders(week)
-    consultations.send_reminders(week + timedelta(hours=1))
+    consultation_mails.send_reminders(week)
+    consultation_mails.send_reminders(week + timedelta(hours=1))
     first = keys()
     asked = {m.id for m in [*respondents, *[p for p in people.values() if p]]} - {respondents[0].id}
     assert first == {f"survey_reminder:{survey.id}:{member_id}:7" for member_id in asked}
-    statuses = set(db.session.scalars(sa.select(OutboundMessage.status)))
-    assert statuses == {DeliveryStatus.PENDING}
-    assert set(db.session.scalars(sa.select(OutboundMessage.subject))) == {"Reminder: Priorità THCS"}
-    consultations.send_reminders(survey.deadline_at - timedelta(days=1))
+    reminders = sa.select(OutboundMessage).where(OutboundMessage.purpose == "survey_reminder")
+    assert {m.status for m in db.session.scalars(reminders)} == {DeliveryStatus.PENDING}
+    assert {m.subject for m in db.session.scalars(reminders)} == {"Reminder: Priorità THCS"}
+    consultation_mails.send_reminders(survey.deadline_at - timedelta(days=1))
     assert len(keys() - first) == len(asked)
-    consultations.send_reminders(survey.deadline_at + timedelta(minutes=1))
+    consultation_mails.send_reminders(survey.deadline_at + timedelta(minutes=1))
     assert len(keys()) == 2 * len(asked)
 
 

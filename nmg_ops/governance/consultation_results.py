@@ -27,7 +27,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..models import Member, QuestionKind, StakeholderType, Survey, SurveyQuestion, SurveyResponse
-from .consultations import audience_clause, is_accepting
+from .consultation_audience import audience_clause
+from .consultations import is_accepting
 
 #: an anonymous survey shows no numbers for a group of fewer respondents than this
 MIN_ANONYMOUS_GROUP = 3

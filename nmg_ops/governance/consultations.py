@@ -10,27 +10,22 @@ responses again, the new one among them, with new random ids in a random order: 
 order of the rows, nor the transaction that wrote them tells which one came last. Results are counted in
 `consultation_results`.
 
-Reminders go `REMINDER_DAYS` before the deadline to the audience members who have not answered; the
-dedupe key names the survey, the member and the offset, so each reminder goes once. A survey opened
-late does not send the earlier reminders it missed: only the nearest offset already reached is sent.
+Opening a survey announces it to its audience by mail, and the reminders follow (`consultation_mails`).
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..errors import RuleError, lock_row
 from ..extensions import db
-from ..mail import queue_mails
 from ..models import (
     Member,
     QuestionKind,
@@ -41,13 +36,10 @@ from ..models import (
     SurveyParticipation,
     SurveyQuestion,
     SurveyResponse,
-    member_working_group,
 )
 from ..models.consultations import random_id
-
-#: days before the deadline on which members who have not answered are reminded
-REMINDER_DAYS = (7, 2)
-REMINDER_PURPOSE = "survey_reminder"
+from .consultation_audience import is_asked
+from .consultation_mails import announce
 
 
 class ConsultationError(RuleError):
@@ -148,42 +140,10 @@ def open_survey(survey: Survey) -> None:
         raise ConsultationError(_l("The deadline has passed; the survey cannot be opened."))
     survey.opened_at = clock.now()
     db.session.commit()
+    announce(survey, survey.opened_at)
 
 
-# --- who is asked -----------------------------------------------------------------------------------------
-
-
-def audience_clause(survey: Survey, today: Any = None) -> sa.ColumnElement[bool]:
-    """The SQL condition on Member for the survey's audience today."""
-    from ..models import Organisation
-
-    clause = Member.current_clause(today or clock.today())
-    if survey.audience is SurveyAudience.WORKING_GROUP:
-        clause = sa.and_(
-            clause,
-            Member.id.in_(
-                sa.select(member_working_group.c.member_id).where(
-                    member_working_group.c.working_group_id == survey.audience_working_group_id
-                )
-            ),
-        )
-    elif survey.audience is SurveyAudience.STAKEHOLDER_TYPE:
-        clause = sa.and_(
-            clause,
-            Member.organisation_id.in_(
-                sa.select(Organisation.id).where(
-                    Organisation.stakeholder_type == survey.audience_stakeholder_type
-                )
-            ),
-        )
-    return clause
-
-
-def is_asked(survey: Survey, member: Member) -> bool:
-    return (
-        db.session.scalar(sa.select(Member.id).where(Member.id == member.id, audience_clause(survey)))
-        is not None
-    )
+# --- state ------------------------------------------------------------------------------------------------
 
 
 def is_accepting(survey: Survey, now: datetime | None = None) -> bool:
@@ -346,52 +306,3 @@ def _anonymous_ballots(survey: Survey) -> list[tuple[StakeholderType, str | None
             )
         )
     ]
-
-
-# --- reminders --------------------------------------------------------------------------------------------
-
-
-def _reminder_offset(survey: Survey, now: datetime) -> int | None:
-    """The nearest offset (in days before the deadline) already reached, or None."""
-    reached = [days for days in REMINDER_DAYS if now >= survey.deadline_at - timedelta(days=days)]
-    return min(reached) if reached else None
-
-
-def send_reminders(now: datetime) -> str:
-    """Queue the due reminders of every open survey to the audience members who have not answered."""
-    queued = 0
-    open_surveys = db.session.scalars(
-        sa.select(Survey).where(Survey.opened_at.is_not(None), Survey.deadline_at > now)
-    ).all()
-    for survey in open_surveys:
-        offset = _reminder_offset(survey, now)
-        if offset is None:
-            continue
-        members = db.session.scalars(
-            sa.select(Member).where(
-                audience_clause(survey, clock.local(now).date()),
-                Member.id.not_in(
-                    sa.select(SurveyParticipation.member_id).where(SurveyParticipation.survey_id == survey.id)
-                ),
-            )
-        ).all()
-        link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/consultations/{survey.id}"
-        mails = [
-            (
-                f"{REMINDER_PURPOSE}:{survey.id}:{member.id}:{offset}",
-                member.email,
-                {
-                    "to_name": member.full_name,
-                    "language": member.language.value,
-                    "subject": _l("Reminder: %(title)s", title=survey.title),
-                    "template": "survey_reminder",
-                    "member": member,
-                    "survey": survey,
-                    "deadline": clock.local(survey.deadline_at, member.timezone),
-                    "link": link,
-                },
-            )
-            for member in members
-        ]
-        queued += len(queue_mails(REMINDER_PURPOSE, mails))
-    return f"{queued} survey reminders queued"

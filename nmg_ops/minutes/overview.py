@@ -1,5 +1,6 @@
-"""The start page's view of the record: my open actions and, for those who write minutes, the minutes
-still to write, circulate or approve, and how many actions are overdue. A fixed number of statements
+"""The start page's view of the record: my open actions, the circulated minutes of meetings I attended
+that wait for my comments and, for those who write minutes, the minutes still to write, circulate or
+approve, the comments still to answer and how many actions are overdue. A fixed number of statements
 whatever the size of the record."""
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ import sqlalchemy.orm as so
 
 from .. import clock
 from ..extensions import db
-from ..models import ActionItem, Invitation, Meeting, MeetingStatus, Minutes, MinutesStatus
+from ..models import (
+    ActionItem,
+    Attendance,
+    Invitation,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesComment,
+    MinutesStatus,
+)
 from ..permissions import Right, can
 from . import actions
 
@@ -36,6 +46,10 @@ class MinutesOverview:
     #: circulated minutes waiting for approval
     minutes_to_approve: list[Meeting] = field(default_factory=list)
     overdue_actions: int = 0
+    #: circulated minutes with comments not yet resolved: how many, by meeting id
+    comments_to_answer: dict[int, int] = field(default_factory=dict)
+    #: circulated minutes of meetings I attended, still open for my comments
+    for_my_comment: list[tuple[Meeting, Minutes]] = field(default_factory=list)
 
 
 def overview(member_id: int, now: datetime) -> MinutesOverview:
@@ -43,10 +57,44 @@ def overview(member_id: int, now: datetime) -> MinutesOverview:
     seen = MinutesOverview(today=clock.local(now).date())
     mine = actions.mine(member_id)
     seen.my_actions, seen.my_open_actions = mine[:MY_ACTIONS], len(mine)
+    seen.for_my_comment = _for_my_comment(member_id, seen.today)
     if can(Right.WRITE_MINUTES):
         _minutes_to_do(seen, now)
+        seen.comments_to_answer = _comments_to_answer()
         seen.overdue_actions = actions.overdue_count(seen.today)
     return seen
+
+
+def _for_my_comment(member_id: int, today: date) -> list[tuple[Meeting, Minutes]]:
+    """The circulated minutes of the meetings I attended, until their comments close (minutes.access)."""
+    present = sa.exists().where(
+        Invitation.meeting_id == Meeting.id,
+        Invitation.member_id == member_id,
+        Invitation.attendance == Attendance.PRESENT,
+    )
+    rows = db.session.execute(
+        sa.select(Meeting, Minutes)
+        .join(Minutes, Minutes.meeting_id == Meeting.id)
+        .where(
+            Minutes.status == MinutesStatus.CIRCULATED,
+            sa.or_(Minutes.comments_due_on.is_(None), Minutes.comments_due_on >= today),
+            present,
+        )
+        .options(so.joinedload(Meeting.type))
+        .order_by(Minutes.comments_due_on, Meeting.starts_at)
+    )
+    return [(meeting, minutes) for meeting, minutes in rows]
+
+
+def _comments_to_answer() -> dict[int, int]:
+    """Unresolved comments on circulated minutes, counted by meeting."""
+    rows = db.session.execute(
+        sa.select(Minutes.meeting_id, sa.func.count(MinutesComment.id))
+        .join(MinutesComment, MinutesComment.minutes_id == Minutes.id)
+        .where(Minutes.status == MinutesStatus.CIRCULATED, MinutesComment.resolved_at.is_(None))
+        .group_by(Minutes.meeting_id)
+    )
+    return {meeting_id: count for meeting_id, count in rows}
 
 
 def _minutes_to_do(seen: MinutesOverview, now: datetime) -> None:
