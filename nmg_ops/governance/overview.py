@@ -35,7 +35,7 @@ class GovernanceOverview:
 
 def overview(member_id: int, now: datetime) -> GovernanceOverview:
     """What waits for the signed-in member in governance; each part only for those whose role it concerns."""
-    today = clock.local(now).date()
+    today = clock.today()
     seen = GovernanceOverview()
     seen.surveys_to_answer = list(
         db.session.scalars(
