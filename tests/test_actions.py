@@ -392,20 +392,23 @@ def test_the_register_runs_as_many_statements_for_100_as_for_10000_actions_on_an
 ):
     client = _client(app, team)
 
-    def statements(url: str) -> int:
+    def statements(url: str, listed: int = 50) -> int:
         client.get(url)
         with count_queries() as counted:
             response = client.get(url)
         assert response.status_code == 200
-        assert response.get_data(as_text=True).count('href="/actions/') >= 50
+        assert response.get_data(as_text=True).count('href="/actions/') >= listed
         return counted.count
 
+    pages = ("/actions", "/actions?page=3", f"/actions?status=open&owner={people['member'].id}")
     _bulk_actions(100, 0, held.id, people["member"].id)
-    few = statements("/actions")
+    # With 100 actions the third page is empty, and an empty page loads no owners.
+    few = {url: statements(url, listed=0 if "page=3" in url else 1) for url in pages}
     _bulk_actions(9_900, 100, held.id, people["member"].id)
-    assert statements("/actions") == few
-    assert statements("/actions?page=3") == few
-    assert statements(f"/actions?page=3&status=open&owner={people['member'].id}") == few
+    assert {url: statements(url) for url in pages} == {
+        **few,
+        "/actions?page=3": few["/actions"],
+    }
     assert "/actions?page=2" in client.get("/actions").get_data(as_text=True)
 
 

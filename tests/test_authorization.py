@@ -38,6 +38,7 @@ MATRIX = [
     ("GET", "/password/reset/<token>", "/password/reset/not-a-token", ANYONE),
     ("POST", "/password/reset/<token>", "/password/reset/not-a-token", ANYONE),
     ("GET", "/members/", "/members/", SIGNED_IN),
+    ("GET", "/members/search.json", "/members/search.json?q=a", SIGNED_IN),
     ("GET", "/members/<int:member_id>", "/members/{member}", SIGNED_IN),
     ("GET", "/members/new", "/members/new", LEADERS),
     ("POST", "/members/new", "/members/new", LEADERS),

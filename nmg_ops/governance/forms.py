@@ -5,10 +5,16 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..forms import DateField, Form, IntegerField, lenient, record_id, strip
+from ..member_picker import MemberField
 
 
 class TermForm(Form):
-    member_id = SelectField(_l("Coordinator"), coerce=record_id, validators=[InputRequired()])
+    member_id = MemberField(
+        _l("Coordinator"),
+        scope="current",
+        validators=[InputRequired()],
+        description=_l("A current member: a name or an e-mail address."),
+    )
     starts_on = DateField(_l("First day"), validators=[InputRequired()])
     last_day = DateField(
         _l("Last day"),
@@ -30,12 +36,7 @@ class WorkingGroupForm(Form):
 
 
 class ProposalForm(Form):
-    member_id = SelectField(
-        _l("Next coordinator"),
-        coerce=record_id,
-        validators=[InputRequired()],
-        description=_l("Suggested first, in rotation order; anyone current may be chosen."),
-    )
+    member_id = MemberField(_l("Next coordinator"), scope="current", validators=[InputRequired()])
     submit = SubmitField(_l("Propose"))
 
 

@@ -64,27 +64,29 @@ def _recent_organisation_ids(before: date) -> set[int]:
     return set(rows)
 
 
-def candidates(starts_on: date | None = None) -> list[Member]:
+def candidates(starts_on: date | None = None, limit: int | None = None) -> list[Member]:
     """Current members in rotation order: organisations that never held the term, then those that held it
     longest ago; organisations among the last ROTATION_SKIP_RECENT_TERMS holders are left out."""
     starts_on = starts_on or next_term_defaults().starts_on
     recent = _recent_organisation_ids(starts_on)
-    history: dict[int, date] = dict(
-        db.session.execute(
-            sa.select(Member.organisation_id, sa.func.max(CoordinatorTerm.starts_on))
-            .join(CoordinatorTerm, CoordinatorTerm.member_id == Member.id)
-            .where(CoordinatorTerm.is_confirmed)
-            .group_by(Member.organisation_id)
-        ).all()
+    last_held = (
+        sa.select(
+            Member.organisation_id.label("organisation_id"),
+            sa.func.max(CoordinatorTerm.starts_on).label("starts_on"),
+        )
+        .join(CoordinatorTerm, CoordinatorTerm.member_id == Member.id)
+        .where(CoordinatorTerm.is_confirmed)
+        .group_by(Member.organisation_id)
+        .subquery()
     )
-    members = db.session.scalars(
+    query = (
         sa.select(Member)
+        .outerjoin(last_held, last_held.c.organisation_id == Member.organisation_id)
         .options(so.joinedload(Member.organisation))
-        .where(Member.current_clause(clock.today()))
-        .order_by(Member.full_name, Member.id)
+        .where(Member.current_clause(clock.today()), Member.organisation_id.not_in(list(recent)))
+        .order_by(last_held.c.starts_on.is_not(None), last_held.c.starts_on, Member.full_name, Member.id)
     )
-    eligible = [m for m in members if m.organisation_id not in recent]
-    return sorted(eligible, key=lambda m: history.get(m.organisation_id, date.min))
+    return list(db.session.scalars(query if limit is None else query.limit(limit)))
 
 
 def rotation_warning(member: Member, starts_on: date) -> str | None:

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import clock
+from .. import member_picker as picker
 from ..documents.library import documents_awaiting_approval
 from ..errors import show_on_form
 from ..extensions import db
@@ -37,34 +38,18 @@ def composition():
 # --- coordinator terms ------------------------------------------------------------------------------------
 
 
-def _term_form() -> TermForm:
-    form = TermForm()
-    form.member_id.choices = [
-        (m.id, f"{m.full_name} ({m.organisation.display_name})") for m in services.current_members()
-    ]
-    return form
+#: how many members in rotation order the proposal form names
+SUGGESTED = 3
 
 
 def _proposal_form() -> ProposalForm:
     form = ProposalForm()
-    suggested = rotation.candidates()
-    # By id: comparing members as objects goes through Flask-Login's equality, a string per comparison.
-    suggested_ids = {m.id for m in suggested}
-    others = [m for m in services.current_members() if m.id not in suggested_ids]
-    form.member_id.choices = [
-        *((m.id, f"{m.full_name} ({m.organisation.display_name})") for m in suggested),
-        *(
-            (
-                m.id,
-                _(
-                    "%(name)s (%(organisation)s) – outside the rotation order",
-                    name=m.full_name,
-                    organisation=m.organisation.display_name,
-                ),
-            )
-            for m in others
-        ),
-    ]
+    suggested = rotation.candidates(limit=SUGGESTED)
+    if suggested:
+        form.member_id.description = _(
+            "Anyone current may be chosen. Next in the rotation order: %(names)s.",
+            names="; ".join(f"{picker.label(m)} ({m.organisation.display_name})" for m in suggested),
+        )
     return form
 
 
@@ -105,7 +90,7 @@ def coordinators():
     """Coordinator terms, past, current and planned."""
     form = None
     if can(Right.MANAGE_GOVERNANCE):
-        form = _term_form()
+        form = TermForm()
         defaults = services.next_term_defaults()
         form.starts_on.data = defaults.starts_on
         form.last_day.data = defaults.ends_on - timedelta(days=1)
@@ -117,7 +102,7 @@ def coordinators():
 @require(Right.MANAGE_GOVERNANCE)
 def add_term():
     """Plan the next coordinator term, or record a past one."""
-    form = _term_form()
+    form = TermForm()
     if form.validate_on_submit():
         member = db.get_or_404(Member, form.member_id.data)
         ends_on = form.last_day.data + timedelta(days=1) if form.last_day.data else None

@@ -81,18 +81,6 @@ def next_term_defaults(today: date | None = None) -> TermDefaults:
     return TermDefaults(starts_on, one_year_after(starts_on), (last_position or 0) + 1)
 
 
-def current_members() -> list[Member]:
-    """Members who may hold a term, by name."""
-    return list(
-        db.session.scalars(
-            sa.select(Member)
-            .options(so.joinedload(Member.organisation))
-            .where(Member.current_clause(clock.today()))
-            .order_by(Member.full_name, Member.id)
-        )
-    )
-
-
 def _term_label(term: CoordinatorTerm) -> str:
     return f"{term.member.full_name}, {term.starts_on.isoformat()} – {last_day(term).isoformat()}"
 

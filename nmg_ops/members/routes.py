@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from .. import clock
+from .. import member_picker as picker
 from ..auth.forms import ChangePasswordForm
 from ..auth.services import sign_out_everywhere as end_every_session_of
 from ..auth.services import start_session
@@ -37,6 +38,17 @@ def directory():
         error_out=False,
     )
     return render_template("members/directory.html", form=form, page=page)
+
+
+@bp.get("/members/search.json")
+@require(Right.VIEW_DIRECTORY)
+def search_members():
+    """Members whose name or e-mail holds `q`, for the member pickers of forms."""
+    scope = picker.SCOPES.get(request.args.get("scope", ""), picker.SCOPES["all"])
+    found = picker.search(request.args.get("q") or "", scope())
+    return jsonify(
+        [{"id": m.id, "name": m.full_name, "email": m.email, "label": picker.label(m)} for m in found]
+    )
 
 
 @bp.route("/members/<int:member_id>")

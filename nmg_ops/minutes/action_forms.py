@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..extensions import db
 from ..forms import DateField, Form, MultiCheckboxField, blank_is_none, lenient, record_id, single_line, strip
 from ..meetings.types import meeting_types
+from ..member_picker import MemberField
 from ..models import (
     ActionItem,
     ActionStatus,
@@ -52,10 +53,6 @@ def owner_options(today: date, keep: list[Member] = ()) -> list[Member]:
     if keep:
         clause = sa.or_(clause, Member.id.in_([member.id for member in keep]))
     return list(db.session.scalars(sa.select(Member).where(clause).order_by(sa.func.lower(Member.full_name))))
-
-
-def all_members() -> list[Member]:
-    return list(db.session.scalars(sa.select(Member).order_by(sa.func.lower(Member.full_name))))
 
 
 def working_group_options() -> list[WorkingGroup]:
@@ -146,17 +143,14 @@ STATUS_FILTERS = ("open", ActionStatus.IN_PROGRESS.value, ActionStatus.DONE.valu
 
 
 class ActionFilterForm(_FilterForm):
-    owner = SelectField(_l("Owner"), coerce=lenient(record_id))
+    owner = MemberField(_l("Owner"), description=_l("A name or an e-mail address."))
     status = SelectField(_l("Status"), coerce=lenient(str))
     overdue = BooleanField(_l("Overdue only"))
     meeting = SelectField(_l("Meeting"), coerce=lenient(record_id))
     working_group = SelectField(_l("Working group"), coerce=lenient(record_id))
 
-    def load_options(
-        self, members: list[Member], meetings: list[Meeting], groups: list[WorkingGroup], today: date
-    ) -> None:
+    def load_options(self, meetings: list[Meeting], groups: list[WorkingGroup]) -> None:
         everything = _l("All")
-        self.owner.choices = [("", everything)] + [(str(m.id), _member_label(m, today)) for m in members]
         self.status.choices = [
             ("", everything),
             ("open", _l("Open or in progress")),
@@ -188,12 +182,10 @@ def decision_filter_form(args: Any) -> DecisionFilterForm:
     return form
 
 
-def action_filter_form(args: Any, today: date, now: datetime) -> ActionFilterForm:
+def action_filter_form(args: Any, now: datetime) -> ActionFilterForm:
     """The action register's filters from a query string, with their options (see decision_filter_form)."""
     form = ActionFilterForm(formdata=args)
-    form.load_options(
-        all_members(), meeting_options(now, read_id(args.get("meeting"))), working_group_options(), today
-    )
+    form.load_options(meeting_options(now, read_id(args.get("meeting"))), working_group_options())
     return form
 
 

@@ -64,7 +64,7 @@ def _status_form(action: ActionItem) -> ActionStatusForm:
 def action_register():
     """Every action, the most urgent first, by owner, status, overdue, meeting, working group and words."""
     today = clock.today()
-    form = action_filter_form(request.args, today, clock.now())
+    form = action_filter_form(request.args, clock.now())
     criteria = form.criteria()
     page = actions.register(criteria, today, page_number(request.args.get("page")))
     return render_template("minutes/actions.html", form=form, criteria=criteria, page=page, today=today)

@@ -91,6 +91,6 @@ def export_decisions(extension: str):
 def export_actions(extension: str):
     """Download every action that matches the register's filters."""
     today = clock.today()
-    criteria = action_filter_form(request.args, today, clock.now()).criteria()
+    criteria = action_filter_form(request.args, clock.now()).criteria()
     rows = db.session.scalars(actions.register_query(criteria, today))
     return _table_download(exports.actions_table(rows, today), "actions", extension)
