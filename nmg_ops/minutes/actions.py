@@ -275,6 +275,10 @@ def _listed(query: sa.Select) -> sa.Select:
 
 def register_query(criteria: ActionFilter, today: date) -> sa.Select:
     """The team's register: every action matching the criteria, the most urgent first."""
+    return _listed(_register_select(criteria, today))
+
+
+def _register_select(criteria: ActionFilter, today: date) -> sa.Select:
     query = sa.select(ActionItem).where(search.matches(ActionItem.search_text, criteria.q))
     if criteria.status == "open":
         query = query.where(ActionItem.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
@@ -300,34 +304,55 @@ def register_query(criteria: ActionFilter, today: date) -> sa.Select:
             )
         )
     closed_last = sa.case((ActionItem.status.in_([ActionStatus.DONE, ActionStatus.DROPPED]), 1), else_=0)
-    return _listed(
-        query.order_by(closed_last, ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id.desc())
-    )
+    return query.order_by(closed_last, ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id.desc())
+
+
+def _in_order(ids: list[int]) -> list[ActionItem]:
+    """The actions of `ids`, with their owners and meeting, in the order of `ids`.
+
+    Lists sort ids first and load the rows they show after: sorting whole rows, notes and search text
+    included, took most of the register's time at 10,000 actions."""
+    found = {
+        action.id: action
+        for action in db.session.scalars(_listed(sa.select(ActionItem).where(ActionItem.id.in_(ids))))
+    }
+    return [found[action_id] for action_id in ids]
 
 
 def register(criteria: ActionFilter, today: date, page: int) -> Pagination:
-    return db.paginate(register_query(criteria, today), page=page, per_page=PER_PAGE, error_out=False)
+    ids = _register_select(criteria, today).with_only_columns(ActionItem.id)
+    pagination = db.paginate(ids, page=page, per_page=PER_PAGE, error_out=False)
+    pagination.items = _in_order(list(pagination.items))
+    return pagination
 
 
-def mine(member_id: int, *, include_closed: bool = False) -> list[ActionItem]:
-    """The member's own actions, and the team's when they are in the coordination team; open ones first."""
+def _mine_clause(member_id: int, include_closed: bool) -> sa.ColumnElement[bool]:
     member = db.session.get(Member, member_id)
     owned = sa.exists().where(
         action_owner.c.action_id == ActionItem.id, action_owner.c.member_id == member_id
     )
     if member is not None and member.is_coordination_team:
         owned = sa.or_(owned, ActionItem.is_team_owned.is_(True))
-    query = sa.select(ActionItem).where(owned)
-    if not include_closed:
-        query = query.where(ActionItem.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
+    if include_closed:
+        return owned
+    return sa.and_(owned, ActionItem.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
+
+
+def mine(member_id: int, *, include_closed: bool = False, limit: int | None = None) -> list[ActionItem]:
+    """The member's own actions, and the team's when they are in the coordination team; open ones first."""
     closed_last = sa.case((ActionItem.status.in_([ActionStatus.DONE, ActionStatus.DROPPED]), 1), else_=0)
-    return list(
-        db.session.scalars(
-            _listed(query).order_by(
-                closed_last, ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id
-            )
-        )
+    ids = (
+        sa.select(ActionItem.id)
+        .where(_mine_clause(member_id, include_closed))
+        .order_by(closed_last, ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
+    return _in_order(list(db.session.scalars(ids if limit is None else ids.limit(limit))))
+
+
+def count_mine(member_id: int) -> int:
+    """How many open actions `mine` lists."""
+    clause = _mine_clause(member_id, include_closed=False)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ActionItem).where(clause)) or 0
 
 
 def of_meeting(meeting_id: int) -> list[ActionItem]:

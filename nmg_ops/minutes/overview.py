@@ -55,8 +55,8 @@ class MinutesOverview:
 def overview(member_id: int, now: datetime) -> MinutesOverview:
     """What the signed-in member sees of the record; the minutes to do only for those who write them."""
     seen = MinutesOverview(today=clock.local(now).date())
-    mine = actions.mine(member_id)
-    seen.my_actions, seen.my_open_actions = mine[:MY_ACTIONS], len(mine)
+    seen.my_actions = actions.mine(member_id, limit=MY_ACTIONS)
+    seen.my_open_actions = actions.count_mine(member_id)
     seen.for_my_comment = _for_my_comment(member_id, seen.today)
     if can(Right.WRITE_MINUTES):
         _minutes_to_do(seen, now)
