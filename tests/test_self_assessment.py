@@ -407,3 +407,25 @@ def _card(page: str, key: str) -> str:
 def _years(client) -> list[int]:
     with client.application.test_request_context():
         return self_assessment.assessed_years()
+
+
+def test_the_page_keeps_its_figures_between_requests_and_shows_a_change_at_once(
+    client, sign_in, people, group, make_member, count_queries
+):
+    sign_in(people["member"])
+
+    def experts() -> tuple[int, int]:
+        with count_queries() as counted:
+            page = client.get("/governance?year=2025").get_data(as_text=True)
+        return int(re.search(r"(\d+) experts", _card(page, "composition")).group(1)), counted.count
+
+    before, first = experts()
+    again, kept = experts()
+    assert again == before
+    assert kept < first, "the second reading reuses the figures"
+
+    make_member(role=MemberRole.EXPERT, joined_on=date(2025, 3, 1))
+    assert experts()[0] == before + 1
+    group[3].role = MemberRole.OBSERVER
+    db.session.commit()
+    assert experts()[0] == before

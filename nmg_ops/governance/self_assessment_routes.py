@@ -12,7 +12,7 @@ from ..errors import show_on_form
 from ..extensions import db
 from ..models import AnsweredMeasure
 from ..permissions import Right, can, require
-from . import bp, self_assessment
+from . import bp, figures_cache, self_assessment
 from .charts import Row, bar_chart
 from .self_assessment import QUESTIONS, Light, SelfAssessmentError
 from .self_assessment_forms import AnswerForm, YearForm, answer_form
@@ -43,7 +43,7 @@ def _forms(year: int, measures: list, posted: AnswerForm | None) -> dict[str, An
 
 
 def _page(year: int, years: list[int], posted: AnswerForm | None = None, status: int = 200):
-    table = self_assessment.trend(years)
+    table = figures_cache.trend(years)
     measures = table[year]
     chart = bar_chart(
         _("Measures that meet the recommendation, per year"),

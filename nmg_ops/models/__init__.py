@@ -12,7 +12,7 @@ from .consultations import (
     SurveyResponse,
 )
 from .documents import Document, DocumentKind, DocumentVersion, DocumentVisibility, VersionStatus
-from .governance import AnsweredMeasure, CoordinatorTerm, SelfAssessmentAnswer
+from .governance import AnsweredMeasure, CoordinatorTerm, FiguresVersion, SelfAssessmentAnswer
 from .meetings import (
     AgendaItem,
     Attendance,
@@ -76,6 +76,7 @@ __all__ = [
     "DocumentKind",
     "DocumentVersion",
     "DocumentVisibility",
+    "FiguresVersion",
     "Gender",
     "Invitation",
     "Language",

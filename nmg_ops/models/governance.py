@@ -91,3 +91,13 @@ class SelfAssessmentAnswer(db.Model):
 
     def __repr__(self) -> str:
         return f"<SelfAssessmentAnswer {self.year} {self.measure}={self.choice}>"
+
+
+class FiguresVersion(db.Model):
+    """A token that changes whenever data some derived figures are read from changes, so that the figures
+    can be kept between requests and read again only then (`governance/figures_cache.py`)."""
+
+    #: which figures: "self_assessment"
+    name: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
+    #: a new random value at each change
+    token: so.Mapped[str] = so.mapped_column(sa.String(32))
