@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import format_date, format_datetime, format_time, get_timezone, to_user_timezone
+from babel import dates
+from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import gettext as _
 
 from .. import clock
@@ -17,22 +18,39 @@ from . import bp
 @bp.app_template_global()
 def meeting_when(meeting: Meeting) -> str:
     """Start and end in the reader's zone, with the zone's name for that date (summer or winter time)."""
-    start, end = to_user_timezone(meeting.starts_at), to_user_timezone(meeting.ends_at)
-    zone = format_datetime(meeting.starts_at, "zzzz")
+    locale, zone = get_locale(), get_timezone()
+    start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
+    name = _zone_name(start, str(locale))
     if start.date() == end.date():
         return _(
             "%(day)s, %(start)s–%(end)s (%(zone)s)",
-            day=format_date(meeting.starts_at, "full"),
-            start=format_time(meeting.starts_at, "short"),
-            end=format_time(meeting.ends_at, "short"),
-            zone=zone,
+            day=dates.format_date(start, "full", locale=locale),
+            start=dates.format_time(start, "short", locale=locale),
+            end=dates.format_time(end, "short", locale=locale),
+            zone=name,
         )
     return _(
         "%(start)s – %(end)s (%(zone)s)",
         start=_day_and_time(meeting.starts_at),
         end=_day_and_time(meeting.ends_at),
-        zone=zone,
+        zone=name,
     )
+
+
+_zone_names: dict[tuple[str, bool, str], str] = {}
+
+
+def _zone_name(local: datetime, locale: str) -> str:
+    """The zone's long name ("Central European Summer Time"); it only changes with summer time, and Babel
+    takes longer to find it than to format the rest of a meeting's times."""
+    key = (
+        str(local.tzinfo.zone if hasattr(local.tzinfo, "zone") else local.tzinfo),
+        bool(local.dst()),
+        locale,
+    )
+    if key not in _zone_names:
+        _zone_names[key] = dates.format_datetime(local, "zzzz", locale=locale)
+    return _zone_names[key]
 
 
 @bp.app_template_global()
@@ -70,4 +88,12 @@ def meeting_status_class(status: MeetingStatus) -> str:
 
 
 def _day_and_time(instant: datetime) -> str:
-    return _("%(day)s, %(time)s", day=format_date(instant, "medium"), time=format_time(instant, "short"))
+    # Lists show this for every row: the reader's language and zone are looked up once, not for each part
+    # (Flask-Babel's helpers look both up at every call, which cost more than the formatting itself).
+    locale, zone = get_locale(), get_timezone()
+    local = instant.astimezone(zone)
+    return _(
+        "%(day)s, %(time)s",
+        day=dates.format_date(local, "medium", locale=locale),
+        time=dates.format_time(local, "short", locale=locale),
+    )
