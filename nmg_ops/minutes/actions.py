@@ -290,8 +290,8 @@ def _register_select(criteria: ActionFilter, today: date) -> sa.Select:
         )
     if criteria.owner_id:
         query = query.where(
-            sa.exists().where(
-                action_owner.c.action_id == ActionItem.id, action_owner.c.member_id == criteria.owner_id
+            ActionItem.id.in_(
+                sa.select(action_owner.c.action_id).where(action_owner.c.member_id == criteria.owner_id)
             )
         )
     if criteria.meeting_id:
@@ -328,8 +328,9 @@ def register(criteria: ActionFilter, today: date, page: int) -> Pagination:
 
 def _mine_clause(member_id: int, include_closed: bool) -> sa.ColumnElement[bool]:
     member = db.session.get(Member, member_id)
-    owned = sa.exists().where(
-        action_owner.c.action_id == ActionItem.id, action_owner.c.member_id == member_id
+    # From the member's owner rows (indexed), not a test of every action for an owner row.
+    owned = ActionItem.id.in_(
+        sa.select(action_owner.c.action_id).where(action_owner.c.member_id == member_id)
     )
     if member is not None and member.is_coordination_team:
         owned = sa.or_(owned, ActionItem.is_team_owned.is_(True))
