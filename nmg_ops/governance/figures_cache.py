@@ -1,10 +1,10 @@
 """The self-assessment's figures, kept between requests until the data they are read from changes.
 
 Reading every measure of every year takes some thirty statements and most of the page's time, and the
-figures of a past year only change when someone corrects the record. Each flush (and each bulk statement)
-that touches a table the self-assessment reads gives `figures_version` a new token; the page reads that
-one row and reuses the figures kept for the token, the years and the reader's language and zone. The
-current year is read up to now, so its figures are kept only within the minute they were read in.
+figures of a past year only change when someone corrects the record. Each commit of a flush (or a bulk
+statement) that touched a table the self-assessment reads gives `figures_version` a new token; the page
+reads that one row and reuses the figures kept for the token, the years and the reader's language and
+zone. The current year is read up to now, so its figures are kept only within the minute they were read in.
 
 The figures are kept per process: each worker reads them once after each change.
 """
@@ -26,6 +26,8 @@ from . import self_assessment
 from .self_assessment import Measure
 
 NAME = "self_assessment"
+#: set on a session that wrote to what the figures are read from, until it commits or rolls back
+CHANGED = "figures_changed"
 #: the tables the self-assessment reads: members and their organisations and groups (the composition),
 #: coordinator terms, meeting types, meetings and who attended, the e-news, documents, and the answers
 READS = frozenset(
@@ -81,22 +83,26 @@ def _touches_reads(table: Any) -> bool:
     return getattr(table, "name", None) in READS
 
 
-def _mark_changed(session: so.Session) -> None:
-    with session.no_autoflush:
-        updated = session.execute(
-            sa.update(FiguresVersion).where(FiguresVersion.name == NAME).values(token=uuid.uuid4().hex)
-        )
-        # The migration adds the row; a database emptied by hand gets it back with the first change.
-        pending = any(isinstance(obj, FiguresVersion) for obj in session.new)
-        if not updated.rowcount and not pending:
-            session.add(FiguresVersion(name=NAME, token=uuid.uuid4().hex))
+def _new_token(bind: Any) -> None:
+    """A new token in a transaction of its own, after the change is committed: the row is locked for one
+    statement only, so writers of members, meetings and answers never queue behind each other on it."""
+    token = uuid.uuid4().hex
+    table = FiguresVersion.__table__
+    try:
+        with bind.begin() as connection:
+            updated = connection.execute(table.update().where(table.c.name == NAME).values(token=token))
+            # The migration adds the row; a database emptied by hand gets it back with the first change.
+            if not updated.rowcount:
+                connection.execute(table.insert().values(name=NAME, token=token))
+    except sa.exc.IntegrityError:
+        pass  # another process put the row back at the same moment, with a token just as new
 
 
 @sa.event.listens_for(so.Session, "before_flush")
 def _on_flush(session: so.Session, flush_context: Any, instances: Any) -> None:
     changed = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
     if any(_touches_reads(getattr(obj, "__table__", None)) for obj in changed):
-        _mark_changed(session)
+        session.info[CHANGED] = True
 
 
 @sa.event.listens_for(so.Session, "do_orm_execute")
@@ -104,4 +110,15 @@ def _on_statement(state: so.ORMExecuteState) -> None:
     if (state.is_insert or state.is_update or state.is_delete) and _touches_reads(
         getattr(state.statement, "table", None)
     ):
-        _mark_changed(state.session)
+        state.session.info[CHANGED] = True
+
+
+@sa.event.listens_for(so.Session, "after_commit")
+def _after_commit(session: so.Session) -> None:
+    if session.info.pop(CHANGED, False):
+        _new_token(session.get_bind())
+
+
+@sa.event.listens_for(so.Session, "after_rollback")
+def _after_rollback(session: so.Session) -> None:
+    session.info.pop(CHANGED, None)
