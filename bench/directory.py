@@ -20,7 +20,8 @@ from pathlib import Path
 from flask_migrate import upgrade
 
 from nmg_ops import clock, create_app
-from nmg_ops.demo import add_scale, load
+from nmg_ops.demo import load
+from nmg_ops.demo.scale import add_scale
 from nmg_ops.extensions import db
 
 TARGET = 1.5

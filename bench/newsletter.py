@@ -34,7 +34,8 @@ from flask_migrate import upgrade
 
 from nmg_ops import clock, create_app
 from nmg_ops.delivery.dispatcher import dispatch
-from nmg_ops.demo_news import WRITTEN, add_scale_subscribers
+from nmg_ops.demo.news import WRITTEN
+from nmg_ops.demo.scale import add_scale_subscribers
 from nmg_ops.extensions import db
 from nmg_ops.models import NewsEdition, NewsIssue, NewsSectionKind
 from nmg_ops.news import drafting, rendering, sending

@@ -263,7 +263,7 @@ def test_reminders_go_once_per_offset_to_non_respondents_only(build, respondents
 
 
 def test_the_demo_holds_the_kick_off_survey_with_answers_from_several_types_and_regions(app, runner, client):
-    from nmg_ops.demo_consultations import TITLE
+    from nmg_ops.demo.consultations import TITLE
     from nmg_ops.models import Survey
 
     assert runner.invoke(args=["demo", "--password", "a-test-password"]).exit_code == 0

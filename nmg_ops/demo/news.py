@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 
-from . import clock
-from .extensions import db
-from .models import (
+from .. import clock
+from ..extensions import db
+from ..models import (
     ConsentEvent,
     Language,
     Member,
@@ -32,8 +32,8 @@ from .models import (
     NewsSuppression,
     SubscriberStatus,
 )
-from .news import drafting
-from .news.subscriptions import IMPORT_WORDING, MEMBERS_EDITION_WORDING, UNSUBSCRIBE_WORDING, public_wording
+from ..news import drafting
+from ..news.subscriptions import IMPORT_WORDING, MEMBERS_EDITION_WORDING, UNSUBSCRIBE_WORDING, public_wording
 
 #: issues sent, one a month for the months before the current one
 PAST_ISSUES = 12
@@ -360,42 +360,3 @@ def load_news(today: date) -> dict[str, int]:
     _fill(draft, DRAFT_EDITORIAL, "", "")
     db.session.commit()
     return {"e-news issues": len(issues) + 1, "e-news subscribers": len(subscribers)}
-
-
-def add_scale_subscribers(count: int, first: int = 0) -> int:
-    """`count` confirmed public subscribers, each with the consent they gave, inserted in bulk; for
-    benchmarks. `first` numbers the addresses, so that a second call adds different ones."""
-    now = clock.now()
-    with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
-        wording = public_wording()
-    numbers = range(first, first + count)
-    db.session.execute(
-        sa.insert(NewsSubscriber),
-        [
-            {
-                "email": f"reader{n:06d}@scale.example.org",
-                "name": f"Lettore sintetico {n:06d}",
-                "language": Language.IT,
-                "status": SubscriberStatus.CONFIRMED,
-                "confirmed_at": now,
-                "created_at": now,
-            }
-            for n in numbers
-        ],
-    )
-    db.session.execute(
-        sa.insert(NewsConsent),
-        [
-            {
-                "email": f"reader{n:06d}@scale.example.org",
-                "edition": NewsEdition.PUBLIC,
-                "event": ConsentEvent.GIVEN,
-                "wording": wording,
-                "source": "confirmation link from 192.0.2.1",
-                "at": now,
-            }
-            for n in numbers
-        ],
-    )
-    db.session.commit()
-    return count

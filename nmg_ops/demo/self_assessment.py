@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from .extensions import db
-from .models import AnsweredMeasure, CoordinatorTerm, SelfAssessmentAnswer
+from ..extensions import db
+from ..models import AnsweredMeasure, CoordinatorTerm, SelfAssessmentAnswer
 
 YEAR = 2025
 ANSWERS = {

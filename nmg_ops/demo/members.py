@@ -1,4 +1,5 @@
-"""The demo NMG: the Italian National Mirror Group as of its kick-off on 12 November 2024.
+"""The demo NMG's people: the organisations at the kick-off, the working groups, the members and the
+coordinator's yearly rotation.
 
 The organisations are the ones at the kick-off; the people are invented. The coordinator role rotates
 every year from the kick-off, ProMIS's representative holding the first term; the demo account
@@ -8,36 +9,18 @@ always has coordinator rights.
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import date
 
-import click
-import sqlalchemy as sa
 from flask import current_app
-from flask.cli import with_appcontext
 from werkzeug.security import generate_password_hash
 
-from . import clock
-from .demo_consultations import load_consultations
-from .demo_documents import load_documents
-from .demo_meetings import add_scale_meetings, load_meetings
-from .demo_minutes import add_scale_minutes, load_minutes
-from .demo_news import add_scale_subscribers, load_news
-from .demo_self_assessment import load_self_assessment
-from .extensions import db
-from .models.governance import CoordinatorTerm
-from .models.people import Member, Organisation, WorkingGroup
-from .models.vocab import Gender, Language, MemberRole, StakeholderType
+from ..extensions import db
+from ..models.governance import CoordinatorTerm
+from ..models.people import Member, Organisation, WorkingGroup
+from ..models.vocab import Gender, Language, MemberRole, StakeholderType
 
 KICK_OFF = date(2024, 11, 12)
-DEFAULT_PASSWORD = "demo-password"
-#: meetings `--scale` adds, whatever the number of members
-SCALE_MEETINGS = 1000
-#: actions `--scale` adds over the synthetic meetings held
-SCALE_ACTIONS = 10_000
-#: confirmed e-news subscribers `--scale` adds
-SCALE_SUBSCRIBERS = 10_000
 
 ORGANISATIONS = [
     # acronym, name, stakeholder type, region
@@ -175,8 +158,19 @@ def _email(person: DemoPerson) -> str:
     return f"{first}.{last.replace(' ', '')}@example.org"
 
 
-def load(today: date, password: str) -> dict[str, int]:
-    """Insert the demo NMG; returns counts of what was created."""
+@dataclass(frozen=True)
+class Roster:
+    """What `load_members` added, for the parts of the demo loaded after it."""
+
+    organisations: int
+    members: list[Member]
+    terms: list[CoordinatorTerm]
+    #: whoever holds the term covering the day the demo is loaded
+    coordinator: Member
+
+
+def load_members(today: date, password: str) -> Roster:
+    """The organisations, working groups, members (and the administrator) and the coordinator terms."""
     password_hash = generate_password_hash(password)
     zone = current_app.config["TIMEZONE"]
     orgs = {
@@ -215,18 +209,7 @@ def load(today: date, password: str) -> dict[str, int]:
     members[CT_EMAIL_INDEX].email = "ct@demo.nmg"
     members[MEMBER_EMAIL_INDEX].email = "member@demo.nmg"
     db.session.commit()
-    meetings = load_meetings(members, terms, KICK_OFF, today)
-    return {
-        "organisations": len(orgs),
-        "members": len(members) + 1,
-        "coordinator terms": len(terms),
-        "meetings": meetings,
-        **load_minutes(members, terms, today),
-        **load_documents(members, current.member),
-        **load_news(today),
-        **load_consultations(members, KICK_OFF),
-        **load_self_assessment(terms),
-    }
+    return Roster(len(orgs), members, terms, current.member)
 
 
 def _rotation(members: list[Member], today: date) -> list[CoordinatorTerm]:
@@ -245,98 +228,3 @@ def _rotation(members: list[Member], today: date) -> list[CoordinatorTerm]:
         )
         position += 1
     return terms
-
-
-REGIONS = [
-    "Abruzzo",
-    "Basilicata",
-    "Calabria",
-    "Campania",
-    "Emilia-Romagna",
-    "Friuli-Venezia Giulia",
-    "Lazio",
-    "Liguria",
-    "Lombardia",
-    "Marche",
-    "Molise",
-    "Piemonte",
-    "Puglia",
-    "Sardegna",
-    "Sicilia",
-    "Toscana",
-    "Trentino-Alto Adige",
-    "Umbria",
-    "Valle d'Aosta",
-    "Veneto",
-]
-
-
-def add_scale(count: int, organisations: int | None = None, seed: int = 2024) -> int:
-    """Synthetic members spread over synthetic organisations of every type, for benchmarks.
-
-    Without `organisations`, one organisation per ten members (at least one of each stakeholder type).
-    """
-    rng = random.Random(seed)
-    groups = list(db.session.scalars(sa.select(WorkingGroup)))
-    orgs = [
-        Organisation(
-            name=f"Synthetic organisation {i:04d}",
-            acronym=f"SYN{i:04d}",
-            stakeholder_type=list(StakeholderType)[i % len(StakeholderType)],
-            region=REGIONS[i % len(REGIONS)],
-        )
-        for i in range(organisations or max(len(StakeholderType), count // 10))
-    ]
-    db.session.add_all(orgs)
-    genders = list(Gender)
-    for i in range(count):
-        db.session.add(
-            Member(
-                full_name=f"Synthetic Expert {i:05d}",
-                email=f"expert{i:05d}@scale.demo.nmg",
-                organisation=orgs[i % len(orgs)],
-                gender=genders[i % len(genders)],
-                position="Expert",
-                region=rng.choice(REGIONS),
-                joined_on=KICK_OFF,
-                working_groups=rng.sample(groups, k=min(len(groups), rng.randint(0, 2))),
-            )
-        )
-    db.session.commit()
-    return count
-
-
-@click.command("demo")
-@click.option(
-    "--password", default=DEFAULT_PASSWORD, show_default=True, help="Password of every demo account."
-)
-@click.option(
-    "--scale",
-    type=click.IntRange(min=0),
-    default=0,
-    help=f"Add this many synthetic members, {SCALE_MEETINGS} synthetic meetings across years, minutes for "
-    f"those held, {SCALE_ACTIONS} actions and {SCALE_SUBSCRIBERS} e-news subscribers.",
-)
-@click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when members already exist.")
-@with_appcontext
-def demo_command(password: str, scale: int, if_empty: bool) -> None:
-    """Load the demo Italian NMG (never under the production configuration)."""
-    if current_app.config["ENVIRONMENT"] == "production":
-        raise click.ClickException("the demo refuses to run under the production configuration")
-    if db.session.scalar(sa.select(sa.func.count()).select_from(Member)):
-        if if_empty:
-            click.echo("Members already exist; the demo was not loaded again.")
-            return
-        raise click.ClickException("the database already has members; load the demo into an empty database")
-    counts = load(clock.today(), password)
-    click.echo("Loaded the demo IT NMG: " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
-    if scale:
-        add_scale(scale)
-        add_scale_meetings(SCALE_MEETINGS)
-        minutes = add_scale_minutes(SCALE_ACTIONS)
-        add_scale_subscribers(SCALE_SUBSCRIBERS)
-        click.echo(
-            f"Added {scale} synthetic members, {SCALE_MEETINGS} synthetic meetings, {minutes} minutes, "
-            f"{SCALE_ACTIONS} actions and {SCALE_SUBSCRIBERS} e-news subscribers."
-        )
-    click.echo("Sign in as coordinator@demo.nmg, ct@demo.nmg, member@demo.nmg or admin@demo.nmg.")

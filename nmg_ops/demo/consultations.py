@@ -10,9 +10,9 @@ from __future__ import annotations
 import random
 from datetime import date, time, timedelta
 
-from . import clock
-from .extensions import db
-from .models import (
+from .. import clock
+from ..extensions import db
+from ..models import (
     Member,
     QuestionKind,
     Survey,

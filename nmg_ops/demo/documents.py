@@ -10,16 +10,16 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from .documents import library
-from .extensions import db
-from .models import DocumentKind, DocumentVisibility, Meeting, MeetingStatus, Member
+from ..documents import library
+from ..extensions import db
+from ..models import DocumentKind, DocumentVisibility, Meeting, MeetingStatus, Member
 
 
 def _pdf(title: str, paragraphs: list[str]) -> bytes:
     # Imported here: WeasyPrint loads Pango and HarfBuzz, which only the demo and the minutes PDF need.
     from weasyprint import HTML
 
-    from .minutes.exports import url_fetcher
+    from ..minutes.exports import url_fetcher
 
     body = "".join(f"<p>{text}</p>" for text in paragraphs)
     html = f"<!doctype html><html lang='it'><meta charset='utf-8'><title>{title}</title>"

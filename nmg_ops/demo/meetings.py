@@ -1,4 +1,4 @@
-"""The demo NMG's meetings: the kick-off, the yearly plans since, and synthetic years for benchmarks.
+"""The demo NMG's meetings: the kick-off, the yearly plans since, and two meetings ahead.
 
 The yearly plans go through the same planner as the coordinator's, as if each had been committed on
 1 December of the year before. What lies before the day the demo is loaded is held, with attendance; what
@@ -12,11 +12,11 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from . import clock
-from .extensions import db
-from .meetings import planning
-from .meetings.types import meeting_type, meeting_types
-from .models import (
+from .. import clock
+from ..extensions import db
+from ..meetings import planning
+from ..meetings.types import meeting_type
+from ..models import (
     AgendaItem,
     Attendance,
     CoordinatorTerm,
@@ -161,46 +161,3 @@ def _around_today(
     for meeting in (bilateral, event):
         _settle(meeting, now, rng)
     return 2
-
-
-def add_scale_meetings(count: int, seed: int = 2024) -> int:
-    """`count` meetings spread over the five years before and the two after today, each with ten invitees
-    drawn from the members, inserted in bulk; for benchmarks."""
-    rng = random.Random(seed)
-    kinds = meeting_types()
-    member_ids = list(db.session.scalars(sa.select(Member.id)))
-    today = clock.today()
-    first = date(today.year - 5, 1, 1)
-    span = (date(today.year + 3, 1, 1) - first).days
-    now = clock.now()
-    rows = []
-    for n in range(count):
-        kind = kinds[n % len(kinds)]
-        starts_at = clock.from_local(first + timedelta(days=rng.randrange(span)), time(10, 0))
-        rows.append(
-            {
-                "type_id": kind.id,
-                "title": f"Synthetic {kind.name.lower()} {n:04d}",
-                "description": "",
-                "starts_at": starts_at,
-                "ends_at": starts_at + timedelta(minutes=kind.default_duration_minutes),
-                "mode": kind.default_mode,
-                "venue": ONSITE_VENUE if kind.default_mode.needs_venue else "",
-                "video_url": VIDEO_URL if kind.default_mode.needs_video_link else "",
-                "status": MeetingStatus.HELD if starts_at < now else MeetingStatus.CONFIRMED,
-                "is_public": False,
-                "sequence": 1,
-            }
-        )
-    ids = db.session.scalars(
-        sa.insert(Meeting).returning(Meeting.id, sort_by_parameter_order=True), rows
-    ).all()
-    invitations = [
-        {"meeting_id": meeting_id, "member_id": member_id}
-        for meeting_id in ids
-        for member_id in rng.sample(member_ids, k=min(10, len(member_ids)))
-    ]
-    if invitations:
-        db.session.execute(sa.insert(Invitation), invitations)
-    db.session.commit()
-    return count
