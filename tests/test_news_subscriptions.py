@@ -23,7 +23,7 @@ from nmg_ops.models import (
     OutboundMessage,
     SubscriberStatus,
 )
-from nmg_ops.news import subscriptions
+from nmg_ops.news import subscriptions, suppressions
 from nmg_ops.news.tokens import unsubscribe_token
 from nmg_ops.scheduler import JOBS, run_job
 
@@ -449,8 +449,8 @@ def test_requests_never_confirmed_are_purged_after_30_days_and_their_record_kept
 
 
 def test_suppressing_twice_keeps_the_first_reason_and_the_team_sees_and_lifts_it(client, people, sign_in):
-    suppression_id = subscriptions.suppress("Gone@Example.org", "550 5.1.1 no such user").id
-    assert subscriptions.suppress("gone@example.org", "550 mailbox unavailable").id == suppression_id
+    suppression_id = suppressions.suppress("Gone@Example.org", "550 5.1.1 no such user").id
+    assert suppressions.suppress("gone@example.org", "550 mailbox unavailable").id == suppression_id
     assert count(NewsSuppression) == 1
     assert db.session.get(NewsSuppression, suppression_id).reason == "550 5.1.1 no such user"
 

@@ -12,7 +12,7 @@ PURPOSE_PREFIX = "enews:"
 def suppress_bounced_address(_sender: object, *, purpose: str, recipient: str, reply: str) -> None:
     if not purpose.startswith(PURPOSE_PREFIX):
         return
-    from .subscriptions import suppress
+    from .suppressions import suppress
 
     issue_id = purpose.removeprefix(PURPOSE_PREFIX)
     suppress(recipient, reply, int(issue_id) if issue_id.isdigit() else None)

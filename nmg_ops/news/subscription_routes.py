@@ -20,7 +20,7 @@ from ..members.mapping import MappingFileError, decode
 from ..models import NewsSubscriber
 from ..permissions import Right, require
 from ..previewed_upload import fits_in_a_form, pack, unpack
-from . import bp, subscriptions
+from . import bp, subscriber_list, subscriptions, suppressions
 from .subscription_forms import (
     ConfirmForm,
     ImportConfirmForm,
@@ -176,13 +176,13 @@ def subscribers():
     """Who receives the e-news: counts, the public's subscriptions, and the suppressed addresses."""
     search = (request.args.get("q") or "").strip()[:320] or None
     page = db.paginate(
-        subscriptions.subscribers_select(search),
+        subscriber_list.subscribers_select(search),
         page=page_number(request.args.get("page")),
         per_page=SUBSCRIBERS_PER_PAGE,
         error_out=False,
     )
     return render_template(
-        "news/subscribers.html", overview=subscriptions.overview(), page=page, search=search or ""
+        "news/subscribers.html", overview=subscriber_list.overview(), page=page, search=search or ""
     )
 
 
@@ -202,7 +202,7 @@ def remove_subscriber(subscriber_id: int):
 @require(Right.MANAGE_NEWS)
 def lift_suppression(suppression_id: int):
     """Send the e-news to a refused address again, once the recipient has fixed their mailbox."""
-    suppression = found_or_404(subscriptions.lift_suppression(suppression_id))
+    suppression = found_or_404(suppressions.lift_suppression(suppression_id))
     flash(_("%(email)s will receive the e-news again.", email=suppression.email), "success")
     return redirect(url_for("news.subscribers"))
 
@@ -215,7 +215,7 @@ def import_subscribers():
     if form.validate_on_submit():
         try:
             text = decode(form.file.data.read())
-            plan = subscriptions.plan_import(text)
+            plan = subscriber_list.plan_import(text)
         except MappingFileError as exc:
             form.file.errors.append(str(exc))
         else:
@@ -240,7 +240,7 @@ def confirm_subscriber_import():
         flash(_("The preview could not be read back. Upload the file again."), "danger")
         return redirect(url_for("news.import_subscribers"))
     try:
-        plan = subscriptions.plan_import(text)
+        plan = subscriber_list.plan_import(text)
         message_ids = subscriptions.apply_import(plan, current_user.full_name)
     except (MappingFileError, subscriptions.SubscriberImportError) as exc:
         flash(str(exc), "danger")
