@@ -8,9 +8,14 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.members import mapping
-from nmg_ops.members.mapping import MappingFileError, Outcome, apply_import, export_csv, plan_import
+from nmg_ops.members.mapping import applying, reading
+from nmg_ops.members.mapping.applying import apply_import
+from nmg_ops.members.mapping.export import export_csv
+from nmg_ops.members.mapping.plan import ImportCounts, Outcome
+from nmg_ops.members.mapping.planning import plan_import
+from nmg_ops.members.mapping.reading import MappingFileError
 from nmg_ops.models import (
     AuditEntry,
     Gender,
@@ -66,7 +71,7 @@ def audit_entries() -> list[tuple[str, str, str]]:
     return [(e.action, e.subject_type, e.subject_label) for e in entries]
 
 
-def import_file(text: str) -> mapping.ImportCounts:
+def import_file(text: str) -> ImportCounts:
     plan = plan_import(text)
     assert plan.errors == []
     return apply_import(plan)
@@ -317,7 +322,7 @@ def test_each_invalid_row_is_named_with_its_line_and_reason(make_org):
 
 
 def test_a_row_for_someone_who_left_asks_to_reactivate_first(make_member):
-    make_member(email="gone@example.org", full_name="Gone Member", left_on=mapping.clock.today())
+    make_member(email="gone@example.org", full_name="Gone Member", left_on=clock.today())
     text = csv_text(f",expert,{MINISTRY},Organisation 1,Gone Member,,,,gone@example.org")
 
     plan = plan_import(text)
@@ -383,7 +388,7 @@ def test_file_level_errors(app, text, message):
 
 
 def test_more_rows_than_the_limit_is_refused(app, monkeypatch):
-    monkeypatch.setattr(mapping, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     rows = [f",expert,ELSI,X,Person {n},,,,p{n}@example.org" for n in range(4)]
     with pytest.raises(MappingFileError, match="more than 3 rows"):
         plan_import(csv_text(*rows))
@@ -393,7 +398,7 @@ def test_more_rows_than_the_limit_is_refused(app, monkeypatch):
 def test_a_file_over_the_size_limit_is_refused(app):
     app.config["MAX_CONTENT_LENGTH"] = 100
     with pytest.raises(MappingFileError, match="larger than"):
-        mapping.decode(b"x" * 101)
+        reading.decode(b"x" * 101)
 
 
 def test_unknown_columns_are_ignored_with_a_warning(app):
@@ -412,7 +417,7 @@ def test_excel_files_semicolons_windows_encoding_and_header_spelling(app):
         "niccolo@unipd.it\r\n"
     )
 
-    plan = plan_import(mapping.decode(text.encode("cp1252")))
+    plan = plan_import(reading.decode(text.encode("cp1252")))
 
     (row,) = plan.rows
     assert (row.organisation.name, row.full_name, row.position) == (
@@ -426,7 +431,7 @@ def test_excel_files_semicolons_windows_encoding_and_header_spelling(app):
 def test_encodings(app, encoding):
     text = csv_text(",expert,ELSI,Città della Scienza,Zoë Müller,,,,zoe@example.org")
 
-    (row,) = plan_import(mapping.decode(text.encode(encoding))).rows
+    (row,) = plan_import(reading.decode(text.encode(encoding))).rows
 
     assert (row.organisation.name, row.full_name) == ("Città della Scienza", "Zoë Müller")
 
@@ -466,7 +471,7 @@ def test_planning_loads_the_registry_once_whatever_the_size_of_the_file(app, cou
 
 def test_a_failure_half_way_writes_nothing(registry, monkeypatch):
     before = row_counts()
-    original = mapping._write_member
+    original = applying._write_member
     calls = []
 
     def failing(row, organisation, groups):
@@ -475,7 +480,7 @@ def test_a_failure_half_way_writes_nothing(registry, monkeypatch):
             raise RuntimeError("disk full")
         return original(row, organisation, groups)
 
-    monkeypatch.setattr(mapping, "_write_member", failing)
+    monkeypatch.setattr(applying, "_write_member", failing)
     plan = plan_import(GOOD_FILE)
 
     with pytest.raises(RuntimeError, match="disk full"):

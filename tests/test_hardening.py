@@ -15,7 +15,7 @@ from werkzeug.security import generate_password_hash
 from nmg_ops import create_app
 from nmg_ops.auth.services import LinkError, LinkPurpose, make_link_token, member_for_token
 from nmg_ops.extensions import db
-from nmg_ops.members.mapping import plan_import
+from nmg_ops.members.mapping.planning import plan_import
 from nmg_ops.models import (
     AuditEntry,
     DeliveryStatus,

@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from . import mapping
+from .mapping import applying, export, planning, reading
 
 members_cli = AppGroup("members", help="Manage the members of the NMG.")
 
@@ -34,8 +34,8 @@ def _read(file: Path) -> bytes:
 def import_command(file: Path, dry_run: bool, skip_invalid: bool) -> None:
     """Import the B1MG expert mapping file FILE (CSV), matching members by e-mail."""
     try:
-        plan = mapping.plan_import(mapping.decode(_read(file)))
-    except mapping.MappingFileError as exc:
+        plan = planning.plan_import(reading.decode(_read(file)))
+    except reading.MappingFileError as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     for line, message in plan.warnings:
         click.echo(f"{file}:{line}: " + _("warning: %(message)s", message=message), err=True)
@@ -52,7 +52,7 @@ def import_command(file: Path, dry_run: bool, skip_invalid: bool) -> None:
     counts = plan.counts
     if not dry_run:
         with click.progressbar(length=len(plan.rows), label=_("Importing")) as bar:
-            counts = mapping.apply_import(plan, progress=lambda: bar.update(1))
+            counts = applying.apply_import(plan, progress=lambda: bar.update(1))
     summary = _(
         "%(new)d new, %(updated)d updated, %(unchanged)d unchanged; "
         "new organisations: %(organisations)d, new working groups: %(groups)d.",
@@ -78,7 +78,7 @@ def import_command(file: Path, dry_run: bool, skip_invalid: bool) -> None:
 @click.argument("file", default="-", type=click.Path(dir_okay=False, allow_dash=True, path_type=str))
 def export_command(file: str) -> None:
     """Write the current members as a B1MG expert mapping file to FILE (standard output for - or none)."""
-    data = mapping.export_csv().encode("utf-8")
+    data = export.export_csv().encode("utf-8")
     try:
         with click.open_file(file, "wb") as fh:
             fh.write(data)

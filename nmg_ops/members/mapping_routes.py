@@ -15,7 +15,8 @@ from .. import clock
 from ..forms import Form
 from ..permissions import Right, require
 from ..previewed_upload import fits_in_a_form, pack, unpack
-from . import bp, mapping
+from . import bp
+from .mapping import applying, columns, export, planning, reading
 
 _UPLOAD_ENDPOINTS = {"members.import_mapping", "members.confirm_import"}
 
@@ -42,9 +43,9 @@ def import_mapping():
     form = UploadForm()
     if form.validate_on_submit():
         try:
-            text = mapping.decode(form.file.data.read())
-            plan = mapping.plan_import(text)
-        except mapping.MappingFileError as exc:
+            text = reading.decode(form.file.data.read())
+            plan = planning.plan_import(text)
+        except reading.MappingFileError as exc:
             form.file.errors.append(str(exc))
         else:
             packed = pack(text)
@@ -54,8 +55,8 @@ def import_mapping():
                     plan=plan,
                     counts=plan.counts,
                     form=ConfirmForm(formdata=None, content=packed),
-                    field_columns=mapping.FIELD_COLUMNS,
-                    describe=mapping.describe_value,
+                    field_columns=columns.FIELD_COLUMNS,
+                    describe=columns.describe_value,
                 )
             form.file.errors.append(
                 _("The file is too large to import in the browser; use `flask members import` on the server.")
@@ -73,11 +74,11 @@ def confirm_import():
         flash(_("The preview could not be read back. Upload the file again."), "danger")
         return redirect(url_for(".import_mapping"))
     try:
-        plan = mapping.plan_import(text)
-    except mapping.MappingFileError as exc:
+        plan = planning.plan_import(text)
+    except reading.MappingFileError as exc:
         flash(str(exc), "danger")
         return redirect(url_for(".import_mapping"))
-    counts = mapping.apply_import(plan)
+    counts = applying.apply_import(plan)
     flash(
         _(
             "Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged.",
@@ -105,7 +106,7 @@ def export_mapping():
     """Download the current members as an expert mapping file."""
     filename = f"expert-mapping-{clock.today().isoformat()}.csv"
     return Response(
-        mapping.export_csv(),
+        export.export_csv(),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f"attachment; filename={filename}",
@@ -121,6 +122,6 @@ def _too_large(error: RequestEntityTooLarge):
     # upload form's business to say so.
     if request.endpoint in _UPLOAD_ENDPOINTS:
         form = UploadForm(formdata=None)
-        form.file.errors = [mapping.too_large_message()]
+        form.file.errors = [reading.too_large_message()]
         return render_template("members/import.html", form=form), 413
     return render_template("error.html", error=error, status=413), 413

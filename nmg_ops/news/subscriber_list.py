@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from .. import clock
 from ..extensions import db
-from ..members.mapping import MappingFileError, csv_records
+from ..members.mapping.reading import MappingFileError, csv_records
 from ..models import (
     Language,
     Member,

@@ -16,7 +16,7 @@ from ..extensions import csrf, db
 from ..forms import page_number
 from ..mail import MailDeliveryError
 from ..members import services as member_services
-from ..members.mapping import MappingFileError, decode
+from ..members.mapping.reading import MappingFileError, decode
 from ..models import NewsSubscriber
 from ..permissions import Right, require
 from ..previewed_upload import fits_in_a_form, pack, unpack

@@ -1,58 +1,25 @@
-"""The B1MG expert mapping file (survey section 4.1.6): planning and applying an import, and the export.
-
-Importing is two steps so that nobody writes to the member list blind: `plan_import` reads the file and works
-out, without writing, what every row would do; `apply_import` writes a plan in one transaction. The web
-preview and the command line's dry run show the plan; both apply the same rules.
-"""
+"""Planning an import: every row checked against the registered organisations, working groups and members,
+and what importing it would do, without writing."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
-from .. import audit, clock
-from ..extensions import db
-from ..models import Gender, Member, MemberRole, Organisation, StakeholderType, WorkingGroup
-from ..permissions import term_on
-from ..text import defuse_formula, is_single_line, rearm_formula
+from ... import audit, clock
+from ...extensions import db
+from ...models import Gender, Member, MemberRole, Organisation, StakeholderType, WorkingGroup
+from ...permissions import term_on
+from ...text import is_single_line, rearm_formula
+from .columns import COORDINATOR, GENDER_NAMES, Column
+from .plan import ImportPlan, NewOrganisation, NewWorkingGroup, PlannedRow
+from .reading import MappingFileError, csv_records, read_header
 
-
-class Column(StrEnum):
-    """The columns of the mapping file, in the B1MG order; the names stay in English in every language."""
-
-    WORKING_GROUP = "Working group"
-    ROLE = "Role"
-    STAKEHOLDER_TYPE = "Stakeholder type"
-    INSTITUTION = "Institution"
-    NAME = "Name"
-    POSITION = "Position"
-    GENDER = "Gender"
-    REGION = "Region"
-    CONTACT = "Contact"
-
-
-# Without these a row cannot say who the member is and whom they represent. The other columns may be left
-# out of a file: an absent column leaves that field of existing members as it is.
-REQUIRED_COLUMNS = (Column.STAKEHOLDER_TYPE, Column.INSTITUTION, Column.NAME, Column.CONTACT)
-MAX_ROWS = 5000
-COORDINATOR = "coordinator"
-GENDER_NAMES = {
-    Gender.FEMALE: "female",
-    Gender.MALE: "male",
-    Gender.NON_BINARY: "non-binary",
-    Gender.UNDISCLOSED: "prefer not to say",
-}
 _GENDER_SPELLINGS = {
     **{spelling: gender for gender, name in GENDER_NAMES.items() for spelling in (name, gender.value)},
     "f": Gender.FEMALE,
@@ -69,205 +36,6 @@ _REGION_MAX = Member.__table__.c.region.type.length
 _EMAIL_MAX = Member.__table__.c.email.type.length
 _INSTITUTION_MAX = Organisation.__table__.c.name.type.length
 _CODE_MAX = WorkingGroup.__table__.c.code.type.length
-
-
-class MappingFileError(ValueError):
-    """The file as a whole cannot be imported (not CSV, too big, a required column missing)."""
-
-
-class Outcome(StrEnum):
-    NEW = "new"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-
-
-@dataclass(eq=False)
-class NewOrganisation:
-    """An institution the file names that is not registered yet; created when a valid row needs it."""
-
-    name: str
-    stakeholder_type: StakeholderType
-    #: the line that first named it, which decides its stakeholder type
-    line: int
-
-
-@dataclass(eq=False)
-class NewWorkingGroup:
-    """A working group the file names that is not registered yet; its code and name are the text given."""
-
-    code: str
-
-
-@dataclass
-class PlannedRow:
-    """A valid row and what importing it would do to the member it names."""
-
-    line: int
-    email: str
-    full_name: str
-    role: MemberRole
-    organisation: Organisation | NewOrganisation
-    position: str | None
-    gender: Gender | None
-    region: str | None
-    working_groups: list[WorkingGroup | NewWorkingGroup]
-    #: the existing member with this e-mail, None for a new one
-    member: Member | None
-    #: field -> [old, new], in the audit trail's terms
-    changes: dict[str, list[Any]]
-
-    @property
-    def outcome(self) -> Outcome:
-        if self.member is None:
-            return Outcome.NEW
-        return Outcome.UPDATED if self.changes else Outcome.UNCHANGED
-
-    def snapshot(self) -> dict[str, Any]:
-        return {
-            "full_name": self.full_name,
-            "role": self.role.value,
-            "organisation": self.organisation.name,
-            "position": self.position,
-            "gender": self.gender.value if self.gender else None,
-            "region": self.region,
-            "working_groups": sorted(group.code for group in self.working_groups),
-        }
-
-
-@dataclass(frozen=True)
-class ImportCounts:
-    new: int
-    updated: int
-    unchanged: int
-    organisations: int
-    working_groups: int
-
-
-@dataclass
-class ImportPlan:
-    """What importing a file would do: the valid rows, the records to create, and what is wrong."""
-
-    rows: list[PlannedRow] = field(default_factory=list)
-    new_organisations: list[NewOrganisation] = field(default_factory=list)
-    new_working_groups: list[NewWorkingGroup] = field(default_factory=list)
-    #: (line, message), in file order; a row may have several
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    #: (line, message) for what is imported but deserves a look
-    warnings: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def counts(self) -> ImportCounts:
-        outcomes = [row.outcome for row in self.rows]
-        return ImportCounts(
-            new=outcomes.count(Outcome.NEW),
-            updated=outcomes.count(Outcome.UPDATED),
-            unchanged=outcomes.count(Outcome.UNCHANGED),
-            organisations=len(self.new_organisations),
-            working_groups=len(self.new_working_groups),
-        )
-
-    @property
-    def invalid_row_count(self) -> int:
-        return len({line for line, _message in self.errors})
-
-    @property
-    def changes_anything(self) -> bool:
-        counts = self.counts
-        return bool(counts.new or counts.updated or counts.organisations or counts.working_groups)
-
-
-# --- reading the file -------------------------------------------------------------------------------------
-
-
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{max(1, n // 1024)} KB"
-
-
-def too_large_message() -> str:
-    return _("The file is larger than %(limit)s.", limit=_size(current_app.config["MAX_CONTENT_LENGTH"]))
-
-
-def decode(data: bytes) -> str:
-    """The text of a mapping file: UTF-8 with or without BOM, else the Windows encoding Excel saves in."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit and len(data) > limit:
-        raise MappingFileError(too_large_message())
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; Latin-1 reads any byte, so a file always gets a preview.
-        return data.decode("latin-1")
-
-
-def _delimiter(first_line: str) -> str:
-    # The header names contain neither separator, so the more frequent one in the header is the delimiter.
-    # Excel writes ";" where the decimal separator is a comma, as in Italy.
-    return ";" if first_line.count(";") > first_line.count(",") else ","
-
-
-def csv_records(text: str) -> list[tuple[int, list[str]]]:
-    """Non-blank records with the physical line each starts on; quoted values may span lines."""
-    first_line = next(line for line in text.splitlines() if line.strip())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    records: list[tuple[int, list[str]]] = []
-    ends_on = 0
-    try:
-        for cells in reader:
-            starts_on, ends_on = ends_on + 1, reader.line_num
-            if any(cell.strip() for cell in cells):
-                records.append((starts_on, cells))
-                if len(records) > MAX_ROWS + 1:
-                    raise MappingFileError(
-                        _("The file has more than %(max)d rows; split it into smaller files.", max=MAX_ROWS)
-                    )
-    except csv.Error as exc:
-        raise MappingFileError(
-            _("Line %(line)d cannot be read as CSV: %(reason)s", line=reader.line_num, reason=str(exc))
-        ) from exc
-    return records
-
-
-def _read_header(cells: list[str], line: int) -> tuple[dict[Column, int], list[tuple[int, str]]]:
-    by_name = {column.value.casefold(): column for column in Column}
-    positions: dict[Column, int] = {}
-    warnings: list[tuple[int, str]] = []
-    for index, cell in enumerate(cells):
-        name = cell.strip()
-        column = by_name.get(name.casefold())
-        if column is None:
-            if name:
-                warnings.append(
-                    (
-                        line,
-                        _(
-                            "The column “%(column)s” is not part of the mapping file and is ignored.",
-                            column=name,
-                        ),
-                    )
-                )
-        elif column in positions:
-            raise MappingFileError(_("The column “%(column)s” appears twice in the header.", column=name))
-        else:
-            positions[column] = index
-    missing = [column.value for column in REQUIRED_COLUMNS if column not in positions]
-    if missing:
-        raise MappingFileError(
-            ngettext(
-                "The required column %(columns)s is missing from the header (line %(line)d).",
-                "The required columns %(columns)s are missing from the header (line %(line)d).",
-                len(missing),
-                columns=", ".join(f"“{name}”" for name in missing),
-                line=line,
-            )
-        )
-    return positions, warnings
-
-
-# --- planning ---------------------------------------------------------------------------------------------
 
 
 def _index(items: Sequence[Any], key: Callable[[Any], str | None]) -> dict[str, list[Any]]:
@@ -606,7 +374,7 @@ def plan_import(text: str) -> ImportPlan:
     if not records:
         raise MappingFileError(_("The file is empty."))
     (header_line, header), rows = records[0], records[1:]
-    columns, warnings = _read_header(header, header_line)
+    columns, warnings = read_header(header, header_line)
     plan = ImportPlan(warnings=warnings)
     planner = _Planner(columns, len(header), plan)
     for line, cells in rows:
@@ -621,143 +389,3 @@ def plan_import(text: str) -> ImportPlan:
     plan.errors.sort(key=lambda error: error[0])
     plan.warnings.sort(key=lambda warning: warning[0])
     return plan
-
-
-# --- applying ---------------------------------------------------------------------------------------------
-
-
-def _write_member(
-    row: PlannedRow, organisation: Organisation, groups: list[WorkingGroup]
-) -> tuple[Member, bool]:
-    """Create or update the row's member; True when it is new."""
-    if row.member is None:
-        member = Member(
-            email=row.email,
-            full_name=row.full_name,
-            role=row.role,
-            organisation=organisation,
-            position=row.position,
-            gender=row.gender,
-            region=row.region,
-            working_groups=groups,
-        )
-        db.session.add(member)
-        return member, True
-    member = row.member
-    member.full_name, member.role, member.organisation = row.full_name, row.role, organisation
-    member.position, member.gender, member.region = row.position, row.gender, row.region
-    # Assigning an equal collection would still delete and re-insert every link row.
-    if "working_groups" in row.changes:
-        member.working_groups = groups
-    return member, False
-
-
-def apply_import(plan: ImportPlan, progress: Callable[[], None] | None = None) -> ImportCounts:
-    """Write the plan's valid rows in one transaction with their audit entries: all of them or nothing."""
-    try:
-        organisations = {
-            new: Organisation(name=new.name, stakeholder_type=new.stakeholder_type)
-            for new in plan.new_organisations
-        }
-        groups = {new: WorkingGroup(code=new.code, name=new.code) for new in plan.new_working_groups}
-        db.session.add_all([*organisations.values(), *groups.values()])
-        db.session.flush()
-        for org in organisations.values():
-            changes = {"name": [None, org.name], "stakeholder_type": [None, org.stakeholder_type.value]}
-            audit.record("created", "organisation", org.id, org.name, changes)
-        for group in groups.values():
-            audit.record("created", "working_group", group.id, group.code, {"code": [None, group.code]})
-
-        written: list[tuple[PlannedRow, Member, bool]] = []
-        for row in plan.rows:
-            if row.outcome is not Outcome.UNCHANGED:
-                organisation = (
-                    organisations[row.organisation]
-                    if isinstance(row.organisation, NewOrganisation)
-                    else row.organisation
-                )
-                member_groups = [
-                    groups[group] if isinstance(group, NewWorkingGroup) else group
-                    for group in row.working_groups
-                ]
-                written.append((row, *_write_member(row, organisation, member_groups)))
-            if progress is not None:
-                progress()
-        db.session.flush()
-        for row, member, is_new in written:
-            if is_new:
-                changes = audit.diff({}, {"email": row.email, **row.snapshot()})
-                audit.record("created", "member", member.id, member.full_name, changes)
-            else:
-                audit.record("updated", "member", member.id, member.full_name, row.changes)
-        db.session.commit()
-    except BaseException:
-        # Including an interrupted command: a half-imported file is worse than none.
-        db.session.rollback()
-        raise
-    return plan.counts
-
-
-# --- exporting --------------------------------------------------------------------------------------------
-
-
-def role_name(member: Member, coordinator_id: int | None) -> str:
-    """The Role cell: coordinator for today's term holder, else the stored role in English."""
-    return COORDINATOR if member.id == coordinator_id else member.role.value.replace("_", " ")
-
-
-def export_csv() -> str:
-    """The current members as a mapping file, with a BOM so that Excel reads it as UTF-8."""
-    today = clock.today()
-    members = db.session.scalars(
-        sa.select(Member)
-        .join(Member.organisation)
-        .where(Member.current_clause(today))
-        .options(so.contains_eager(Member.organisation), so.selectinload(Member.working_groups))
-    ).all()
-    term = term_on(today)
-    coordinator_id = term.member_id if term else None
-    # Sorted here rather than in SQL: SQLite and PostgreSQL collate differently, and the file should not.
-    members = sorted(members, key=lambda m: (m.organisation.name.casefold(), m.full_name.casefold(), m.email))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([column.value for column in Column])
-    for member in members:
-        cells = {
-            Column.WORKING_GROUP: "; ".join(group.code for group in member.working_groups),
-            Column.ROLE: role_name(member, coordinator_id),
-            Column.STAKEHOLDER_TYPE: member.organisation.stakeholder_type.b1mg_name,
-            Column.INSTITUTION: member.organisation.name,
-            Column.NAME: member.full_name,
-            Column.POSITION: member.position or "",
-            Column.GENDER: GENDER_NAMES[member.gender] if member.gender else "",
-            Column.REGION: member.region or "",
-            Column.CONTACT: member.email,
-        }
-        writer.writerow([defuse_formula(cells[column]) for column in Column])
-    return "\ufeff" + out.getvalue()
-
-
-def describe_value(field_name: str, value: Any) -> str:
-    """A value from a row's changes as the preview shows it."""
-    if value is None or value == []:
-        return "—"
-    if field_name == "role":
-        return MemberRole(value).label
-    if field_name == "gender":
-        return Gender(value).label
-    if isinstance(value, list):
-        return "; ".join(value)
-    return str(value)
-
-
-#: the file's column for each field in a row's changes, to name them in the preview
-FIELD_COLUMNS = {
-    "full_name": Column.NAME,
-    "role": Column.ROLE,
-    "organisation": Column.INSTITUTION,
-    "position": Column.POSITION,
-    "gender": Column.GENDER,
-    "region": Column.REGION,
-    "working_groups": Column.WORKING_GROUP,
-}
