@@ -11,8 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from nmg_ops.extensions import db
-from nmg_ops.governance import self_assessment
-from nmg_ops.governance.self_assessment import Light
+from nmg_ops.governance.self_assessment.definitions import Light, Measure
+from nmg_ops.governance.self_assessment.trend import assessed_years, assessment_for, trend
 from nmg_ops.models import (
     AnsweredMeasure,
     Attendance,
@@ -40,9 +40,9 @@ REGIONS = ["Lazio", "Lombardia", "Piemonte", "Puglia", "Sicilia"]
 MID_2025 = datetime(2025, 7, 1, 12, tzinfo=UTC)
 
 
-def measures(app, year: int, now: datetime | None = None) -> dict[str, self_assessment.Measure]:
+def measures(app, year: int, now: datetime | None = None) -> dict[str, Measure]:
     with app.test_request_context():
-        return {m.key: m for m in self_assessment.assessment_for(year, now)}
+        return {m.key: m for m in assessment_for(year, now)}
 
 
 def lights(app, year: int, now: datetime | None = None) -> dict[str, Light]:
@@ -352,9 +352,9 @@ def test_a_bad_year_is_refused_with_a_reason(app, client, sign_in, people):
 def test_the_year_over_year_view_shows_each_years_light(app, client, sign_in, people, group):
     approve_terms_of_reference(datetime(2025, 5, 2, 10, tzinfo=UTC))
     with app.test_request_context():
-        trend = self_assessment.trend([2024, 2025])
-    assert {m.key: m.light for m in trend[2024]}["terms_of_reference"] is Light.RED
-    assert {m.key: m.light for m in trend[2025]}["terms_of_reference"] is Light.GREEN
+        by_year = trend([2024, 2025])
+    assert {m.key: m.light for m in by_year[2024]}["terms_of_reference"] is Light.RED
+    assert {m.key: m.light for m in by_year[2025]}["terms_of_reference"] is Light.GREEN
 
     sign_in(people["member"])
     page = client.get("/governance?year=2025").get_data(as_text=True)
@@ -406,7 +406,7 @@ def _card(page: str, key: str) -> str:
 
 def _years(client) -> list[int]:
     with client.application.test_request_context():
-        return self_assessment.assessed_years()
+        return assessed_years()
 
 
 def test_the_page_keeps_its_figures_between_requests_and_shows_a_change_at_once(

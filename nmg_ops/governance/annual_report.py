@@ -52,10 +52,10 @@ from ..models import (
     Survey,
     SurveyResponse,
 )
-from . import self_assessment
 from .charts import BarChart, Row, bar_chart
 from .composition import Composition, composition_on
-from .self_assessment import Light, Measure
+from .self_assessment.definitions import Light, Measure
+from .self_assessment.trend import assessed_years, trend
 
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -217,7 +217,7 @@ class AnnualReport:
 
 def report_years() -> list[int]:
     """The years a report can be made for: those the self-assessment covers, from the first member on."""
-    return self_assessment.assessed_years()
+    return assessed_years()
 
 
 # --- reading the year ---------------------------------------------------------------------------------------
@@ -420,7 +420,7 @@ def _charts(report: AnnualReport) -> dict[str, BarChart]:
 def report_for(year: int, now: datetime | None = None) -> AnnualReport:
     """The year's report, as the data stood at its end (now, for the current year)."""
     now = now or clock.now()
-    years = self_assessment.assessed_years(now)
+    years = assessed_years(now)
     if year not in years:
         raise ReportYearError(year)
     start, end = year_range(year)
@@ -437,7 +437,7 @@ def report_for(year: int, now: datetime | None = None) -> AnnualReport:
     issues, subscribers, new, gone = _enews(start, cutoff)
 
     assessed = [y for y in (year - 1, year) if y in years]
-    table = self_assessment.trend(assessed, now)
+    table = trend(assessed, now)
     previous = {m.key: m for m in table.get(year - 1, [])}
     report = AnnualReport(
         year=year,

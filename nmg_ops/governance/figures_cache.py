@@ -22,8 +22,8 @@ from flask_babel import get_locale, get_timezone
 from .. import clock
 from ..extensions import db
 from ..models import FiguresVersion
-from . import self_assessment
-from .self_assessment import Measure
+from .self_assessment import trend as measures
+from .self_assessment.definitions import Measure
 
 NAME = "self_assessment"
 #: set on a session that wrote to what the figures are read from, until it commits or rolls back
@@ -53,7 +53,7 @@ _kept: dict[tuple[Any, ...], dict[int, list[Measure]]] = {}
 
 
 def trend(years: list[int], now: datetime | None = None) -> dict[int, list[Measure]]:
-    """`self_assessment.trend`, from the figures kept for the current data when there are some."""
+    """`self_assessment.trend.trend`, from the figures kept for the current data when there are some."""
     now = now or clock.now()
     this_year = clock.local(now).year
     token = db.session.scalar(sa.select(FiguresVersion.token).where(FiguresVersion.name == NAME))
@@ -72,7 +72,7 @@ def trend(years: list[int], now: datetime | None = None) -> dict[int, list[Measu
 def _kept_or_read(key: tuple[Any, ...], years: tuple[int, ...], now: datetime) -> dict[int, list[Measure]]:
     found = _kept.get(key)
     if found is None:
-        found = self_assessment.trend(list(years), now)
+        found = measures.trend(list(years), now)
         if len(_kept) >= KEPT or any(kept[0] != key[0] for kept in _kept):
             _kept.clear()
         _kept[key] = found

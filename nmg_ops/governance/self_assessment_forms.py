@@ -7,7 +7,7 @@ from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from ..forms import FIRST_YEAR, LAST_YEAR, Form, IntegerField, blank_is_none, record_id, strip
-from .self_assessment import Question
+from .self_assessment.definitions import Question
 
 
 class YearForm(Form):

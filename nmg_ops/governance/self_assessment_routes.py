@@ -12,9 +12,11 @@ from ..errors import show_on_form
 from ..extensions import db
 from ..models import AnsweredMeasure
 from ..permissions import Right, can, require
-from . import bp, figures_cache, self_assessment
+from . import bp, figures_cache
 from .charts import Row, bar_chart
-from .self_assessment import QUESTIONS, Light, SelfAssessmentError
+from .self_assessment.answers import SelfAssessmentError, answer, previous_answers
+from .self_assessment.definitions import QUESTIONS, Light
+from .self_assessment.trend import assessed_years
 from .self_assessment_forms import AnswerForm, YearForm, answer_form
 
 
@@ -23,7 +25,7 @@ def _forms(year: int, measures: list, posted: AnswerForm | None) -> dict[str, An
     if not can(Right.MANAGE_GOVERNANCE):
         return {}
     given = {m.answer.measure: m.answer for m in measures if m.answer is not None}
-    earlier = self_assessment.previous_answers(year) if len(given) < len(QUESTIONS) else {}
+    earlier = previous_answers(year) if len(given) < len(QUESTIONS) else {}
     forms = {}
     for measure, question in QUESTIONS.items():
         if posted is not None and posted.choice.name == f"{measure.value}-choice":
@@ -70,7 +72,7 @@ def self_assessment_page():
     form = YearForm(formdata=request.args)
     if not form.validate():
         abort(400, _("Give the year as four digits, for example 2025."))
-    years = self_assessment.assessed_years()
+    years = assessed_years()
     year = form.year.data or years[-1]
     if year not in years:
         # 400, not 404: the error page shows a 400's reason, and the reason names the years there are.
@@ -95,12 +97,10 @@ def answer_measure(measure: str):
     except ValueError:
         abort(404, _("The self-assessment has no question “%(measure)s”.", measure=measure[:60]))
     form = answer_form(QUESTIONS[answered])
-    years = self_assessment.assessed_years()
+    years = assessed_years()
     if form.validate_on_submit():
         try:
-            self_assessment.answer(
-                form.year.data, answered, form.choice.data, form.note.data or "", current_user
-            )
+            answer(form.year.data, answered, form.choice.data, form.note.data or "", current_user)
         except SelfAssessmentError as exc:
             show_on_form(form, exc, fallback="choice")
         else:

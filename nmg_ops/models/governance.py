@@ -78,7 +78,7 @@ class SelfAssessmentAnswer(db.Model):
     year: so.Mapped[int] = so.mapped_column()
     #: which question it answers
     measure: so.Mapped[AnsweredMeasure] = so.mapped_column(enum_column(AnsweredMeasure, "answered_measure"))
-    #: one of the fixed choices of that question (governance.self_assessment.QUESTIONS)
+    #: one of the fixed choices of that question (governance.self_assessment.definitions.QUESTIONS)
     choice: so.Mapped[str] = so.mapped_column(sa.String(40))
     #: the coordinator's short explanation
     note: so.Mapped[str] = so.mapped_column(sa.String(1000), default="", server_default="")

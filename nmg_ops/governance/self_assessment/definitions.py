@@ -1,0 +1,158 @@
+"""The B1MG measures: the traffic lights, what a measure shows, and the questions the coordinator answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+
+from ...models import AnsweredMeasure, SelfAssessmentAnswer
+
+
+class Light(StrEnum):
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    UNANSWERED = "unanswered"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                Light.GREEN: _l("Met"),
+                Light.AMBER: _l("Partly met"),
+                Light.RED: _l("Not met"),
+                Light.UNANSWERED: _l("Not answered"),
+            }[self]
+        )
+
+    @property
+    def icon(self) -> str:
+        return {Light.GREEN: "✓", Light.AMBER: "!", Light.RED: "✗", Light.UNANSWERED: "?"}[self]
+
+
+class Source(StrEnum):
+    DATA = "data"
+    COORDINATOR = "coordinator"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {Source.DATA: _l("From the data"), Source.COORDINATOR: _l("Answered by the coordinator")}[self]
+        )
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One B1MG measure for one year: the NMG's answer, the recommendation, and the light."""
+
+    key: str
+    label: str
+    #: the B1MG recommendation, short
+    recommendation: str
+    #: the answer in a few words ("14 experts", "Approved on 3 March 2025")
+    value: str
+    #: why, in a sentence
+    explanation: str
+    source: Source
+    light: Light
+    #: how the light is decided, shown beside it
+    rule: str
+    #: the coordinator's stored answer, for the measures the coordinator answers
+    answer: SelfAssessmentAnswer | None = None
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    light: Light
+
+
+@dataclass(frozen=True)
+class Question:
+    """A measure the data cannot tell: the coordinator picks one of fixed choices and may add a note."""
+
+    measure: AnsweredMeasure
+    label: str
+    recommendation: str
+    rule: str
+    choices: tuple[Choice, ...]
+    #: the choice that needs the note to be green
+    explained_by_note: str | None = None
+
+    def choice(self, value: str) -> Choice | None:
+        return next((c for c in self.choices if c.value == value), None)
+
+
+QUESTIONS: dict[AnsweredMeasure, Question] = {
+    AnsweredMeasure.ORGANISATIONAL_MODEL: Question(
+        AnsweredMeasure.ORGANISATIONAL_MODEL,
+        _l("Organisational model"),
+        _l(
+            "Look at the B1MG models and choose the one that works best for the country; “starting to set "
+            "up” is normally an intermediate stage towards a fully functional NMG."
+        ),
+        _l(
+            "Green for an established model, or another model explained in the note; amber for the "
+            "intermediate model or another model left unexplained."
+        ),
+        (
+            Choice(
+                "small_country",
+                _l(
+                    "“Small countries with National Genomics Strategy”: a core group, an operational group "
+                    "and an open forum"
+                ),
+                Light.GREEN,
+            ),
+            Choice(
+                "big_country",
+                _l("“Big countries with National Health Service System”: a group for each working group"),
+                Light.GREEN,
+            ),
+            Choice(
+                "starting",
+                _l("“Countries starting to set up their NMGs”: one group of national representatives"),
+                Light.AMBER,
+            ),
+            Choice("other", _l("Another model (explain it in the note)"), Light.GREEN),
+        ),
+        explained_by_note="other",
+    ),
+    AnsweredMeasure.NOMINATION_PROCESS: Question(
+        AnsweredMeasure.NOMINATION_PROCESS,
+        _l("Expert nomination process"),
+        _l(
+            "Develop a way to add experts chosen for knowledge and experience, and for their motivation and "
+            "availability; a ministry appoints them, or the coordinators nominate and the contact point "
+            "approves."
+        ),
+        _l("Green for a defined process; amber for joining on invitation only; red for none."),
+        (
+            Choice("ministry", _l("A ministry appoints the experts"), Light.GREEN),
+            Choice(
+                "coordinators",
+                _l("The coordinators nominate experts and the national contact point approves them"),
+                Light.GREEN,
+            ),
+            Choice("invitation", _l("Experts join on invitation, with no written process"), Light.AMBER),
+            Choice("none", _l("No nomination process yet"), Light.RED),
+        ),
+    ),
+    AnsweredMeasure.FUNDING: Question(
+        AnsweredMeasure.FUNDING,
+        _l("Financial support"),
+        _l(
+            "Seek continuous funding of the NMG's work by the country: staff in charge of its management, "
+            "or incentives that increase the experts' engagement."
+        ),
+        _l("Green for dedicated funding; amber for in-kind contributions only; red for none."),
+        (
+            Choice("dedicated", _l("Dedicated funding (management staff or incentives)"), Light.GREEN),
+            Choice("in_kind", _l("In-kind contributions only (the members' own time)"), Light.AMBER),
+            Choice("none", _l("No financial support"), Light.RED),
+        ),
+    ),
+}
