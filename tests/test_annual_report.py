@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from nmg_ops.documents import library
 from nmg_ops.extensions import db
-from nmg_ops.governance import annual_report
+from nmg_ops.governance.annual_report import docx_file, figures, gathering, pdf, publishing
 from nmg_ops.governance.charts import BAR_HEIGHT, VALUE_ROOM, WIDTH
 from nmg_ops.models import (
     ActionItem,
@@ -44,9 +44,9 @@ def at(day: date, hour: int = 10) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=ROME)
 
 
-def report(app, year: int = 2025) -> annual_report.AnnualReport:
+def report(app, year: int = 2025) -> figures.AnnualReport:
     with app.test_request_context():
-        return annual_report.report_for(year)
+        return gathering.report_for(year)
 
 
 @pytest.fixture
@@ -160,8 +160,8 @@ def test_another_year_does_not_see_2025(app, year_2025):
 
 
 def test_a_year_without_data_is_refused(app, people):
-    with app.test_request_context(), pytest.raises(annual_report.ReportYearError):
-        annual_report.report_for(2031)
+    with app.test_request_context(), pytest.raises(figures.ReportYearError):
+        gathering.report_for(2031)
 
 
 def _pdf_text(data: bytes) -> tuple[str, list[bytes]]:
@@ -182,8 +182,8 @@ def _has_bars(streams: list[bytes]) -> bool:
 
 def test_the_pdf_has_the_name_the_year_the_sections_and_the_charts(app, year_2025):
     with app.test_request_context():
-        data = annual_report.report_pdf(annual_report.report_for(2025))
-        titles = annual_report.section_titles()
+        data = pdf.report_pdf(gathering.report_for(2025))
+        titles = figures.section_titles()
     assert data.startswith(b"%PDF")
     text, streams = _pdf_text(data)
     flat = " ".join(text.split())
@@ -199,8 +199,8 @@ def test_the_docx_has_headings_tables_and_charts(app, year_2025):
     from docx import Document
 
     with app.test_request_context():
-        data = annual_report.report_docx(annual_report.report_for(2025))
-        titles = annual_report.section_titles()
+        data = docx_file.report_docx(gathering.report_for(2025))
+        titles = figures.section_titles()
     doc = Document(io.BytesIO(data))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert "Annual report 2025" in headings
@@ -213,9 +213,9 @@ def test_the_docx_has_headings_tables_and_charts(app, year_2025):
 def test_publishing_adds_a_draft_report_version_that_can_be_approved(app, people, year_2025):
     coordinator = people["coordinator"]
     with app.test_request_context():
-        first = annual_report.publish(2025, coordinator)
+        first = publishing.publish(2025, coordinator)
         db.session.commit()
-        second = annual_report.publish(2025, coordinator)
+        second = publishing.publish(2025, coordinator)
         db.session.commit()
         document = first.document
         assert second.document_id == document.id and second.number == 2
@@ -273,8 +273,8 @@ def test_the_demo_2025_report_opens_as_a_pdf_with_its_charts(app, runner):
     result = runner.invoke(args=["demo", "--password", "a-test-password"])
     assert result.exit_code == 0, result.output
     with app.test_request_context():
-        made = annual_report.report_for(2025)
-        data = annual_report.report_pdf(made)
+        made = gathering.report_for(2025)
+        data = pdf.report_pdf(made)
     assert made.meetings_held > 0
     text, streams = _pdf_text(data)
     flat = " ".join(text.split())
@@ -289,9 +289,9 @@ def test_the_statements_do_not_grow_with_the_members(
 ):
     def statements() -> int:
         with app.test_request_context():
-            annual_report.report_for(2025)
+            gathering.report_for(2025)
             with count_queries() as counted:
-                annual_report.report_for(2025)
+                gathering.report_for(2025)
         return counted.count
 
     few = statements()

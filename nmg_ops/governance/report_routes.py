@@ -11,7 +11,8 @@ from .. import clock
 from ..errors import RuleError
 from ..extensions import db
 from ..permissions import Right, require
-from . import annual_report, bp
+from . import bp
+from .annual_report import docx_file, figures, gathering, pdf, publishing
 from .self_assessment_forms import YearForm
 
 
@@ -26,14 +27,14 @@ def _missing_year(year: int, years: list[int]):
     return _page(None, years, reason), 404
 
 
-def _page(report: annual_report.AnnualReport | None, years: list[int], reason: str | None = None):
+def _page(report: figures.AnnualReport | None, years: list[int], reason: str | None = None):
     return render_template(
         "governance/annual_report_page.html",
         report=report,
         years=years,
         reason=reason,
-        section_titles=annual_report.section_titles(),
-        document=annual_report.report_document(report.year) if report else None,
+        section_titles=figures.section_titles(),
+        document=publishing.report_document(report.year) if report else None,
     )
 
 
@@ -51,25 +52,25 @@ def annual_report_page():
     form = YearForm(formdata=request.args)
     if not form.validate():
         abort(400, _("Give the year as four digits, for example 2025."))
-    years = annual_report.report_years()
+    years = gathering.report_years()
     year = form.year.data or _default_year(years)
     if year not in years:
         return _missing_year(year, years)
-    return _page(annual_report.report_for(year), years)
+    return _page(gathering.report_for(year), years)
 
 
 @bp.route("/governance/annual-report/<int:year>.<any(pdf, docx):extension>")
 @require(Right.VIEW_ANNUAL_REPORT)
 def annual_report_file(year: int, extension: str):
     """The year's annual report as a PDF to read or a DOCX to edit."""
-    years = annual_report.report_years()
+    years = gathering.report_years()
     if year not in years:
         return _missing_year(year, years)
-    report = annual_report.report_for(year)
+    report = gathering.report_for(year)
     if extension == "pdf":
-        data, mimetype, disposition = annual_report.report_pdf(report), annual_report.PDF_TYPE, "inline"
+        data, mimetype, disposition = pdf.report_pdf(report), pdf.PDF_TYPE, "inline"
     else:
-        data, mimetype, disposition = annual_report.report_docx(report), annual_report.DOCX_TYPE, "attachment"
+        data, mimetype, disposition = docx_file.report_docx(report), docx_file.DOCX_TYPE, "attachment"
     return current_app.response_class(
         data,
         mimetype=mimetype,
@@ -85,11 +86,11 @@ def annual_report_file(year: int, extension: str):
 @require(Right.MANAGE_GOVERNANCE)
 def publish_annual_report(year: int):
     """Add the year's report, as made now, as a new draft version of its document."""
-    years = annual_report.report_years()
+    years = gathering.report_years()
     if year not in years:
         return _missing_year(year, years)
     try:
-        version = annual_report.publish(year, current_user)
+        version = publishing.publish(year, current_user)
     except RuleError as exc:
         flash(str(exc), "danger")
         return redirect(url_for("governance.annual_report_page", year=year))
