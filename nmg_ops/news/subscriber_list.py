@@ -16,13 +16,7 @@ from flask_babel import gettext as _
 from .. import clock
 from ..extensions import db
 from ..members.mapping.reading import MappingFileError, csv_records
-from ..models import (
-    Language,
-    Member,
-    NewsSubscriber,
-    NewsSuppression,
-    SubscriberStatus,
-)
+from ..models import Language, Member, NewsSubscriber, NewsSuppression, SubscriberStatus
 from ..text import is_single_line
 from .addresses import BadAddress, normalised
 
