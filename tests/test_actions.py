@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.minutes import actions
+from nmg_ops.minutes import actions, matters_arising
 from nmg_ops.minutes.actions import ActionData, ActionError
 from nmg_ops.models import (
     ActionEvent,
@@ -215,7 +215,7 @@ def test_the_action_page_shows_the_whole_history(app, held, people, team, make_m
     )
     actions.change_status(action, ActionStatus.IN_PROGRESS, note="Working on it", by_id=people["member"].id)
     following = make_meeting("thematic", starts_at=clock.now() + timedelta(days=20), title="Next workshop")
-    actions.carry_over(following, [action.id], team.id)
+    matters_arising.carry_over(following, [action.id], team.id)
     page = _client(app, people["member"]).get(f"/actions/{action.id}").get_data(as_text=True)
     assert "<strong>the roadmap</strong>" in page
     history = page[page.index('id="history"') :]
@@ -458,7 +458,7 @@ def test_open_actions_of_earlier_meetings_are_offered_and_carried_once(app, held
         sa.select(ActionEvent.action_id).where(ActionEvent.kind == ActionEventKind.CARRIED)
     ).all()
     assert carried == [kept.id]
-    assert [a.id for a in actions.matters_arising(following)] == [trimmed.id]
+    assert [a.id for a in matters_arising.matters_arising(following)] == [trimmed.id]
     assert "Carried over" in client.get(f"/actions/{kept.id}").get_data(as_text=True)
     assert "Carried over" not in client.get(f"/actions/{trimmed.id}").get_data(as_text=True)
 

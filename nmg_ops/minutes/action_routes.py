@@ -19,7 +19,7 @@ from ..forms import page_number
 from ..meetings import agenda
 from ..models import ActionItem
 from ..permissions import Right, can, current_roles, require
-from . import access, actions, bp, record_search, search
+from . import access, actions, bp, matters_arising, record_search, search
 from .action_forms import (
     SECTION_MAX,
     ActionForm,
@@ -199,7 +199,7 @@ def carry_over(meeting_id: int):
                 flash(str(error), "danger")
         return redirect(url_for("meetings.edit_agenda", meeting_id=meeting.id))
     try:
-        item = actions.carry_over(
+        item = matters_arising.carry_over(
             meeting, form.actions.data, current_user.id, may_correct=can(Right.MANAGE_MEETINGS)
         )
     except RuleError as exc:

@@ -14,15 +14,12 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 
 from .. import audit, clock
 from ..errors import RuleError, lock_row
 from ..extensions import db
-from ..meetings import agenda
 from ..models import (
     ActionEvent,
     ActionEventKind,
@@ -31,7 +28,6 @@ from ..models import (
     AgendaItem,
     Invitation,
     Meeting,
-    MeetingStatus,
     Member,
     action_owner,
 )
@@ -42,7 +38,6 @@ TITLE_MAX = ActionItem.__table__.c.title.type.length
 REASON_MAX = ActionItem.__table__.c.dropped_reason.type.length
 NOTES_MAX = 10_000
 PER_PAGE = 50
-MATTERS_ARISING = "matters_arising"
 
 
 class ActionError(RuleError):
@@ -267,7 +262,7 @@ def change_status(
 # --- reading ---------------------------------------------------------------------------------------------
 
 
-def _listed(query: sa.Select) -> sa.Select:
+def listed(query: sa.Select) -> sa.Select:
     return query.options(
         so.selectinload(ActionItem.owners), so.joinedload(ActionItem.meeting).joinedload(Meeting.type)
     )
@@ -275,7 +270,7 @@ def _listed(query: sa.Select) -> sa.Select:
 
 def register_query(criteria: ActionFilter, today: date) -> sa.Select:
     """The team's register: every action matching the criteria, the most urgent first."""
-    return _listed(_register_select(criteria, today))
+    return listed(_register_select(criteria, today))
 
 
 def _register_select(criteria: ActionFilter, today: date) -> sa.Select:
@@ -314,7 +309,7 @@ def _in_order(ids: list[int]) -> list[ActionItem]:
     included, took most of the register's time at 10,000 actions."""
     found = {
         action.id: action
-        for action in db.session.scalars(_listed(sa.select(ActionItem).where(ActionItem.id.in_(ids))))
+        for action in db.session.scalars(listed(sa.select(ActionItem).where(ActionItem.id.in_(ids))))
     }
     return [found[action_id] for action_id in ids]
 
@@ -359,7 +354,7 @@ def count_mine(member_id: int) -> int:
 def of_meeting(meeting_id: int) -> list[ActionItem]:
     return list(
         db.session.scalars(
-            _listed(sa.select(ActionItem).where(ActionItem.meeting_id == meeting_id)).order_by(ActionItem.id)
+            listed(sa.select(ActionItem).where(ActionItem.meeting_id == meeting_id)).order_by(ActionItem.id)
         )
     )
 
@@ -376,77 +371,3 @@ def overdue_count(today: date) -> int:
         )
         or 0
     )
-
-
-# --- matters arising -------------------------------------------------------------------------------------
-
-
-def matters_arising(meeting: Meeting) -> list[ActionItem]:
-    """Open actions from earlier meetings of the same type not yet carried to this one, the overdue first."""
-    carried = sa.exists().where(
-        ActionEvent.action_id == ActionItem.id,
-        ActionEvent.kind == ActionEventKind.CARRIED,
-        ActionEvent.meeting_id == meeting.id,
-    )
-    earlier = (
-        sa.select(Meeting.id)
-        .where(
-            Meeting.type_id == meeting.type_id,
-            Meeting.starts_at < meeting.starts_at,
-            Meeting.status != MeetingStatus.CANCELLED,
-        )
-        .scalar_subquery()
-    )
-    query = sa.select(ActionItem).where(
-        ActionItem.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]),
-        ActionItem.meeting_id.in_(earlier),
-        ~carried,
-    )
-    return list(
-        db.session.scalars(
-            _listed(query).order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
-        )
-    )
-
-
-def _arising_line(action: ActionItem, today: date) -> str:
-    owners = ", ".join(m.full_name for m in action.owners)
-    if action.is_team_owned:
-        owners = ", ".join(filter(None, [owners, str(_l("coordination team"))]))
-    due = ""
-    if action.due_on:
-        due = f" — {_l('due')} {action.due_on.isoformat()}"
-        if action.is_overdue(today):
-            due += f" ({_l('overdue')})"
-    return f"- A-{action.id} {action.title} ({owners}){due}"
-
-
-def carry_over(
-    meeting: Meeting, action_ids: list[int], by_id: int | None, *, may_correct: bool = False
-) -> AgendaItem:
-    """Put the chosen open actions on the meeting's agenda under "Matters arising" (one item, made once),
-    each with a line in its history saying so."""
-    agenda.check_editable(meeting, may_correct)
-    offered = {action.id: action for action in matters_arising(meeting)}
-    chosen = [offered[i] for i in dict.fromkeys(action_ids) if i in offered]
-    if not chosen:
-        raise ActionError(_l("Choose the open actions to carry over."), "actions")
-    today = clock.today()
-    with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
-        lines = "\n".join(_arising_line(action, today) for action in chosen)
-        title = str(_l("Matters arising"))
-    item = db.session.scalar(
-        sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.kind == MATTERS_ARISING)
-    )
-    if item is None:
-        item = agenda.append_item(
-            meeting, agenda.AgendaItemData(title=title, notes=lines), kind=MATTERS_ARISING
-        )
-    else:
-        item.notes = f"{item.notes}\n{lines}".strip()[: agenda.NOTES_MAX]
-    for action in chosen:
-        action.events.append(
-            ActionEvent(kind=ActionEventKind.CARRIED, meeting_id=meeting.id, author_id=by_id)
-        )
-    db.session.commit()
-    return item

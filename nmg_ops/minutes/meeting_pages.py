@@ -12,7 +12,7 @@ from flask_login import current_user
 from ..meetings.signals import agenda_page, meeting_page
 from ..models import Meeting, MeetingStatus
 from ..permissions import current_roles
-from . import access, actions, writing
+from . import access, matters_arising, writing
 from .action_forms import CarryOverForm
 
 
@@ -28,8 +28,8 @@ def minutes_of_the_meeting(meeting: Meeting, *, now: datetime, manages: bool) ->
 
 
 @agenda_page.connect
-def matters_arising(meeting: Meeting, *, editable: bool) -> dict[str, Any]:
+def agenda_part(meeting: Meeting, *, editable: bool) -> dict[str, Any]:
     return {
-        "matters_arising": actions.matters_arising(meeting) if editable else [],
+        "matters_arising": matters_arising.matters_arising(meeting) if editable else [],
         "carry_form": CarryOverForm(formdata=None),
     }
