@@ -133,10 +133,14 @@ def public_meetings(make_meeting, people):
     }
 
 
-def test_a_public_draft_does_not_download_for_strangers(client, public_meetings, people, sign_in):
+def test_a_public_draft_downloads_for_its_organisers_only(client, public_meetings, people, sign_in):
     draft = public_meetings[MeetingStatus.DRAFT]
     assert client.get(f"/meetings/{draft.id}.ics").status_code == 404
+    # Nobody is told of a draft until it is confirmed, not even its invitees.
     sign_in(people["member"])
+    assert client.get(f"/meetings/{draft.id}.ics").status_code == 404
+    client.post("/sign-out")
+    sign_in(people["coordination_team"])
     assert client.get(f"/meetings/{draft.id}.ics").status_code == 200
 
 
