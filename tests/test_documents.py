@@ -4,6 +4,8 @@ what, the download headers, and the S3 store against a real S3-compatible server
 from __future__ import annotations
 
 import io
+import time
+import tracemalloc
 from datetime import timedelta
 
 import boto3
@@ -26,7 +28,7 @@ from nmg_ops.models import (
     MeetingStatus,
     VersionStatus,
 )
-from tests.fixtures.documents import docx_bytes, odt_bytes, pdf_bytes, xlsx_bytes
+from tests.fixtures.documents import docx_bytes, odt_bytes, pdf_bytes, xlsx_bytes, zip_bomb
 
 HTML_PAGE = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 
@@ -81,6 +83,39 @@ def test_a_zip_that_is_no_office_document_is_refused():
         package.writestr("index.html", HTML_PAGE)
     with pytest.raises(RuleError):
         identify(out.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("name", "declared"),
+    [
+        ("mimetype", len(ODT)),  # an OpenDocument whose mimetype claims 39 bytes and unpacks to 2 GiB
+        ("mimetype", None),  # the same, declaring its true size
+        ("word/document.xml", None),  # any other part declaring 2 GiB
+    ],
+)
+def test_a_zip_that_unpacks_to_gigabytes_is_refused_at_once_and_says_why(name, declared):
+    bomb = zip_bomb(name, 2048, declared)
+    assert len(bomb) < 3_000_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(RuleError) as refused:
+            identify(bomb)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 0.5
+    assert peak < 1_000_000
+    assert refused.value.field == "file"
+    assert "far larger than it is or than it declares" in str(refused.value)
+
+
+def test_an_uploaded_zip_bomb_is_refused_with_its_reason_on_the_form(client, people, sign_in, app):
+    sign_in(people["coordination_team"])
+    response = _upload(client, zip_bomb("mimetype", 256, len(ODT)), "plan.odt")
+    assert response.status_code == 400
+    assert "It may be damaged, or made to overload the server." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Document)) == 0
 
 
 @pytest.mark.parametrize(

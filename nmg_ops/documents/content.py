@@ -4,14 +4,23 @@ The name and the type the browser sends are the uploader's claims; a page saved 
 page, and served as a PDF it would be opened by whatever the reader's browser guesses. So the type is read
 from the content (PDF signature; the parts an Office Open XML or OpenDocument package must have), anything
 else is refused, and the stored name gets the extension of the type found.
+
+A package is a zip, and a zip can unpack to a thousand times its size or to more than its header says. The
+check reads the central directory (names and declared sizes, nothing inflated) and refuses a package that
+declares more than `UNPACKED_MAX`, or an entry packed more than `RATIO_MAX` times; the one entry it reads
+(an OpenDocument's `mimetype`, at most 100 bytes declared), it inflates in small steps and refuses as soon
+as the output passes the size its header declares or `RATIO_MAX` times the packed bytes read so far. No
+zip, however built, makes the check inflate more than a hundred bytes.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -31,6 +40,61 @@ NAME_MAX = 120
 
 _UNSAFE_IN_NAMES = re.compile(r'[<>:"/\\|?*;]+')
 
+#: most all entries of a package may declare they unpack to
+UNPACKED_MAX = 512 * 1_048_576
+#: most times an entry may unpack to its packed size; office XML packs 5 to 30 times
+RATIO_MAX = 100
+#: unpacked size below which the ratio is not looked at (a short repetitive part packs very well)
+_RATIO_FREE = 1_048_576
+#: longest `mimetype` entry of an OpenDocument package that is read
+_MIMETYPE_MAX = 100
+_STEP = 16_384
+
+_BOMB = _l(
+    "This file is refused: unpacked, it would be far larger than it is or than it declares. "
+    "It may be damaged, or made to overload the server."
+)
+
+
+class _Bomb(Exception):
+    """A package that unpacks, or declares it unpacks, beyond the limits."""
+
+
+def _check_declared(entries: list[zipfile.ZipInfo]) -> None:
+    if sum(entry.file_size for entry in entries) > UNPACKED_MAX:
+        raise _Bomb
+    for entry in entries:
+        if entry.file_size > _RATIO_FREE and entry.file_size > RATIO_MAX * max(entry.compress_size, 1):
+            raise _Bomb
+
+
+def _unpack(data: bytes, entry: zipfile.ZipInfo) -> bytes:
+    """The entry's content, inflated step by step; _Bomb once it passes the size its header declares or
+    RATIO_MAX times the packed bytes read (past the first megabyte)."""
+    if entry.flag_bits & 0x1 or entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise zipfile.BadZipFile("encrypted or unusual compression")
+    header = data[entry.header_offset : entry.header_offset + zipfile.sizeFileHeader]
+    fields = struct.unpack(zipfile.structFileHeader, header)  # struct.error if cut short
+    if fields[0] != zipfile.stringFileHeader:
+        raise zipfile.BadZipFile("no local header")
+    start = entry.header_offset + zipfile.sizeFileHeader + fields[10] + fields[11]
+    packed = memoryview(data)[start : start + entry.compress_size]
+    bound = entry.file_size
+    if entry.compress_type == zipfile.ZIP_STORED:
+        if len(packed) > bound:
+            raise _Bomb
+        return bytes(packed)
+    inflater, out, read = zlib.decompressobj(-zlib.MAX_WBITS), bytearray(), 0
+    while read < len(packed) and not inflater.eof:
+        pending, read = packed[read : read + _STEP], read + _STEP
+        while pending and not inflater.eof:
+            allowed = min(bound, max(_RATIO_FREE, RATIO_MAX * read))
+            out += inflater.decompress(pending, allowed + 1 - len(out))
+            if len(out) > allowed:
+                raise _Bomb
+            pending = inflater.unconsumed_tail
+    return bytes(out)
+
 
 @dataclass(frozen=True)
 class Content:
@@ -45,19 +109,31 @@ def _package_type(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             entries = package.infolist()
-            names = {entry.filename for entry in entries}
-            # OpenDocument: the first entry is `mimetype`, stored uncompressed, naming the type.
-            first = entries[0] if entries else None
-            if first is not None and first.filename == "mimetype" and first.file_size < 100:
-                if package.read(first).strip() == ODT.encode("ascii"):
-                    return ODT
-                return None
-            if "[Content_Types].xml" in names:
-                if any(name.startswith("word/") for name in names):
-                    return DOCX
-                if any(name.startswith("xl/") for name in names):
-                    return XLSX
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError):
+        _check_declared(entries)
+        names = {entry.filename for entry in entries}
+        # OpenDocument: the first entry is `mimetype`, stored uncompressed, naming the type.
+        first = entries[0] if entries else None
+        if first is not None and first.filename == "mimetype":
+            if first.file_size <= _MIMETYPE_MAX and _unpack(data, first).strip() == ODT.encode("ascii"):
+                return ODT
+            return None
+        if "[Content_Types].xml" in names:
+            if any(name.startswith("word/") for name in names):
+                return DOCX
+            if any(name.startswith("xl/") for name in names):
+                return XLSX
+    except _Bomb:
+        raise RuleError(_BOMB, "file") from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        struct.error,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        OSError,
+    ):
         return None
     return None
 
