@@ -21,7 +21,15 @@ from nmg_ops import clock
 from nmg_ops.calendar import invites
 from nmg_ops.calendar.mailbox import read_calendar_replies
 from nmg_ops.extensions import db
-from nmg_ops.models import CalendarReply, Invitation, MeetingStatus, OutboundMessage, ReplyOutcome, Rsvp
+from nmg_ops.models import (
+    CalendarReply,
+    DeliveryStatus,
+    Invitation,
+    MeetingStatus,
+    OutboundMessage,
+    ReplyOutcome,
+    Rsvp,
+)
 from tests.imap_server import PASSWORD, USER
 
 MAILBOX = "calendar@nmg.test"
@@ -57,6 +65,9 @@ def meeting(make_meeting, people):
     )
     meeting.invitations.append(Invitation(guest_name="Greta Guest", guest_email="greta@guest.example"))
     db.session.commit()
+    # The invitations are mailed (queued in the outbox): a reply answers one of them.
+    invites.announce(meeting)
+    db.session.commit()
     return meeting
 
 
@@ -73,6 +84,8 @@ def itip(
     body: dict[str, object] | None = None,
     calendar: bytes | None = None,
     stamp: datetime | None = None,
+    from_header: str | None = None,
+    headers: dict[str, str] | None = None,
 ) -> bytes:
     """A calendar app's answer, shaped as Outlook sends it: text and `text/calendar; method=REPLY`."""
     if calendar is None:
@@ -94,7 +107,9 @@ def itip(
         cal.add_component(event)
         calendar = cal.to_ical()
     message = EmailMessage()
-    message["From"] = f"Someone <{sender or attendee}>"
+    message["From"] = from_header or f"Someone <{sender or attendee}>"
+    for name, value in (headers or {}).items():
+        message[name] = value
     message["To"] = MAILBOX
     message["Subject"] = f"{partstat.title()}: {meeting.title}"
     message["Date"] = formatdate()
@@ -207,6 +222,11 @@ def _malformed(meeting) -> bytes:
     return itip(meeting, "plain@example.org", calendar=b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\n")
 
 
+_RESULTS_FAIL = (
+    "mx.nmg.test; spf=pass smtp.mailfrom=mail.example.net; dkim=none (no signature); "
+    "dmarc=fail (p=reject dis=none) header.from=example.org"
+)
+
 REFUSALS = {
     "malformed": (_malformed, "The calendar in the message cannot be read"),
     "no attendee's answer": (
@@ -228,6 +248,26 @@ REFUSALS = {
     "oversize": (
         lambda m: itip(m, "plain@example.org", body={"comment": "x" * 30_000}),
         "larger than the 20480 the calendar mailbox reads",
+    ),
+    "two senders in one From": (
+        lambda m: itip(m, "plain@example.org", from_header="plain@example.org, Teresa <ct@example.org>"),
+        "A reply has exactly one sender; this message names 2 (plain@example.org, ct@example.org)",
+    ),
+    "two From headers": (
+        lambda m: b"From: ct@example.org\r\n" + itip(m, "plain@example.org"),
+        "A reply has exactly one sender; this message names 2",
+    ),
+    "DMARC failing at the receiving server": (
+        lambda m: itip(m, "plain@example.org", headers={"Authentication-Results": _RESULTS_FAIL}),
+        "Forged or altered: the receiving server found the message's DMARC failing.",
+    ),
+    "DKIM failing at the receiving server": (
+        lambda m: itip(
+            m,
+            "plain@example.org",
+            headers={"Authentication-Results": "mx.nmg.test; dkim=fail (bad signature) header.d=example.org"},
+        ),
+        "Forged or altered: the receiving server found the message's DKIM failing.",
     ),
     "a decline sent for someone else": (
         lambda m: itip(m, "plain@example.org", partstat="DECLINED", sender="ct@example.org"),
@@ -258,6 +298,59 @@ def test_a_refused_message_goes_to_unprocessed_with_its_reason_on_the_deliveries
     assert "Calendar answers not processed" in page
     assert reason in page
     assert run_job() == "no new messages", "refused once, and not read again"
+
+
+def test_a_reply_from_an_invitee_whose_invitation_never_reached_them_changes_nothing(app, mailbox, meeting):
+    # The invitation to this address failed for good: whoever answers from it did not receive it.
+    db.session.execute(
+        sa.update(OutboundMessage)
+        .where(OutboundMessage.recipient == "plain@example.org")
+        .values(status=DeliveryStatus.FAILED)
+    )
+    db.session.commit()
+    mailbox.append(itip(meeting, "plain@example.org"))
+    assert run_job() == "1 refused"
+    assert "plain@example.org is not invited to this meeting" in replies()[0].reason
+    assert invitation_of(meeting, "plain@example.org").rsvp is None
+
+
+def test_a_forged_from_for_someone_added_after_the_invitations_went_out_changes_nothing(
+    app, mailbox, meeting, people
+):
+    meeting.invitations.append(Invitation(guest_name="Late Guest", guest_email="late@guest.example"))
+    db.session.commit()
+    mailbox.append(itip(meeting, "late@guest.example"))
+    assert run_job() == "1 refused"
+    assert invitation_of(meeting, "late@guest.example").rsvp is None
+
+
+def _trusting(app, server="mx.nmg.test"):
+    app.config["CALENDAR_MAILBOX_AUTHSERV_ID"] = server
+
+
+@pytest.mark.parametrize(
+    ("results", "outcome"),
+    [
+        (["mx.nmg.test; dkim=pass header.d=example.org; dmarc=pass header.from=example.org"], "1 recorded"),
+        ([], "1 refused"),
+        (["mx.elsewhere.example; dmarc=pass header.from=example.org"], "1 refused"),
+        # The receiving server's own header is the topmost; a pass written below it by the sender is not.
+        (["mx.nmg.test; dmarc=none header.from=example.org", "mx.nmg.test; dmarc=pass"], "1 refused"),
+    ],
+)
+def test_with_the_receiving_server_named_only_its_dmarc_pass_lets_an_answer_in(
+    app, mailbox, meeting, results, outcome
+):
+    _trusting(app)
+    message = itip(meeting, "plain@example.org")
+    for header in reversed(results):
+        message = f"Authentication-Results: {header}\r\n".encode() + message
+    mailbox.append(message)
+    assert run_job() == outcome
+    expected = Rsvp.YES if outcome == "1 recorded" else None
+    assert invitation_of(meeting, "plain@example.org").rsvp is expected
+    if expected is None:
+        assert "reports no DMARC pass" in replies()[0].reason
 
 
 def test_an_answer_after_the_start_is_refused_by_the_pages_own_rule(app, mailbox, meeting):
@@ -298,6 +391,26 @@ def test_a_counter_is_shown_to_the_organiser_and_changes_nothing(
     page = html.unescape(client.get(f"/meetings/{meeting.id}").get_data(as_text=True))
     assert "Other times proposed" in page
     assert "Teresa Team" in page and "Could we meet a day later?" in page
+    assert "In the sender’s words, not checked by the NMG:" in page
+
+
+def test_a_counters_text_is_shown_as_the_senders_words_never_as_markup(
+    app, mailbox, meeting, people, client, sign_in
+):
+    proposed = meeting.starts_at + timedelta(days=1)
+    words = (
+        '<a href="https://evil.example/login">Moved: sign in here</a><script>alert(1)</script>\u202egnp.exe'
+    )
+    mailbox.append(
+        itip(meeting, "ct@example.org", method="COUNTER", body={"dtstart": proposed, "comment": words})
+    )
+    assert run_job() == "1 proposed"
+    sign_in(people["coordinator"])
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert '<a href="https://evil.example/login">' not in page and "<script>alert(1)" not in page
+    assert "&lt;a href=&#34;https://evil.example/login&#34;&gt;Moved: sign in here" in page
+    assert "\u202e" not in page
+    assert "In the sender’s words, not checked by the NMG:" in html.unescape(page)
     client.post("/sign-out")
     sign_in(people["member"])
     page = html.unescape(client.get(f"/meetings/{meeting.id}").get_data(as_text=True))

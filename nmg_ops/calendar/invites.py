@@ -85,6 +85,20 @@ def _key(meeting: Meeting, method: str, invitation: Invitation) -> str:
     return f"itip:{meeting.id}:{invitation.email}:{method}:{meeting.sequence}"
 
 
+def mailed_to(meeting: Meeting, address: str) -> bool:
+    """Whether an invitation to the meeting (a REQUEST of any SEQUENCE) was mailed to the address and has
+    not failed for good: an answer by mail can only come from where an invitation went."""
+    prefix = f"itip:{meeting.id}:"
+    keys = db.session.scalars(
+        sa.select(OutboundMessage.dedupe_key).where(
+            OutboundMessage.purpose == "itip_request",
+            OutboundMessage.dedupe_key.startswith(prefix, autoescape=True),
+            OutboundMessage.status != DeliveryStatus.FAILED,
+        )
+    )
+    return any(key[len(prefix) :].rsplit(":", 2)[0].lower() == address for key in keys)
+
+
 def _requested_before(meeting: Meeting) -> set[str]:
     """The addresses that were mailed a REQUEST for an earlier SEQUENCE of this meeting.
 

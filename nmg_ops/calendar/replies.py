@@ -11,12 +11,11 @@ The rules, in the order they are applied:
   (a forwarded invitation), is ordinary mail: it stays in the inbox for a person and leaves no row.
 - **A well-formed reply.** One VEVENT with a UID, a whole-number SEQUENCE and at least one ATTENDEE.
 - **Our meeting.** The UID is a meeting's `calendar_uid`.
-- **The sender rule.** The message's From address must be the ATTENDEE who answers, and that address
-  must be on the meeting's list (compared without regard to case). A REPLY names its attendee itself, so
-  anyone could otherwise answer for anyone: a forged From is possible too, but it is the same forgery
-  that mail authentication (SPF, DKIM, DMARC) at the receiving server is there to stop, and the member
-  sees the answer on the meeting page. Someone who answers from another of their addresses is refused,
-  and the team sees why.
+- **The sender rule.** The message has one sender (`senders.sender`) whose mail authentication did not
+  fail (`senders.check_authentication`); that address must be the ATTENDEE who answers, be on the
+  meeting's list, and have been mailed the invitation (compared without regard to case). A REPLY names
+  its attendee itself, so anyone could otherwise answer for anyone. Someone who answers from another of
+  their addresses is refused, and the team sees why.
 - **The current version.** A SEQUENCE lower than the meeting's answers an older time or place: refused,
   the member has the new invitation to answer.
 - **The page's own rule.** An answer is recorded through `attendance.answer`, so a cancelled meeting,
@@ -38,9 +37,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
-from email.utils import parseaddr
 from enum import StrEnum
 from typing import Any
+from unicodedata import category
 
 import icalendar
 import sqlalchemy as sa
@@ -53,6 +52,8 @@ from .. import clock
 from ..extensions import db
 from ..meetings.attendance import AttendanceError, answer, check_answers_open
 from ..models import CalendarReply, Invitation, Meeting, ReplyOutcome, Rsvp
+from . import senders
+from .invites import mailed_to
 
 #: content types calendar apps put an iTIP message in
 CALENDAR_TYPES = frozenset({"text/calendar", "application/ics"})
@@ -111,13 +112,6 @@ def message_key(message_id: str | None, content: bytes) -> str:
     if value and len(value) <= 255:
         return value
     return f"sha256:{hashlib.sha256(content).hexdigest()}"
-
-
-def _sender(message: Any) -> str:
-    try:
-        return parseaddr(str(message.get("From") or ""))[1].strip().lower()
-    except (ValueError, IndexError, TypeError):
-        return ""
 
 
 def _subject(message: Any) -> str:
@@ -226,7 +220,8 @@ def _parse_reply(calendar: icalendar.Calendar) -> _Reply:
         sequence=sequence,
         attendees=attendees,
         stamp=_instant(stamp, "DTSTAMP"),
-        comment=" ".join(comment.split())[:1000],
+        # The sender's own words, shown to the organisers: no control or direction-changing characters.
+        comment=" ".join("".join(c for c in comment if category(c)[0] != "C").split())[:1000],
         starts_at=starts_at,
         ends_at=ends_at,
     )
@@ -276,13 +271,18 @@ def _refuse(key: str, now: datetime, reason: str, **known: Any) -> Handled:
     )
 
 
-def _match(reply: _Reply, sender: str, now: datetime, known: dict[str, Any]) -> tuple[Meeting, Invitation]:
+def _match(reply: _Reply, message: Any, known: dict[str, Any]) -> tuple[Meeting, Invitation]:
     meeting = _meeting(reply.uid)
     if meeting is None:
         raise _Refused(
             _l("The reply is for an event the NMG does not know (UID %(uid)s).", uid=reply.uid[:100])
         )
     known["meeting_id"] = meeting.id
+    try:
+        sender = known["sender"] = senders.sender(message)
+        senders.check_authentication(message)
+    except senders.SenderRefused as refusal:
+        raise _Refused(refusal.reason) from refusal
     if sender not in reply.attendees:
         raise _Refused(
             _l(
@@ -293,7 +293,7 @@ def _match(reply: _Reply, sender: str, now: datetime, known: dict[str, Any]) -> 
             )
         )
     invitation = next((i for i in meeting.invitations if i.email.lower() == sender), None)
-    if invitation is None:
+    if invitation is None or not mailed_to(meeting, sender):
         raise _Refused(_l("Unknown sender: %(sender)s is not invited to this meeting.", sender=sender))
     known["invitation_id"] = invitation.id
     if reply.sequence < meeting.sequence:
@@ -321,8 +321,7 @@ def handle(content: bytes, now: datetime | None = None) -> Handled:
         return _again(done)
     if message is None:
         return _refuse(key, now, str(_l("The message cannot be read.")))
-    sender = _sender(message)
-    known: dict[str, Any] = {"sender": sender[:320], "subject": _subject(message)}
+    known: dict[str, Any] = {"sender": senders.claimed(message)[:320], "subject": _subject(message)}
     try:
         calendars, problem = _calendars(message)
     except Exception as exc:  # a MIME structure the parser cannot walk
@@ -342,7 +341,7 @@ def handle(content: bytes, now: datetime | None = None) -> Handled:
     try:
         reply = _read_reply(answers[0])
         known["method"] = reply.method
-        meeting, invitation = _match(reply, sender, now, known)
+        meeting, invitation = _match(reply, message, known)
         if reply.method == "COUNTER":
             return _propose(key, reply, meeting, now, known)
         return _answer(key, reply, invitation, now, known)
@@ -421,7 +420,7 @@ def refuse_oversize(header: bytes, size: int, limit: int, now: datetime | None =
         size=size,
         limit=limit,
     )
-    return _refuse(key, now, str(reason), sender=_sender(message)[:320], subject=_subject(message))
+    return _refuse(key, now, str(reason), sender=senders.claimed(message)[:320], subject=_subject(message))
 
 
 # --- what the pages show ---------------------------------------------------------------------------------
