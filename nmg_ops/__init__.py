@@ -35,7 +35,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import auth, i18n, logs, web
 
-    logs.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     web.init_app(app)
@@ -60,6 +59,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(minutes_bp)
     app.register_blueprint(news_bp)
+    logs.init_app(app)
 
     from . import cli
 
