@@ -326,6 +326,17 @@ def test_another_model_needs_a_note_and_unknown_answers_are_refused(app, client,
     assert db.session.scalar(sa.select(sa.func.count(SelfAssessmentAnswer.id))) == 0
 
 
+@pytest.mark.parametrize("year", ["abc", "0", "2026x", "\u0662\u0660\u0662\u0665", "-2025", "20250"])
+def test_a_year_that_is_no_year_is_refused_on_the_form(app, client, sign_in, people, year):
+    sign_in(people["coordinator"])
+    response = client.post(
+        "/governance/answers/funding", data={"funding-year": year, "funding-choice": "none"}
+    )
+    assert response.status_code == 400
+    assert "Give the year as four digits, for example 2025." in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(SelfAssessmentAnswer.id))) == 0
+
+
 def test_members_read_the_self_assessment_but_only_leaders_answer(app, client, sign_in, people):
     assert client.get("/governance").status_code == 302
     sign_in(people["member"])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from ..forms import FIRST_YEAR, LAST_YEAR, Form, IntegerField, blank_is_none, record_id, strip
+from ..forms import FIRST_YEAR, LAST_YEAR, Form, IntegerField, strip
 from .self_assessment.definitions import Question
 
 
@@ -19,13 +21,27 @@ class YearForm(Form):
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(min=FIRST_YEAR, max=LAST_YEAR)])
 
 
+def _year(value: Any) -> int | None:
+    """A year given as ASCII digits (`int()` would read "٢٠٢٥" as 2025); anything else is no year, which
+    the range check then refuses with its one message rather than a filter error beside it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 4:
+        return int(value)
+    return None
+
+
 class AnswerForm(Form):
     """One question's answer for one year; each question's form has the measure as its prefix."""
 
-    #: ASCII digits only: `int()` would read "٢٠٢٥" as 2025
     year = HiddenField(
-        filters=[blank_is_none(record_id)],
-        validators=[InputRequired(), NumberRange(min=FIRST_YEAR, max=LAST_YEAR)],
+        filters=[_year],
+        validators=[
+            InputRequired(),
+            NumberRange(
+                min=FIRST_YEAR, max=LAST_YEAR, message=_l("Give the year as four digits, for example 2025.")
+            ),
+        ],
     )
     choice = RadioField(_l("Answer"), validators=[InputRequired()])
     note = TextAreaField(
