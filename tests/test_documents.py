@@ -324,6 +324,24 @@ def test_a_visitor_is_sent_to_sign_in_for_a_members_document(client, library_of_
     assert response.headers["Location"].startswith("/sign-in?next=")
 
 
+@pytest.mark.parametrize("suffix", ["", "/current", "/versions/1"])
+def test_a_visitor_cannot_tell_a_hidden_document_from_one_that_does_not_exist(
+    client, library_of_three, suffix
+):
+    missing = max(library_of_three.values()) + 1
+    answers = []
+    for document_id in (library_of_three["team"], library_of_three["members"], missing):
+        response = client.get(f"/documents/{document_id}{suffix}")
+        answers.append(
+            (
+                response.status_code,
+                response.headers.get("Location", "").replace(f"documents%2F{document_id}", "documents%2FN"),
+            )
+        )
+    assert answers[0] == answers[1] == answers[2]
+    assert answers[0][0] == 302
+
+
 def test_changing_who_may_read_a_document_is_audited(client, people, sign_in, library_of_three):
     sign_in(people["coordination_team"])
     document_id = library_of_three["team"]

@@ -56,10 +56,11 @@ def _too_large(error: RequestEntityTooLarge):
 
 def _readable(document_id: int) -> tuple[Document, list[DocumentVersion]]:
     """The document and the versions the reader may see; a visitor is asked to sign in first, a member
-    who may not read it gets 404 as for a document that does not exist."""
+    who may not read it gets 404 as for a document that does not exist. A visitor is asked to sign in for
+    an id that names nothing too: answering 404 there would tell which ids hold a non-public document."""
     document = db.session.get(Document, document_id)
     versions = library.readable_versions(document) if document is not None else []
-    if document is not None and not versions and not current_user.is_authenticated:
+    if not versions and not current_user.is_authenticated:
         return login_manager.unauthorized()
     return found_or_404(document if versions else None), versions
 
