@@ -206,13 +206,13 @@ def test_approval_at_the_next_plenary_locks_the_minutes(held, make_meeting, peop
     team, coordinator = people["coordination_team"], people["coordinator"]
     writing.save(held, {"opening": "Opened."}, 0, team.id)
     minutes = writing.minutes_of(held.id)
-    lifecycle.circulate(held, minutes)
+    lifecycle.circulate(held, minutes, now=clock.now() - timedelta(days=1))
     future = make_meeting(
         "plenary", starts_at=clock.now() + timedelta(days=3), status=MeetingStatus.CONFIRMED
     )
     with pytest.raises(MinutesError, match="has taken place"):
         lifecycle.approve(held, minutes, approved_on=None, at_meeting=future, by_id=coordinator.id)
-    with pytest.raises(MinutesError, match="Choose the plenary"):
+    with pytest.raises(MinutesError, match="approved at a plenary meeting held after they were circulated"):
         lifecycle.approve(held, minutes, approved_on=None, at_meeting=None, by_id=coordinator.id)
     plenary = make_meeting(
         "plenary", starts_at=clock.now() - timedelta(hours=3), status=MeetingStatus.CONFIRMED

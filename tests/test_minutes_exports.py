@@ -335,7 +335,7 @@ def test_exporting_more_actions_runs_no_more_statements(people, held, count_quer
 
 def test_approved_minutes_say_when_and_where(held, make_meeting, people):
     minutes = _minutes(held)
-    lifecycle.circulate(held, minutes)
+    lifecycle.circulate(held, minutes, now=clock.now() - timedelta(days=1))
     approving = make_meeting("plenary", starts_at=clock.now() - timedelta(hours=2), title="Autumn plenary")
     approving.status = MeetingStatus.CONFIRMED
     db.session.commit()

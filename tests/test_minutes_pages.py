@@ -260,7 +260,7 @@ def test_the_meeting_page_links_its_minutes_for_those_who_may_read_them(app, hel
 
 def test_the_coordinator_approves_at_the_plenary_and_members_then_read_them(app, held, people, make_meeting):
     writing.save(held, {"opening": "Aperta."}, 0, people["coordination_team"].id)
-    lifecycle.circulate(held, writing.minutes_of(held.id))
+    lifecycle.circulate(held, writing.minutes_of(held.id), now=clock.now() - timedelta(days=1))
     plenary = make_meeting(
         "plenary", starts_at=clock.now() - timedelta(hours=2), status=MeetingStatus.CONFIRMED
     )

@@ -74,14 +74,15 @@ class CirculateForm(Form):
     circulation = IntegerField(validators=[InputRequired()])
 
 
-def approval_form(choices: list[tuple[int, str]]) -> Form:
+def approval_form(choices: list[tuple[int, str]], *, by_team: bool) -> Form:
+    """The approving meeting among those that may have approved; "not at a meeting" only where the
+    coordination team approves."""
+    first = [SelectChoice("", str(_l("Not at a meeting (coordination team)")))] if by_team else []
+
     class ApprovalForm(Form):
         at_meeting = SelectField(
             _l("Approved at"),
-            choices=[
-                SelectChoice("", str(_l("Not at a meeting (coordination team)"))),
-                *(SelectChoice(str(value), label) for value, label in choices),
-            ],
+            choices=[*first, *(SelectChoice(str(value), label) for value, label in choices)],
             coerce=lenient(record_id),
             validators=[Optional()],
         )

@@ -173,12 +173,15 @@ def circulate(
     return Circulation(len(mails), item, no_plenary)
 
 
-def approving_meetings(meeting: Meeting, now: datetime) -> list[Meeting]:
-    """Meetings that may have approved these minutes: held after this one, up to now, latest first."""
+def approving_meetings(meeting: Meeting, minutes: Minutes, now: datetime) -> list[Meeting]:
+    """Meetings that may have approved these minutes: held after they were circulated (and after the
+    meeting recorded), up to now, latest first; of the approving type when a meeting approves them."""
+    after = max(meeting.starts_at, minutes.circulated_at or meeting.starts_at)
     query = (
         sa.select(Meeting)
         .where(
-            Meeting.starts_at > meeting.starts_at,
+            Meeting.id != meeting.id,
+            Meeting.starts_at > after,
             Meeting.starts_at <= now,
             Meeting.status.in_([MeetingStatus.CONFIRMED, MeetingStatus.HELD]),
         )
@@ -188,6 +191,15 @@ def approving_meetings(meeting: Meeting, now: datetime) -> list[Meeting]:
     if meeting.type.minutes_approval is MinutesApproval.PLENARY:
         query = query.join(Meeting.type).where(MeetingType.code == PLENARY)
     return list(db.session.scalars(query))
+
+
+def awaited_meeting(meeting: Meeting, minutes: Minutes, now: datetime) -> Meeting | None:
+    """The meeting still to come that is to approve these minutes: the one whose agenda has their approval
+    item, else the next plenary."""
+    awaited = minutes.approval_item.meeting if minutes.approval_item else None
+    if awaited is not None and awaited.starts_at > now and awaited.status is not MeetingStatus.CANCELLED:
+        return awaited
+    return next_plenary(max(now, meeting.starts_at), meeting.id)
 
 
 def open_comments(minutes: Minutes) -> int:
@@ -221,11 +233,23 @@ def approve(
         raise MinutesError(
             _l("%(count)d comments are still open: resolve them before approval.", count=unresolved)
         )
-    needs_plenary = meeting.type.minutes_approval is MinutesApproval.PLENARY
-    if at_meeting is None and needs_plenary:
-        raise MinutesError(_l("Choose the plenary meeting that approved the minutes."), "at_meeting")
+    circulated_on = clock.local(minutes.circulated_at).date()
+    if at_meeting is None and meeting.type.minutes_approval is MinutesApproval.PLENARY:
+        raise MinutesError(
+            _l("These minutes are approved at a plenary meeting held after they were circulated."),
+            "at_meeting",
+        )
     if at_meeting is not None:
-        if at_meeting.id not in {m.id for m in approving_meetings(meeting, now)}:
+        if at_meeting.starts_at <= minutes.circulated_at:
+            raise MinutesError(
+                _l(
+                    "The minutes were circulated on %(day)s: "
+                    "a meeting before then cannot have approved them.",
+                    day=format_date(circulated_on, "long"),
+                ),
+                "at_meeting",
+            )
+        if at_meeting.id not in {m.id for m in approving_meetings(meeting, minutes, now)}:
             raise MinutesError(
                 _l("Minutes are approved at a meeting held after theirs, which has taken place."),
                 "at_meeting",
@@ -234,6 +258,14 @@ def approve(
         if approved_on != clock.local(at_meeting.starts_at).date():
             raise MinutesError(_l("The day of approval is the day of the approving meeting."), "approved_on")
     approved_on = approved_on or clock.local(now).date()
+    if approved_on < circulated_on:
+        raise MinutesError(
+            _l(
+                "The minutes were circulated on %(day)s: they cannot have been approved before.",
+                day=format_date(circulated_on, "long"),
+            ),
+            "approved_on",
+        )
     if not clock.local(meeting.starts_at).date() <= approved_on <= clock.local(now).date():
         raise MinutesError(_l("The day of approval falls between the meeting and today."), "approved_on")
     lock_row(Minutes, minutes.id)

@@ -13,7 +13,7 @@ from .. import clock
 from ..errors import found_or_404, show_on_form
 from ..forms import page_number
 from ..keep_text import keeps_text
-from ..models import Meeting, Minutes, MinutesStatus
+from ..models import Meeting, Minutes, MinutesApproval, MinutesStatus
 from ..permissions import Right, can, current_roles, require
 from . import access, actions, bp, comments, decisions, lifecycle, sections, writing
 from .forms import CirculateForm, CommentForm, DecisionForm, approval_form, editor_form
@@ -199,11 +199,17 @@ def approve_minutes(meeting_id: int):
     if not access.may_approve(meeting, current_roles()):
         abort(403)
     minutes = writing.minutes_of(meeting.id)
+    if minutes is None or minutes.status is not MinutesStatus.CIRCULATED:
+        flash(_("Only circulated minutes are approved."), "warning")
+        return _back(meeting_id)
     now = clock.now()
-    candidates = lifecycle.approving_meetings(meeting, now)
+    candidates = lifecycle.approving_meetings(meeting, minutes, now)
     form = approval_form(
-        [(m.id, f"{m.title} ({format_date(clock.local(m.starts_at).date(), 'medium')})") for m in candidates]
+        [(m.id, f"{m.title} ({format_date(clock.local(m.starts_at).date(), 'medium')})") for m in candidates],
+        by_team=meeting.type.minutes_approval is not MinutesApproval.PLENARY,
     )
+    if request.method == "GET" and minutes.approval_item is not None:
+        form.at_meeting.data = minutes.approval_item.meeting_id
     if form.validate_on_submit():
         chosen = next((m for m in candidates if m.id == form.at_meeting.data), None)
         try:
@@ -225,7 +231,9 @@ def approve_minutes(meeting_id: int):
         meeting=meeting,
         minutes=minutes,
         form=form,
-        open_comments=lifecycle.open_comments(minutes) if minutes else 0,
+        candidates=candidates,
+        awaited=lifecycle.awaited_meeting(meeting, minutes, now),
+        open_comments=lifecycle.open_comments(minutes),
     )
 
 

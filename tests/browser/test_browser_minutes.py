@@ -162,10 +162,11 @@ def test_minutes_from_first_draft_to_approval_and_the_action_done(as_person, liv
     team.locator("#section-opening").get_by_role("button", name="Mark resolved").click()
     expect(team.locator("#section-opening .comments")).to_contain_text("Resolved by Teresa Team")
 
-    with live_server.app.app_context():  # ten days later: the plenary has met
+    with live_server.app.app_context():  # ten days later: the plenary has met, after the circulation
         meeting = db.session.get(Meeting, plenary)
-        meeting.starts_at -= timedelta(days=10, hours=3)
-        meeting.ends_at -= timedelta(days=10, hours=3)
+        circulated_at = db.session.scalar(sa.select(Minutes.circulated_at).where(Minutes.meeting_id == held))
+        meeting.starts_at = circulated_at + (clock.now() - circulated_at) / 2
+        meeting.ends_at = meeting.starts_at + timedelta(hours=2)
         db.session.commit()
 
     coordinator = as_person("coordinator@example.org")
