@@ -169,6 +169,11 @@ def _check_calendar_mailbox(settings: dict[str, Any], environment: str) -> None:
         )
 
 
+#: the ways minutes are approved (models.MinutesApproval), and the names an older configuration used
+APPROVALS = ("meeting", "written", "coordinator")
+FORMER_APPROVALS = {"plenary": "meeting", "team": "coordinator"}
+
+
 def _name_meeting_types(settings: dict[str, Any]) -> None:
     """Each configured type gets `names` (language code to name) and `name`, its name in the NMG's
     default language: a type given only `names` is named from them, one given only `name` keeps it."""
@@ -184,6 +189,12 @@ def _name_meeting_types(settings: dict[str, Any]) -> None:
             raise ConfigError(f"MEETING_TYPES {spec.get('code')!r} needs a name, or names per language")
         spec["names"] = {**names, default: names.get(default, name)}
         spec["name"] = name
+        approval = spec.get("minutes_approval", "meeting")
+        spec["minutes_approval"] = FORMER_APPROVALS.get(approval, approval)
+        if spec["minutes_approval"] not in APPROVALS:
+            raise ConfigError(
+                f"MEETING_TYPES {spec.get('code')!r}: minutes_approval is one of {', '.join(APPROVALS)}"
+            )
 
 
 def _development_secret(instance_path: Path) -> str:

@@ -165,7 +165,7 @@ def test_the_forms_set_the_attendee_list(app, client, people, sign_in, bilateral
             "default_duration_minutes": str(kind.default_duration_minutes),
             "reminder_days": "7, 1",
             "minutes_comment_days": "10",
-            "minutes_approval": "plenary",
+            "minutes_approval": "meeting",
             "is_active": "y",
         },
     )

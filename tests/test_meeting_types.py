@@ -22,7 +22,7 @@ def _form(**changes):
         "reminder_days": "7, 1",
         "agenda_call_days": "14",
         "minutes_comment_days": "10",
-        "minutes_approval": "plenary",
+        "minutes_approval": "meeting",
         "is_active": "y",
     }
     data.update(changes)
@@ -121,15 +121,19 @@ def test_reading_the_meeting_pages_writes_nothing(client, people, sign_in):
 
 def test_a_type_says_who_approves_its_minutes_and_how_long_comments_stay_open(client, people, sign_in):
     sign_in(people["coordinator"])
-    assert meeting_type("bilateral").minutes_approval == "team"  # as configured
+    assert meeting_type("bilateral").minutes_approval == "coordinator"  # as configured
+    assert meeting_type("thematic").minutes_approval == "meeting"
+    assert meeting_type("thematic").minutes_approving_type.code == "plenary"
     plenary = meeting_type("plenary")
     response = client.post(
-        f"/meetings/types/{plenary.id}/edit", data=_form(minutes_approval="team", minutes_comment_days="5")
+        f"/meetings/types/{plenary.id}/edit", data=_form(minutes_approval="written", minutes_comment_days="5")
     )
     assert response.status_code == 302
     db.session.expire_all()
     plenary = meeting_type("plenary")
-    assert (plenary.minutes_approval, plenary.minutes_comment_days) == ("team", 5)
+    assert (plenary.minutes_approval, plenary.minutes_comment_days) == ("written", 5)
+    listed = client.get("/meetings/types").get_data(as_text=True)
+    assert "By written procedure" in listed and "By the coordinator" in listed
     refused = client.post(f"/meetings/types/{plenary.id}/edit", data=_form(minutes_comment_days="0"))
     assert refused.status_code == 200 and "Number must be between 1 and 90" in refused.get_data(as_text=True)
 

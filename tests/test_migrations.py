@@ -156,3 +156,36 @@ def test_anonymous_answers_given_before_random_ids_are_written_again_in_a_random
         with db.engine.connect() as connection:
             assert sorted(row[5] for row in answers(connection)) == words
         db.engine.dispose()
+
+
+def test_ways_of_approval_keep_their_meaning(empty_database_url, tmp_path):
+    """Types approved by the next plenary are approved at a later plenary, those of the team by the
+    coordinator; minutes approved before say how, from whether a meeting approved them."""
+    app = create_app(
+        {"ENVIRONMENT": "testing", "DATABASE_URL": empty_database_url, "OUTBOX_DIR": str(tmp_path)}
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0015"]).exit_code == 0
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text("UPDATE meeting_type SET minutes_approval = 'team' WHERE code = 'thematic'")
+            )
+        db.engine.dispose()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                sa.text(
+                    "SELECT t.code, t.minutes_approval, a.code FROM meeting_type t "
+                    "LEFT JOIN meeting_type a ON a.id = t.minutes_approving_type_id"
+                )
+            ).all()
+            with pytest.raises(sa.exc.IntegrityError):
+                connection.execute(sa.text("UPDATE meeting_type SET minutes_approval = 'plenary'"))
+        db.engine.dispose()
+    ways = {code: (way, approver) for code, way, approver in rows}
+    assert ways["plenary"] == ("meeting", "plenary")
+    assert ways["thematic"] == ("coordinator", "plenary"), "the coordinator's choice stays"
+    assert ways["bilateral"] == ("coordinator", "plenary")

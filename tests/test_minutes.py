@@ -212,7 +212,7 @@ def test_approval_at_the_next_plenary_locks_the_minutes(held, make_meeting, peop
     )
     with pytest.raises(MinutesError, match="has taken place"):
         lifecycle.approve(held, minutes, approved_on=None, at_meeting=future, by_id=coordinator.id)
-    with pytest.raises(MinutesError, match="approved at a plenary meeting held after they were circulated"):
+    with pytest.raises(MinutesError, match=r"approved at a later meeting \(Plenary meeting\)"):
         lifecycle.approve(held, minutes, approved_on=None, at_meeting=None, by_id=coordinator.id)
     plenary = make_meeting(
         "plenary", starts_at=clock.now() - timedelta(hours=3), status=MeetingStatus.CONFIRMED
@@ -246,12 +246,12 @@ def test_open_comments_hold_back_approval(held, make_meeting, people):
 
 
 def test_team_approved_types_need_no_plenary(held, people):
-    held.type.minutes_approval = MinutesApproval.TEAM
+    held.type.minutes_approval = MinutesApproval.COORDINATOR
     db.session.commit()
     writing.save(held, {"opening": "Opened."}, 0, people["coordination_team"].id)
     minutes = writing.minutes_of(held.id)
     report = lifecycle.circulate(held, minutes)
-    assert report.approval_item is None and not report.no_plenary
+    assert report.approval_item is None and not report.no_approving_meeting
     lifecycle.approve(
         held, minutes, approved_on=clock.today(), at_meeting=None, by_id=people["coordination_team"].id
     )

@@ -9,6 +9,7 @@ import pytest
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
+from nmg_ops.meetings.types import meeting_type
 from nmg_ops.minutes import lifecycle, writing
 from nmg_ops.minutes.writing import MinutesError
 from nmg_ops.models import Attendance, MeetingStatus, MinutesApproval, MinutesStatus
@@ -156,7 +157,7 @@ def test_another_meetings_minutes_are_approved_at_the_next_plenary_once_held(mak
 
 def test_team_approved_types_offer_approval_without_a_meeting(app, make_meeting, people):
     bilateral = _held(make_meeting, people, "bilateral", "Bilateral with the ministry")
-    assert bilateral.type.minutes_approval is MinutesApproval.TEAM
+    assert bilateral.type.minutes_approval is MinutesApproval.COORDINATOR
     _circulated(bilateral, people)
     coordinator = _client(app, people["coordinator"])
     page = coordinator.get(f"/meetings/{bilateral.id}/minutes/approve").get_data(as_text=True)
@@ -164,4 +165,43 @@ def test_team_approved_types_offer_approval_without_a_meeting(app, make_meeting,
     response = coordinator.post(f"/meetings/{bilateral.id}/minutes/approve", data={"at_meeting": ""})
     assert response.status_code == 302
     db.session.expire_all()
-    assert writing.minutes_of(bilateral.id).approved_on == clock.today()
+    minutes = writing.minutes_of(bilateral.id)
+    assert (minutes.approved_on, minutes.approved_how) == (clock.today(), MinutesApproval.COORDINATOR)
+
+
+def test_a_type_approved_at_its_own_meetings_waits_for_the_next_of_its_type(
+    app, make_meeting, people, sign_in, client
+):
+    thematic_type = meeting_type("thematic")
+    sign_in(people["coordinator"])
+    form = client.get(f"/meetings/types/{thematic_type.id}/edit").get_data(as_text=True)
+    assert "Meetings of this same type" in form
+    response = client.post(
+        f"/meetings/types/{thematic_type.id}/edit",
+        data={
+            "name": thematic_type.name,
+            "default_mode": "hybrid",
+            "target_per_year": "3",
+            "min_onsite_per_year": "0",
+            "default_duration_minutes": "180",
+            "reminder_days": "7, 1",
+            "minutes_comment_days": "10",
+            "minutes_approval": "meeting",
+            "minutes_approving_type_id": "",
+            "is_active": "y",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert meeting_type("thematic").minutes_approving_type_id is None
+    thematic = _held(make_meeting, people, "thematic", "Data spaces workshop")
+    make_meeting("plenary", starts_at=clock.now() + timedelta(days=3), status=MeetingStatus.CONFIRMED)
+    next_thematic = make_meeting(
+        "thematic", starts_at=clock.now() + timedelta(days=9), status=MeetingStatus.CONFIRMED
+    )
+    minutes = _circulated(thematic, people)
+    assert minutes.approval_item.meeting_id == next_thematic.id
+    later = next_thematic.starts_at + timedelta(hours=4)
+    assert lifecycle.approving_meetings(thematic, minutes, later) == [next_thematic]
+    lifecycle.approve(thematic, minutes, approved_on=None, at_meeting=next_thematic, by_id=None, now=later)
+    assert minutes.approved_how is MinutesApproval.MEETING

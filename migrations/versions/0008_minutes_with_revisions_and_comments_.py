@@ -16,6 +16,8 @@ down_revision = '0007'
 branch_labels = None
 depends_on = None
 
+BEFORE_0016 = {'meeting': 'plenary', 'written': 'plenary', 'coordinator': 'team', 'team': 'team'}
+
 
 def upgrade():
     op.create_table('decision',
@@ -166,7 +168,8 @@ def upgrade():
             meeting_type.update()
             .where(meeting_type.c.code == spec['code'])
             .values(
-                minutes_approval=spec.get('minutes_approval', 'plenary'),
+                # The configuration names the ways of 0016; those of the time were the plenary or the team.
+                minutes_approval=BEFORE_0016.get(spec.get('minutes_approval', 'plenary'), 'plenary'),
                 minutes_comment_days=spec.get('minutes_comment_days', 10),
             )
         )

@@ -14,7 +14,7 @@ from flask_babel import force_locale
 from .. import clock
 from ..extensions import db
 from ..meetings.types import meeting_types
-from ..minutes import lifecycle, search, sections
+from ..minutes import search, sections
 from ..models import (
     ActionEvent,
     ActionEventKind,
@@ -27,6 +27,7 @@ from ..models import (
     MeetingStatus,
     MeetingType,
     Member,
+    MinutesApproval,
     MinutesRevision,
     MinutesStatus,
     NewsConsent,
@@ -42,7 +43,7 @@ from ..models.vocab import Gender, StakeholderType
 from ..news.subscriptions import public_wording
 from .meetings import ONSITE_VENUE, VIDEO_URL
 from .members import KICK_OFF
-from .minutes.texts import DROP_REASONS
+from .minutes.texts import DROP_REASONS, PLENARY
 from .minutes.writer import local_day
 
 #: meetings `--scale` adds, whatever the number of members
@@ -185,7 +186,7 @@ def add_scale_minutes(actions: int, seed: int = 2024) -> int:
     plenaries = db.session.execute(
         sa.select(Meeting.id, Meeting.starts_at)
         .join(Meeting.type)
-        .where(Meeting.status == MeetingStatus.HELD, MeetingType.code == lifecycle.PLENARY)
+        .where(Meeting.status == MeetingStatus.HELD, MeetingType.code == PLENARY)
         .order_by(Meeting.starts_at)
     ).all()
     plenary_starts = [plenary.starts_at for plenary in plenaries]
@@ -216,6 +217,7 @@ def add_scale_minutes(actions: int, seed: int = 2024) -> int:
             "comments_due_on": None,
             "approved_on": None,
             "approved_at_meeting_id": None,
+            "approved_how": None,
             "approved_by_id": None,
             "created_at": min(written_at, now),
             "updated_at": min(written_at, now),
@@ -235,6 +237,7 @@ def add_scale_minutes(actions: int, seed: int = 2024) -> int:
                 status=MinutesStatus.APPROVED,
                 approved_on=local_day(approver.starts_at),
                 approved_at_meeting_id=approver.id,
+                approved_how=MinutesApproval.MEETING,
                 approved_by_id=writer_id,
                 updated_at=approver.starts_at,
             )

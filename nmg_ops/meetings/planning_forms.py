@@ -23,13 +23,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..forms import DateField, IntegerField, strip
+from ..forms import DateField, IntegerField, lenient, record_id, strip
 from ..forms import Form as CsrfForm
 from ..models import MeetingMode, MeetingType, MinutesApproval
 from .forms import https_only
 from .planning import Plan
 from .rules import VENUE_MAX, VIDEO_URL_MAX
-from .types import TypeData
+from .types import TypeData, meeting_types
 
 
 class PlanRowForm(Form):
@@ -150,10 +150,17 @@ class MeetingTypeForm(CsrfForm):
         validators=[InputRequired(), NumberRange(min=1, max=90)],
     )
     minutes_approval = SelectField(
-        _l("Minutes approved by"),
+        _l("Minutes approved"),
         choices=[SelectChoice(a.value, a.label) for a in MinutesApproval],
         coerce=MinutesApproval,
-        default=MinutesApproval.PLENARY.value,
+        default=MinutesApproval.MEETING.value,
+        description=_l("The usual way; a written procedure stays possible for any meeting's minutes."),
+    )
+    minutes_approving_type_id = SelectField(
+        _l("Approving meetings"),
+        coerce=lenient(record_id),
+        validators=[Optional()],
+        description=_l("The type of the later meeting at which the minutes are approved."),
     )
     lists_attendees = BooleanField(
         _l("Calendar invitations name every invitee"),
@@ -169,6 +176,10 @@ class MeetingTypeForm(CsrfForm):
     def __init__(self, *args: Any, kind: MeetingType | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.default_mode.choices = [(mode.value, mode.label) for mode in MeetingMode]
+        self.minutes_approving_type_id.choices = [
+            SelectChoice("", str(_l("Meetings of this same type"))),
+            *(SelectChoice(str(other.id), other.label) for other in meeting_types() if other is not kind),
+        ]
         if kind is not None:
             del self.code
 
@@ -192,6 +203,7 @@ class MeetingTypeForm(CsrfForm):
             is_active=bool(self.is_active.data),
             minutes_comment_days=self.minutes_comment_days.data,
             minutes_approval=self.minutes_approval.data,
+            minutes_approving_type_id=self.minutes_approving_type_id.data,
             lists_attendees=bool(self.lists_attendees.data),
         )
 

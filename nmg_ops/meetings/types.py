@@ -32,7 +32,9 @@ class TypeData:
     agenda_call_days: int | None
     is_active: bool = True
     minutes_comment_days: int = 10
-    minutes_approval: MinutesApproval = MinutesApproval.PLENARY
+    minutes_approval: MinutesApproval = MinutesApproval.MEETING
+    #: the type of the meetings that approve its minutes; None: a meeting of this same type
+    minutes_approving_type_id: int | None = None
     lists_attendees: bool = True
     #: the name in each language, by code; `name` is the one in the NMG's default language
     names: dict[str, str] = field(default_factory=dict)
@@ -59,13 +61,21 @@ def seed_meeting_types() -> list[MeetingType]:
                 reminder_days=list(spec.get("reminder_days", [])),
                 agenda_call_days=spec.get("agenda_call_days"),
                 minutes_comment_days=spec.get("minutes_comment_days", 10),
-                minutes_approval=MinutesApproval(spec.get("minutes_approval", "plenary")),
+                minutes_approval=MinutesApproval(spec.get("minutes_approval", "meeting")),
                 lists_attendees=spec.get("lists_attendees", True),
                 position=position,
             )
         )
     if created:
         db.session.add_all(created)
+        db.session.flush()
+        ids = dict(db.session.execute(sa.select(MeetingType.code, MeetingType.id)).all())
+        approvers = {
+            spec["code"]: spec.get("minutes_approved_at", "plenary")
+            for spec in current_app.config["MEETING_TYPES"]
+        }
+        for kind in created:
+            kind.minutes_approving_type_id = ids.get(approvers[kind.code])
         db.session.commit()
     return created
 

@@ -69,7 +69,7 @@ def may_approve(meeting: Meeting, roles: Iterable[Role]) -> bool:
     roles = set(roles)
     if GRANTS[Right.APPROVE_MINUTES] & roles:
         return True
-    return meeting.type.minutes_approval is MinutesApproval.TEAM and writes_minutes(roles)
+    return meeting.type.minutes_approval is MinutesApproval.COORDINATOR and writes_minutes(roles)
 
 
 def readable_meetings_clause(member_id: int | None, roles: Iterable[Role]) -> sa.ColumnElement[bool]:

@@ -30,7 +30,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .. import clock
-from ..models import ActionItem, Decision, Invitation, Meeting, Minutes, MinutesStatus
+from ..models import ActionItem, Decision, Invitation, Meeting, Minutes, MinutesApproval, MinutesStatus
 from ..text import defuse_formula
 from . import actions, decisions, lifecycle, sections
 from .sections import Section
@@ -101,6 +101,8 @@ def approval_line(minutes: Minutes) -> str:
         day = format_date(minutes.approved_on, "long")
         if minutes.approved_at_meeting is not None:
             return _("Approved on %(day)s at %(meeting)s", day=day, meeting=minutes.approved_at_meeting.title)
+        if minutes.approved_how is MinutesApproval.WRITTEN:
+            return _("Approved on %(day)s by written procedure", day=day)
         return _("Approved on %(day)s by the coordination team", day=day)
     if minutes.status is MinutesStatus.CIRCULATED and minutes.comments_due_on is not None:
         return _(

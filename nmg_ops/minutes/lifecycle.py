@@ -2,11 +2,14 @@
 
 - *Circulate* mails the draft to those present (through the outbox; one mail per person per circulation,
   keyed by the circulation's number, so a retried request or a second click sends nothing twice) and
-  opens comments until a deadline set per meeting type. For types whose minutes the plenary approves, the
-  next plenary's agenda gets the item "Approval of the minutes of …" at the first circulation; circulating
-  again after changes does not add it twice.
-- *Approve* records the day and the approving meeting, which must have taken place, after the meeting
-  recorded. Approved minutes are locked; corrections are errata (see `writing`).
+  opens comments until a deadline set per meeting type. For types whose minutes are approved at a later
+  meeting, the agenda of the next meeting of the approving type (the plenary, unless the type says
+  otherwise) gets the item "Approval of the minutes of …" at the first circulation; circulating again
+  after changes does not add it twice.
+- *Approve* records how: at a meeting of the approving type held after the circulation (never before:
+  a meeting before the circulation cannot have approved a text its members had not received), or, for
+  types whose minutes the coordination team approves, by the coordinator on a day between the
+  circulation and today. Approved minutes are locked; corrections are errata (see `writing`).
 """
 
 from __future__ import annotations
@@ -40,15 +43,14 @@ from . import sections
 from .writing import MinutesError
 
 APPROVAL_KIND = "minutes_approval"
-PLENARY = "plenary"
 
 
 @dataclass
 class Circulation:
     mailed: int
     approval_item: AgendaItem | None
-    #: the type's minutes need a plenary, and none is scheduled yet
-    no_plenary: bool = False
+    #: the type's minutes are approved at a later meeting, and none is planned yet
+    no_approving_meeting: bool = False
 
 
 def attendees(meeting: Meeting) -> list:
@@ -60,15 +62,19 @@ def apologies(meeting: Meeting) -> list:
     return [i for i in meeting.invitations if i.attendance in (Attendance.EXCUSED, Attendance.ABSENT)]
 
 
-def next_plenary(after: datetime, excluding: int) -> Meeting | None:
-    """The first plenary still to come after `after` that is not cancelled: where minutes are approved."""
+def approving_type(meeting: Meeting) -> MeetingType:
+    """The type of the meetings at which this meeting's minutes are approved."""
+    return meeting.type.minutes_approving_type or meeting.type
+
+
+def next_approving_meeting(meeting: Meeting, after: datetime) -> Meeting | None:
+    """The first meeting of the approving type still to come after `after` that is not cancelled."""
     return db.session.scalar(
         sa.select(Meeting)
-        .join(Meeting.type)
         .where(
-            MeetingType.code == PLENARY,
+            Meeting.type_id == meeting.type.approving_type_id,
             Meeting.starts_at > after,
-            Meeting.id != excluding,
+            Meeting.id != meeting.id,
             Meeting.status.in_([MeetingStatus.DRAFT, MeetingStatus.CONFIRMED]),
         )
         .order_by(Meeting.starts_at)
@@ -89,15 +95,15 @@ def approval_title(meeting: Meeting) -> str:
 
 
 def _add_approval_item(minutes: Minutes, meeting: Meeting, now: datetime) -> tuple[AgendaItem | None, bool]:
-    if meeting.type.minutes_approval is not MinutesApproval.PLENARY:
+    if meeting.type.minutes_approval is not MinutesApproval.MEETING:
         return None, False
     if minutes.approval_item_id is not None:
         return minutes.approval_item, False
-    plenary = next_plenary(max(now, meeting.starts_at), meeting.id)
-    if plenary is None:
+    approver = next_approving_meeting(meeting, max(now, meeting.starts_at))
+    if approver is None:
         return None, True
     item = agenda.append_item(
-        plenary, agenda.AgendaItemData(title=approval_title(meeting), duration_minutes=5), kind=APPROVAL_KIND
+        approver, agenda.AgendaItemData(title=approval_title(meeting), duration_minutes=5), kind=APPROVAL_KIND
     )
     minutes.approval_item_id = item.id
     return item, False
@@ -106,7 +112,8 @@ def _add_approval_item(minutes: Minutes, meeting: Meeting, now: datetime) -> tup
 def circulate(
     meeting: Meeting, minutes: Minutes | None, *, expected: int | None = None, now: datetime | None = None
 ) -> Circulation:
-    """Send the draft to those present for comments, and put its approval on the next plenary's agenda.
+    """Send the draft to those present for comments, and put its approval on the next approving meeting's
+    agenda.
 
     `expected` is the circulation number the coordinator saw: a second click sends nothing."""
     now = now or clock.now()
@@ -138,7 +145,7 @@ def circulate(
         db.session.rollback()
         raise MinutesError(_l("These minutes were circulated a moment ago; nothing was sent twice."))
     db.session.refresh(minutes)
-    item, no_plenary = _add_approval_item(minutes, meeting, now)
+    item, no_approving_meeting = _add_approval_item(minutes, meeting, now)
     audit.record(
         "circulated",
         "minutes",
@@ -170,12 +177,12 @@ def circulate(
             )
         )
     queue_mails("minutes_circulated", mails)
-    return Circulation(len(mails), item, no_plenary)
+    return Circulation(len(mails), item, no_approving_meeting)
 
 
 def approving_meetings(meeting: Meeting, minutes: Minutes, now: datetime) -> list[Meeting]:
     """Meetings that may have approved these minutes: held after they were circulated (and after the
-    meeting recorded), up to now, latest first; of the approving type when a meeting approves them."""
+    meeting recorded), up to now, latest first; of the approving type unless the coordinator approves."""
     after = max(meeting.starts_at, minutes.circulated_at or meeting.starts_at)
     query = (
         sa.select(Meeting)
@@ -188,18 +195,18 @@ def approving_meetings(meeting: Meeting, minutes: Minutes, now: datetime) -> lis
         .order_by(Meeting.starts_at.desc())
         .limit(20)
     )
-    if meeting.type.minutes_approval is MinutesApproval.PLENARY:
-        query = query.join(Meeting.type).where(MeetingType.code == PLENARY)
+    if meeting.type.minutes_approval is not MinutesApproval.COORDINATOR:
+        query = query.where(Meeting.type_id == meeting.type.approving_type_id)
     return list(db.session.scalars(query))
 
 
 def awaited_meeting(meeting: Meeting, minutes: Minutes, now: datetime) -> Meeting | None:
     """The meeting still to come that is to approve these minutes: the one whose agenda has their approval
-    item, else the next plenary."""
+    item, else the next meeting of the approving type."""
     awaited = minutes.approval_item.meeting if minutes.approval_item else None
     if awaited is not None and awaited.starts_at > now and awaited.status is not MeetingStatus.CANCELLED:
         return awaited
-    return next_plenary(max(now, meeting.starts_at), meeting.id)
+    return next_approving_meeting(meeting, max(now, meeting.starts_at))
 
 
 def open_comments(minutes: Minutes) -> int:
@@ -234,9 +241,12 @@ def approve(
             _l("%(count)d comments are still open: resolve them before approval.", count=unresolved)
         )
     circulated_on = clock.local(minutes.circulated_at).date()
-    if at_meeting is None and meeting.type.minutes_approval is MinutesApproval.PLENARY:
+    if at_meeting is None and meeting.type.minutes_approval is not MinutesApproval.COORDINATOR:
         raise MinutesError(
-            _l("These minutes are approved at a plenary meeting held after they were circulated."),
+            _l(
+                "These minutes are approved at a later meeting (%(type)s), held after they were circulated.",
+                type=approving_type(meeting).label,
+            ),
             "at_meeting",
         )
     if at_meeting is not None:
@@ -272,6 +282,7 @@ def approve(
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_on = approved_on
     minutes.approved_at_meeting_id = at_meeting.id if at_meeting else None
+    minutes.approved_how = MinutesApproval.MEETING if at_meeting else MinutesApproval.COORDINATOR
     minutes.approved_by_id = by_id
     audit.record(
         "approved",

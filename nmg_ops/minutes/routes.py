@@ -185,9 +185,19 @@ def circulate_minutes(meeting_id: int):
         "success",
     )
     if done.approval_item is not None:
-        flash(_("Their approval is on the agenda of the next plenary meeting."), "info")
-    if done.no_plenary:
-        flash(_("No plenary meeting is planned yet: put their approval on its agenda once it is."), "warning")
+        flash(
+            _("Their approval is on the agenda of %(meeting)s.", meeting=done.approval_item.meeting.title),
+            "info",
+        )
+    if done.no_approving_meeting:
+        flash(
+            _(
+                "No meeting of the type “%(type)s” is planned yet: "
+                "put their approval on its agenda once it is.",
+                type=lifecycle.approving_type(meeting).label,
+            ),
+            "warning",
+        )
     return _back(meeting_id)
 
 
@@ -206,7 +216,7 @@ def approve_minutes(meeting_id: int):
     candidates = lifecycle.approving_meetings(meeting, minutes, now)
     form = approval_form(
         [(m.id, f"{m.title} ({format_date(clock.local(m.starts_at).date(), 'medium')})") for m in candidates],
-        by_team=meeting.type.minutes_approval is not MinutesApproval.PLENARY,
+        by_team=meeting.type.minutes_approval is MinutesApproval.COORDINATOR,
     )
     if request.method == "GET" and minutes.approval_item is not None:
         form.at_meeting.data = minutes.approval_item.meeting_id
@@ -232,6 +242,7 @@ def approve_minutes(meeting_id: int):
         minutes=minutes,
         form=form,
         candidates=candidates,
+        approving_type=lifecycle.approving_type(meeting),
         awaited=lifecycle.awaited_meeting(meeting, minutes, now),
         open_comments=lifecycle.open_comments(minutes),
     )

@@ -42,17 +42,22 @@ class MeetingMode(StrEnum):
 
 
 class MinutesApproval(StrEnum):
-    """Who approves the minutes of a meeting type."""
+    """How the minutes of a meeting type are approved (see decisions/0012)."""
 
-    PLENARY = "plenary"
-    TEAM = "team"
+    #: at a later meeting of the approving type, held after the minutes were circulated
+    MEETING = "meeting"
+    #: by written procedure: those present are asked, and silence until the deadline is consent
+    WRITTEN = "written"
+    #: by the coordinator, for the coordination team
+    COORDINATOR = "coordinator"
 
     @property
     def label(self) -> str:
         return str(
             {
-                MinutesApproval.PLENARY: _l("The next plenary meeting"),
-                MinutesApproval.TEAM: _l("The coordination team"),
+                MinutesApproval.MEETING: _l("At a later meeting"),
+                MinutesApproval.WRITTEN: _l("By written procedure"),
+                MinutesApproval.COORDINATOR: _l("By the coordinator"),
             }[self]
         )
 
@@ -125,11 +130,15 @@ class MeetingType(db.Model):
     agenda_call_days: so.Mapped[int | None] = so.mapped_column()
     #: days members have to comment on circulated minutes
     minutes_comment_days: so.Mapped[int] = so.mapped_column(default=10, server_default="10")
-    #: who approves the minutes: the next plenary, or the coordination team
+    #: how its minutes are usually approved: at a later meeting, by written procedure, by the coordinator
     minutes_approval: so.Mapped[MinutesApproval] = so.mapped_column(
         enum_column(MinutesApproval, "minutes_approval"),
-        default=MinutesApproval.PLENARY,
-        server_default=MinutesApproval.PLENARY.value,
+        default=MinutesApproval.MEETING,
+        server_default=MinutesApproval.MEETING.value,
+    )
+    #: the type of the meetings that approve its minutes (plenary); empty: a meeting of this same type
+    minutes_approving_type_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("meeting_type.id", ondelete="SET NULL")
     )
     #: order in lists
     position: so.Mapped[int] = so.mapped_column(default=0)
@@ -137,6 +146,13 @@ class MeetingType(db.Model):
     lists_attendees: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     #: types no longer used stay for history
     is_active: so.Mapped[bool] = so.mapped_column(default=True)
+
+    minutes_approving_type: so.Mapped[MeetingType | None] = so.relationship(remote_side="MeetingType.id")
+
+    @property
+    def approving_type_id(self) -> int:
+        """The type of the meetings at which minutes of this type are approved."""
+        return self.minutes_approving_type_id or self.id
 
     def name_in(self, language: str | None) -> str:
         """The name in that language, else the one in the NMG's default language."""

@@ -11,7 +11,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from .meetings import AgendaItem, Meeting
+from .meetings import AgendaItem, Meeting, MinutesApproval
 from .people import Member, enum_column
 from .types import UTCDateTime, utcnow
 
@@ -125,6 +125,10 @@ class Minutes(db.Model):
     #: the meeting that approved them; empty when the coordination team approves
     approved_at_meeting_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("meeting.id", ondelete="SET NULL")
+    )
+    #: how they were approved: at a meeting, by written procedure, or by the coordinator
+    approved_how: so.Mapped[MinutesApproval | None] = so.mapped_column(
+        enum_column(MinutesApproval, "approved_how")
     )
     #: who recorded the approval
     approved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))

@@ -17,7 +17,7 @@ import sqlalchemy.orm as so
 
 from ... import clock
 from ...extensions import db
-from ...minutes import lifecycle, sections
+from ...minutes import sections
 from ...models import (
     ActionStatus,
     CoordinatorTerm,
@@ -37,6 +37,7 @@ from .texts import (
     KICK_OFF_COMMENT,
     KICK_OFF_DECISIONS,
     MEMBER,
+    PLENARY,
     PLENARY_ACTIONS,
     PLENARY_DECISIONS,
     THEMES,
@@ -48,12 +49,12 @@ from .writer import Plan, Writer, local_day
 def _plan(held: list[Meeting]) -> list[Plan]:
     """The last meeting held has draft minutes, the one before circulated ones; earlier ones are approved
     at the next plenary held (or by the team, for types whose minutes the team approves)."""
-    plenaries = [m for m in held if m.type.code == lifecycle.PLENARY]
+    plenaries = [m for m in held if m.type.code == PLENARY]
     plans = []
     for index, meeting in enumerate(held):
         from_end = len(held) - index
         approver = next((p for p in plenaries if p.starts_at > meeting.starts_at), None)
-        by_team = meeting.type.minutes_approval is MinutesApproval.TEAM
+        by_team = meeting.type.minutes_approval is MinutesApproval.COORDINATOR
         if index and from_end == 1:
             plans.append(Plan(meeting, MinutesStatus.DRAFT, revisions=3))
         elif (index and from_end == 2) or (approver is None and not by_team):
@@ -93,7 +94,7 @@ def load_minutes(members: list[Member], terms: list[CoordinatorTerm], today: dat
         if index == 0:
             _kick_off(writer, plan, author)
             continue
-        if meeting.type.code == lifecycle.PLENARY:
+        if meeting.type.code == PLENARY:
             final = writer.plenary_texts(meeting, plenary_turn, author, meeting.id in approvers)
             decisions = [
                 PLENARY_DECISIONS[(plenary_turn + n) % len(PLENARY_DECISIONS)] for n in range(1 + index % 2)

@@ -8,6 +8,8 @@ from datetime import date
 
 from ...models import ActionStatus
 
+#: the type at which the demo's minutes are approved, as the configured framework says
+PLENARY = "plenary"
 #: the coordination team members who write the minutes, in turn
 WRITERS = ("Martina Greco", "Marco Bellandi")
 MEMBER = "Francesca Moretti"  # member@demo.nmg

@@ -213,8 +213,10 @@ class Writer:
         record.circulated_version = record.version
         record.circulated_at = circulated_at
         record.comments_due_on = local_day(circulated_at) + timedelta(days=meeting.type.minutes_comment_days)
-        plenary = plan.approver or lifecycle.next_plenary(max(circulated_at, meeting.starts_at), meeting.id)
-        if meeting.type.minutes_approval is MinutesApproval.PLENARY and plenary is not None:
+        plenary = plan.approver or lifecycle.next_approving_meeting(
+            meeting, max(circulated_at, meeting.starts_at)
+        )
+        if meeting.type.minutes_approval is MinutesApproval.MEETING and plenary is not None:
             record.approval_item_id = self.approval_item(meeting, plenary).id
         record.updated_at = circulated_at
         if plan.status is MinutesStatus.APPROVED:
@@ -242,6 +244,7 @@ class Writer:
         record.status = MinutesStatus.APPROVED
         record.approved_on = approved_on
         record.approved_at_meeting_id = plan.approver.id if plan.approver else None
+        record.approved_how = MinutesApproval.MEETING if plan.approver else MinutesApproval.COORDINATOR
         record.approved_by_id = self.coordinator_on(approved_on).id
         record.updated_at = approved_at
 
