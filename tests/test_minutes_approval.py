@@ -3,6 +3,7 @@ before it), and the last plenary's minutes at the next plenary once it is held."
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -205,3 +206,63 @@ def test_a_type_approved_at_its_own_meetings_waits_for_the_next_of_its_type(
     assert lifecycle.approving_meetings(thematic, minutes, later) == [next_thematic]
     lifecycle.approve(thematic, minutes, approved_on=None, at_meeting=next_thematic, by_id=None, now=later)
     assert minutes.approved_how is MinutesApproval.MEETING
+
+
+def test_minutes_changed_after_circulation_show_their_differences_before_approval(
+    app, last_plenary, make_meeting, people
+):
+    minutes = _circulated(last_plenary, people, now=clock.now() - timedelta(days=2))
+    writing.save(
+        last_plenary, {"opening": "Opened at 10:15."}, minutes.version, people["coordination_team"].id
+    )
+    approving = make_meeting(
+        "plenary",
+        starts_at=clock.now() - timedelta(hours=3),
+        status=MeetingStatus.CONFIRMED,
+        title="Dicembre",
+    )
+    coordinator = _client(app, people["coordinator"])
+    page = coordinator.get(f"/meetings/{last_plenary.id}/minutes/approve").get_data(as_text=True)
+    assert "Changed since circulation" in page
+    assert re.search(r"<del>[^<]*05", page) and re.search(r"<ins>[^<]*15", page)
+    assert "Circulate the changes again" in page
+
+    url = f"/meetings/{last_plenary.id}/minutes/approve"
+    unaware = coordinator.post(url, data={"at_meeting": approving.id, "revision": 2})
+    assert unaware.status_code == 200
+    assert "or approve revision 2 knowingly" in unaware.get_data(as_text=True)
+    stale = coordinator.post(url, data={"at_meeting": approving.id, "revision": 1, "knowingly": "y"})
+    assert "changed a moment ago" in stale.get_data(as_text=True)
+    db.session.expire_all()
+    assert writing.minutes_of(last_plenary.id).status is MinutesStatus.CIRCULATED
+
+    response = coordinator.post(url, data={"at_meeting": approving.id, "revision": 2, "knowingly": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    minutes = writing.minutes_of(last_plenary.id)
+    assert (minutes.status, minutes.approved_version, minutes.circulated_version) == (
+        MinutesStatus.APPROVED,
+        2,
+        1,
+    )
+    page = coordinator.get(f"/meetings/{last_plenary.id}/minutes").get_data(as_text=True)
+    assert "Revision 2 was approved, with changes made after revision 1 was circulated." in page
+
+
+def test_minutes_circulated_again_after_changes_are_approved_as_circulated(app, make_meeting, people):
+    bilateral = _held(make_meeting, people, "bilateral", "Bilateral with the ministry")
+    minutes = _circulated(bilateral, people, now=clock.now() - timedelta(days=2))
+    writing.save(bilateral, {"opening": "Opened at 10:15."}, minutes.version, people["coordination_team"].id)
+    lifecycle.circulate(bilateral, minutes)
+    coordinator = _client(app, people["coordinator"])
+    page = coordinator.get(f"/meetings/{bilateral.id}/minutes/approve").get_data(as_text=True)
+    assert "Changed since circulation" not in page
+    response = coordinator.post(
+        f"/meetings/{bilateral.id}/minutes/approve", data={"at_meeting": "", "revision": 2}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    minutes = writing.minutes_of(bilateral.id)
+    assert (minutes.approved_version, minutes.approved_with_later_changes) == (2, False)
+    page = coordinator.get(f"/meetings/{bilateral.id}/minutes").get_data(as_text=True)
+    assert "Revision 2 was approved, as circulated." in page

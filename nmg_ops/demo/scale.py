@@ -218,6 +218,7 @@ def add_scale_minutes(actions: int, seed: int = 2024) -> int:
             "approved_on": None,
             "approved_at_meeting_id": None,
             "approved_how": None,
+            "approved_version": None,
             "approved_by_id": None,
             "created_at": min(written_at, now),
             "updated_at": min(written_at, now),
@@ -238,6 +239,7 @@ def add_scale_minutes(actions: int, seed: int = 2024) -> int:
                 approved_on=local_day(approver.starts_at),
                 approved_at_meeting_id=approver.id,
                 approved_how=MinutesApproval.MEETING,
+                approved_version=1,
                 approved_by_id=writer_id,
                 updated_at=approver.starts_at,
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import DateField, Form, IntegerField, lenient, record_id, strip
@@ -74,9 +74,10 @@ class CirculateForm(Form):
     circulation = IntegerField(validators=[InputRequired()])
 
 
-def approval_form(choices: list[tuple[int, str]], *, by_team: bool) -> Form:
+def approval_form(choices: list[tuple[int, str]], *, by_team: bool, changed_to: int | None) -> Form:
     """The approving meeting among those that may have approved; "not at a meeting" only where the
-    coordination team approves."""
+    coordination team approves; when the minutes changed after circulation, the approver's knowing
+    consent to the revision shown."""
     first = [SelectChoice("", str(_l("Not at a meeting (coordination team)")))] if by_team else []
 
     class ApprovalForm(Form):
@@ -87,5 +88,11 @@ def approval_form(choices: list[tuple[int, str]], *, by_team: bool) -> Form:
             validators=[Optional()],
         )
         approved_on = DateField(_l("Day of approval"), validators=[Optional()])
+        #: the revision the approver saw
+        revision = IntegerField(validators=[Optional()])
 
+    if changed_to is not None:
+        ApprovalForm.knowingly = BooleanField(
+            _l("Approve revision %(number)d, with the changes shown above", number=changed_to)
+        )
     return ApprovalForm()

@@ -227,14 +227,30 @@ def approve(
     approved_on: date | None,
     at_meeting: Meeting | None,
     by_id: int | None,
+    seen_version: int | None = None,
+    knowingly: bool = False,
     now: datetime | None = None,
 ) -> None:
-    """Record the approval; the minutes are locked from now on."""
+    """Record the approval of the current revision; the minutes are locked from now on.
+
+    `seen_version` is the revision the approver looked at; a revision changed since circulation is approved
+    only `knowingly`, after its differences were shown."""
     now = now or clock.now()
     if minutes is None or minutes.status is MinutesStatus.DRAFT:
         raise MinutesError(_l("Circulate the minutes for comments before they are approved."))
     if minutes.status is MinutesStatus.APPROVED:
         raise MinutesError(_l("These minutes are already approved."))
+    if seen_version is not None and seen_version != minutes.version:
+        raise MinutesError(_l("The minutes were changed a moment ago: look at them again before approving."))
+    if minutes.version != minutes.circulated_version and not knowingly:
+        raise MinutesError(
+            _l(
+                "The minutes changed after they were circulated: "
+                "circulate the changes, or approve revision %(number)d knowingly.",
+                number=minutes.version,
+            ),
+            "knowingly",
+        )
     unresolved = open_comments(minutes)
     if unresolved:
         raise MinutesError(
@@ -278,11 +294,27 @@ def approve(
         )
     if not clock.local(meeting.starts_at).date() <= approved_on <= clock.local(now).date():
         raise MinutesError(_l("The day of approval falls between the meeting and today."), "approved_on")
+    how = MinutesApproval.MEETING if at_meeting else MinutesApproval.COORDINATOR
+    record_approval(meeting, minutes, approved_on=approved_on, at_meeting=at_meeting, how=how, by_id=by_id)
+    db.session.commit()
+
+
+def record_approval(
+    meeting: Meeting,
+    minutes: Minutes,
+    *,
+    approved_on: date,
+    at_meeting: Meeting | None,
+    how: MinutesApproval,
+    by_id: int | None,
+) -> None:
+    """Mark the current revision approved, in the caller's transaction."""
     lock_row(Minutes, minutes.id)
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_on = approved_on
     minutes.approved_at_meeting_id = at_meeting.id if at_meeting else None
-    minutes.approved_how = MinutesApproval.MEETING if at_meeting else MinutesApproval.COORDINATOR
+    minutes.approved_how = how
+    minutes.approved_version = minutes.version
     minutes.approved_by_id = by_id
     audit.record(
         "approved",
@@ -292,6 +324,7 @@ def approve(
         {
             "approved_on": [None, approved_on.isoformat()],
             "at_meeting": [None, at_meeting.title if at_meeting else None],
+            "how": [None, how.value],
+            "revision": [minutes.circulated_version, minutes.version],
         },
     )
-    db.session.commit()

@@ -214,12 +214,16 @@ def approve_minutes(meeting_id: int):
         return _back(meeting_id)
     now = clock.now()
     candidates = lifecycle.approving_meetings(meeting, minutes, now)
+    changed = minutes.version != minutes.circulated_version
     form = approval_form(
         [(m.id, f"{m.title} ({format_date(clock.local(m.starts_at).date(), 'medium')})") for m in candidates],
         by_team=meeting.type.minutes_approval is MinutesApproval.COORDINATOR,
+        changed_to=minutes.version if changed else None,
     )
-    if request.method == "GET" and minutes.approval_item is not None:
-        form.at_meeting.data = minutes.approval_item.meeting_id
+    if request.method == "GET":
+        form.revision.data = minutes.version
+        if minutes.approval_item is not None:
+            form.at_meeting.data = minutes.approval_item.meeting_id
     if form.validate_on_submit():
         chosen = next((m for m in candidates if m.id == form.at_meeting.data), None)
         try:
@@ -229,6 +233,8 @@ def approve_minutes(meeting_id: int):
                 approved_on=form.approved_on.data,
                 at_meeting=chosen,
                 by_id=current_user.id,
+                seen_version=form.revision.data,
+                knowingly=changed and bool(form.knowingly.data),
                 now=now,
             )
         except writing.MinutesError as exc:
@@ -243,6 +249,7 @@ def approve_minutes(meeting_id: int):
         form=form,
         candidates=candidates,
         approving_type=lifecycle.approving_type(meeting),
+        changes=writing.changes_since_circulation(meeting, minutes) if changed else None,
         awaited=lifecycle.awaited_meeting(meeting, minutes, now),
         open_comments=lifecycle.open_comments(minutes),
     )

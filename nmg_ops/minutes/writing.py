@@ -290,3 +290,11 @@ def compare(meeting: Meeting, old: dict[str, str], new: dict[str, str]) -> list[
 
 def has_changes(changes: list[SectionChanges]) -> bool:
     return any(row.tag != "equal" for section in changes for row in section.rows)
+
+
+def changes_since_circulation(meeting: Meeting, minutes: Minutes) -> list[SectionChanges]:
+    """The sections changed since the revision last circulated, side by side: what an approver of the
+    current revision approves without its readers having been sent it."""
+    circulated = revision_of(minutes, minutes.circulated_version)
+    changes = compare(meeting, circulated.sections if circulated else {}, minutes.sections)
+    return [section for section in changes if any(row.tag != "equal" for row in section.rows)]

@@ -130,6 +130,8 @@ class Minutes(db.Model):
     approved_how: so.Mapped[MinutesApproval | None] = so.mapped_column(
         enum_column(MinutesApproval, "approved_how")
     )
+    #: the revision approved: the one circulated, or a later one approved knowingly with its differences
+    approved_version: so.Mapped[int | None] = so.mapped_column()
     #: who recorded the approval
     approved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
     #: when the record was created
@@ -141,6 +143,11 @@ class Minutes(db.Model):
     approved_at_meeting: so.Mapped[Meeting | None] = so.relationship(foreign_keys=[approved_at_meeting_id])
     approval_item: so.Mapped[AgendaItem | None] = so.relationship()
     approved_by: so.Mapped[Member | None] = so.relationship()
+
+    @property
+    def approved_with_later_changes(self) -> bool:
+        """Approved in a revision newer than the one circulated, knowingly."""
+        return self.approved_version is not None and self.approved_version != self.circulated_version
 
 
 class MinutesRevision(db.Model):

@@ -245,6 +245,7 @@ class Writer:
         record.approved_on = approved_on
         record.approved_at_meeting_id = plan.approver.id if plan.approver else None
         record.approved_how = MinutesApproval.MEETING if plan.approver else MinutesApproval.COORDINATOR
+        record.approved_version = record.version
         record.approved_by_id = self.coordinator_on(approved_on).id
         record.updated_at = approved_at
 
