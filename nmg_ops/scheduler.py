@@ -76,6 +76,12 @@ def _send_action_digests(now: datetime) -> object:
     return send_digests(now)
 
 
+def _close_written_procedures(now: datetime) -> object:
+    from .minutes.written_procedure import close_due
+
+    return close_due(now)
+
+
 def _warn_rotation(now: datetime) -> object:
     from .governance.rotation import warn_rotation
 
@@ -106,6 +112,9 @@ JOBS: dict[str, tuple[int, Callable[[datetime], object]]] = {
     "send_announcements": (1, _send_announcements),
     "send_action_digests": (15, _send_action_digests),
     "send_survey_reminders": (15, _send_survey_reminders),
+    # Minutes whose written procedure passed its deadline without objection approved (tacit consent),
+    # those asked told once each; the outbox job below sends it in the same tick.
+    "close_written_procedures": (15, _close_written_procedures),
     # Rotation warnings before a term ends without a confirmed successor, and the new coordinator's
     # announcement; each mail once (dedupe keys), so the hourly run only finds what is newly due.
     "warn_rotation": (60, _warn_rotation),

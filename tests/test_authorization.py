@@ -207,6 +207,19 @@ MATRIX = [
         LEADERS,
     ),
     (
+        "POST",
+        "/meetings/<int:meeting_id>/minutes/written-procedure",
+        "/meetings/{past_meeting}/minutes/written-procedure",
+        LEADERS,
+    ),
+    # Anyone signed in reaches it; only those asked in an open procedure have their answer taken.
+    (
+        "POST",
+        "/meetings/<int:meeting_id>/minutes/written-procedure/answer",
+        "/meetings/{past_meeting}/minutes/written-procedure/answer",
+        SIGNED_IN,
+    ),
+    (
         "GET",
         "/meetings/<int:meeting_id>/minutes/revisions",
         "/meetings/{past_meeting}/minutes/revisions",

@@ -4,4 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("minutes", __name__)
 
-from . import action_routes, decision_routes, export_routes, meeting_pages, routes  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    action_routes,
+    decision_routes,
+    export_routes,
+    meeting_pages,
+    procedure_routes,
+    routes,
+)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
 from ..forms import DateField, Form, IntegerField, lenient, record_id, strip
-from . import comments, decisions
+from . import comments, decisions, written_procedure
 from .sections import Section
 from .writing import NOTE_MAX, SECTION_MAX
 
@@ -96,3 +96,16 @@ def approval_form(choices: list[tuple[int, str]], *, by_team: bool, changed_to: 
             _l("Approve revision %(number)d, with the changes shown above", number=changed_to)
         )
     return ApprovalForm()
+
+
+class StartProcedureForm(Form):
+    deadline_on = DateField(_l("Last day to object"), validators=[InputRequired()])
+
+
+class ProcedureAnswerForm(Form):
+    """Agree or object: the button pressed, and the reason for an objection."""
+
+    choice = StringField(validators=[AnyOf(["agree", "object"])])
+    reason = TextAreaField(
+        _l("Why you object"), filters=[strip], validators=[Length(max=written_procedure.REASON_MAX)]
+    )

@@ -38,6 +38,8 @@ from ..models import (
     MinutesApproval,
     MinutesComment,
     MinutesStatus,
+    ProcedureStatus,
+    WrittenProcedure,
 )
 from . import sections
 from .writing import MinutesError
@@ -240,6 +242,8 @@ def approve(
         raise MinutesError(_l("Circulate the minutes for comments before they are approved."))
     if minutes.status is MinutesStatus.APPROVED:
         raise MinutesError(_l("These minutes are already approved."))
+    if _in_written_procedure(minutes):
+        raise MinutesError(_l("A written procedure on these minutes is open: wait for its outcome."))
     if seen_version is not None and seen_version != minutes.version:
         raise MinutesError(_l("The minutes were changed a moment ago: look at them again before approving."))
     if minutes.version != minutes.circulated_version and not knowingly:
@@ -297,6 +301,13 @@ def approve(
     how = MinutesApproval.MEETING if at_meeting else MinutesApproval.COORDINATOR
     record_approval(meeting, minutes, approved_on=approved_on, at_meeting=at_meeting, how=how, by_id=by_id)
     db.session.commit()
+
+
+def _in_written_procedure(minutes: Minutes) -> bool:
+    found = sa.select(WrittenProcedure.id).where(
+        WrittenProcedure.minutes_id == minutes.id, WrittenProcedure.status == ProcedureStatus.OPEN
+    )
+    return db.session.scalar(found) is not None
 
 
 def record_approval(

@@ -24,7 +24,7 @@ from ..models import (
     MinutesStatus,
 )
 from ..permissions import Right, can
-from . import actions
+from . import actions, written_procedure
 
 #: how many of my open actions the start page lists
 MY_ACTIONS = 5
@@ -38,6 +38,8 @@ class MinutesOverview:
     today: date
     #: my first open actions, the most urgent first, and how many I have in all
     my_actions: list[ActionItem] = field(default_factory=list)
+    #: written procedures asking me to approve minutes, still open and not answered
+    asked_to_approve: list = field(default_factory=list)
     my_open_actions: int = 0
     #: held meetings whose minutes are missing or still empty
     minutes_to_write: list[Meeting] = field(default_factory=list)
@@ -57,6 +59,7 @@ def overview(member_id: int, now: datetime) -> MinutesOverview:
     seen = MinutesOverview(today=clock.local(now).date())
     seen.my_actions = actions.mine(member_id, limit=MY_ACTIONS)
     seen.my_open_actions = actions.count_mine(member_id)
+    seen.asked_to_approve = written_procedure.asked_of(member_id)
     seen.for_my_comment = _for_my_comment(member_id, seen.today)
     if can(Right.WRITE_MINUTES):
         _minutes_to_do(seen, now)

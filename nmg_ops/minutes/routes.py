@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
@@ -15,8 +16,8 @@ from ..forms import page_number
 from ..keep_text import keeps_text
 from ..models import Meeting, Minutes, MinutesApproval, MinutesStatus
 from ..permissions import Right, can, current_roles, require
-from . import access, actions, bp, comments, decisions, lifecycle, sections, writing
-from .forms import CirculateForm, CommentForm, DecisionForm, approval_form, editor_form
+from . import access, actions, bp, comments, decisions, lifecycle, sections, writing, written_procedure
+from .forms import CirculateForm, CommentForm, DecisionForm, StartProcedureForm, approval_form, editor_form
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -61,6 +62,7 @@ def minutes_page(meeting_id: int):
     roles = current_roles()
     writes = access.writes_minutes(roles)
     is_open = minutes is None or minutes.status is not MinutesStatus.APPROVED
+    procedure = written_procedure.latest_procedure(minutes)
     return render_template(
         "minutes/page.html",
         meeting=meeting,
@@ -78,6 +80,8 @@ def minutes_page(meeting_id: int):
         comment_form=CommentForm(),
         decision_form=DecisionForm(),
         circulate_form=CirculateForm(circulation=minutes.circulation if minutes else 0),
+        procedure=procedure,
+        my_answer=written_procedure.answer_of(procedure, current_user.id),
     )
 
 
@@ -250,6 +254,10 @@ def approve_minutes(meeting_id: int):
         candidates=candidates,
         approving_type=lifecycle.approving_type(meeting),
         changes=writing.changes_since_circulation(meeting, minutes) if changed else None,
+        procedure=written_procedure.open_procedure(minutes),
+        procedure_form=StartProcedureForm(
+            deadline_on=clock.today() + timedelta(days=written_procedure.USUAL_DAYS)
+        ),
         awaited=lifecycle.awaited_meeting(meeting, minutes, now),
         open_comments=lifecycle.open_comments(minutes),
     )

@@ -30,7 +30,9 @@ from ..models import (
     Minutes,
     MinutesRevision,
     MinutesStatus,
+    ProcedureStatus,
     RevisionKind,
+    WrittenProcedure,
 )
 from ..text import fold
 from . import sections
@@ -151,11 +153,25 @@ def _write(
     return revision
 
 
+def _refuse_in_written_procedure(minutes: Minutes | None) -> None:
+    """Those asked in a written procedure answer on the text they were sent: it stays until the end."""
+    if minutes is None:
+        return
+    open_procedure = sa.select(WrittenProcedure.id).where(
+        WrittenProcedure.minutes_id == minutes.id, WrittenProcedure.status == ProcedureStatus.OPEN
+    )
+    if db.session.scalar(open_procedure) is not None:
+        raise MinutesError(
+            _l("A written procedure on these minutes is open: they are not changed until it ends.")
+        )
+
+
 def save(meeting: Meeting, texts: dict[str, str], base: int, author_id: int | None) -> MinutesRevision | None:
     """Save the writer's texts as a new revision; None when nothing changed."""
     minutes = minutes_of(meeting.id)
     if minutes is not None and minutes.status is MinutesStatus.APPROVED:
         raise MinutesError(_l("These minutes are approved. A correction now is an erratum, with its reason."))
+    _refuse_in_written_procedure(minutes)
     current = minutes.sections if minutes else {}
     texts = _clean(meeting, texts, current)
     if minutes is not None and minutes.version == base and texts == current:
@@ -171,6 +187,7 @@ def restore(
     """Make an older revision's text the current one, as a new revision: nothing in between is lost."""
     if minutes.status is MinutesStatus.APPROVED:
         raise MinutesError(_l("These minutes are approved. A correction now is an erratum, with its reason."))
+    _refuse_in_written_procedure(minutes)
     old = revision_of(minutes, number)
     if old is None:
         raise MinutesError(_l("There is no revision %(number)d.", number=number))

@@ -34,7 +34,10 @@ from .minutes import (
     MinutesComment,
     MinutesRevision,
     MinutesStatus,
+    ProcedureAnswer,
+    ProcedureStatus,
     RevisionKind,
+    WrittenProcedure,
     action_owner,
 )
 from .news import (
@@ -103,6 +106,8 @@ __all__ = [
     "Organisation",
     "OutboundMessage",
     "PasswordResetRequest",
+    "ProcedureAnswer",
+    "ProcedureStatus",
     "QuestionKind",
     "ReplyOutcome",
     "RevisionKind",
@@ -121,6 +126,7 @@ __all__ = [
     "SurveyResponse",
     "VersionStatus",
     "WorkingGroup",
+    "WrittenProcedure",
     "action_owner",
     "member_working_group",
 ]

@@ -315,3 +315,79 @@ class ActionEvent(db.Model):
     action: so.Mapped[ActionItem] = so.relationship(back_populates="events")
     author: so.Mapped[Member | None] = so.relationship()
     meeting: so.Mapped[Meeting | None] = so.relationship()
+
+
+class ProcedureStatus(StrEnum):
+    OPEN = "open"
+    APPROVED = "approved"
+    OBJECTED = "objected"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                ProcedureStatus.OPEN: _l("Open"),
+                ProcedureStatus.APPROVED: _l("Approved"),
+                ProcedureStatus.OBJECTED: _l("Ended by an objection"),
+            }[self]
+        )
+
+
+class WrittenProcedure(db.Model):
+    """Approval of circulated minutes by written procedure: those present are asked, silence until the
+    deadline is consent, and one objection ends it without approval."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the minutes to approve
+    minutes_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    #: the revision put to approval, as circulated
+    version: so.Mapped[int] = so.mapped_column()
+    #: open, approved or ended by an objection
+    status: so.Mapped[ProcedureStatus] = so.mapped_column(
+        enum_column(ProcedureStatus, "procedure_status"), default=ProcedureStatus.OPEN
+    )
+    #: the last day to object, in the NMG's zone; approved by tacit consent the day after
+    deadline_on: so.Mapped[date] = so.mapped_column(sa.Date)
+    #: who started it
+    started_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
+    #: when
+    started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: when it was approved or ended by an objection
+    closed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: the agenda item an objection was put on
+    objection_item_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("agenda_item.id", ondelete="SET NULL")
+    )
+
+    minutes: so.Mapped[Minutes] = so.relationship()
+    started_by: so.Mapped[Member | None] = so.relationship()
+    objection_item: so.Mapped[AgendaItem | None] = so.relationship()
+    answers: so.Mapped[list[ProcedureAnswer]] = so.relationship(
+        back_populates="procedure", cascade="all, delete-orphan", order_by="ProcedureAnswer.id"
+    )
+
+
+class ProcedureAnswer(db.Model):
+    """One person asked in a written procedure, and their answer once given."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("procedure_id", "member_id"),
+        sa.CheckConstraint("NOT is_objection OR reason <> ''", name="objection_has_reason"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the procedure
+    procedure_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("written_procedure.id", ondelete="CASCADE"), index=True
+    )
+    #: the member asked: one present at the meeting
+    member_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("member.id", ondelete="CASCADE"), index=True)
+    #: when they answered; empty until then
+    answered_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: they object to the minutes as written
+    is_objection: so.Mapped[bool] = so.mapped_column(default=False)
+    #: why they object
+    reason: so.Mapped[str] = so.mapped_column(sa.String(1000), default="")
+
+    procedure: so.Mapped[WrittenProcedure] = so.relationship(back_populates="answers")
+    member: so.Mapped[Member] = so.relationship()

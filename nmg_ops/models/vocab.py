@@ -132,6 +132,8 @@ class AuditAction(StrEnum):
     SCHEDULED = "scheduled"
     UNSCHEDULED = "unscheduled"
     SENDING_STARTED = "sending_started"
+    WRITTEN_PROCEDURE = "written_procedure"
+    OBJECTED = "objected"
 
     @property
     def label(self) -> str:
@@ -160,6 +162,8 @@ _AUDIT_ACTION_LABELS = {
     AuditAction.SCHEDULED: _l("Scheduled"),
     AuditAction.UNSCHEDULED: _l("Unscheduled"),
     AuditAction.SENDING_STARTED: _l("Sending started"),
+    AuditAction.WRITTEN_PROCEDURE: _l("Written procedure started"),
+    AuditAction.OBJECTED: _l("Objection in written procedure"),
 }
 
 
