@@ -83,7 +83,7 @@ def test_types_already_there_get_their_names_per_language(empty_database_url, tm
 def test_anonymous_answers_given_before_random_ids_are_written_again_in_a_random_order(
     empty_database_url, tmp_path
 ):
-    """Before 0016 answer ids were serial, in the order of answering: the answers keep their content and
+    """Before 0017 answer ids were serial, in the order of answering: the answers keep their content and
     lose that order; a named survey's answers keep their ids."""
     app = create_app(
         {"ENVIRONMENT": "testing", "DATABASE_URL": empty_database_url, "OUTBOX_DIR": str(tmp_path)}

@@ -1,7 +1,7 @@
 """the revision of the minutes approved
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-06 21:55:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0017'
-down_revision = '0016'
+revision = '0021'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

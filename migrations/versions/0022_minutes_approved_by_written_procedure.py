@@ -1,7 +1,7 @@
 """minutes approved by written procedure: the procedure and the answers of those asked
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-06 22:00:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0018'
-down_revision = '0017'
+revision = '0022'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """minutes approved at a later meeting of the approving type, by written procedure, or by the coordinator
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-06 21:20:00.000000
 
 """
@@ -11,8 +11,8 @@ from flask import current_app
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
-down_revision = '0015'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
