@@ -123,6 +123,8 @@ class MemberField(StringField):
         self.raw_text = (valuelist[0] if valuelist else "") or ""
         self.data, self.member = None, None
         if not isinstance(self.raw_text, str) or not self.raw_text.strip():
+            # Blanks name nobody: a required field says so, as it does when left empty.
+            self.raw_data = []
             return
         self.member = resolve(self.raw_text, SCOPES[self.scope]())
         self.data = self.member.id

@@ -14,7 +14,7 @@ from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.meetings import invitees, lifecycle, rules
 from nmg_ops.meetings.types import meeting_type
-from nmg_ops.models import Meeting
+from nmg_ops.models import Meeting, MeetingStatus
 
 
 def _utc(*args: int) -> datetime:
@@ -188,6 +188,9 @@ def test_a_member_in_another_zone_sees_their_time_and_the_nmg_time(app, client, 
     meeting = lifecycle.create_meeting(_data(date(2027, 3, 28), time(19, 0)), None)
     london = make_member(email="london@example.org", timezone="Europe/London")
     invitees.invite_members(meeting, [london.id], clock.today())
+    # Invitees are told of a meeting once it is confirmed.
+    meeting.status = MeetingStatus.CONFIRMED
+    db.session.commit()
     sign_in(london)
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "6:00\u202fPM–8:00\u202fPM (British Summer Time)" in page
