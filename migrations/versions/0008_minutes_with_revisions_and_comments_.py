@@ -16,7 +16,7 @@ down_revision = '0007'
 branch_labels = None
 depends_on = None
 
-BEFORE_0016 = {'meeting': 'plenary', 'written': 'plenary', 'coordinator': 'team', 'team': 'team'}
+BEFORE_0020 = {'meeting': 'plenary', 'written': 'plenary', 'coordinator': 'team', 'team': 'team'}
 
 
 def upgrade():
@@ -168,8 +168,8 @@ def upgrade():
             meeting_type.update()
             .where(meeting_type.c.code == spec['code'])
             .values(
-                # The configuration names the ways of 0016; those of the time were the plenary or the team.
-                minutes_approval=BEFORE_0016.get(spec.get('minutes_approval', 'plenary'), 'plenary'),
+                # The configuration names the ways of 0020; those of the time were the plenary or the team.
+                minutes_approval=BEFORE_0020.get(spec.get('minutes_approval', 'plenary'), 'plenary'),
                 minutes_comment_days=spec.get('minutes_comment_days', 10),
             )
         )
