@@ -13,17 +13,14 @@ audit skips, and under CI=true it fails (`.ci/system-packages` installs both).
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-from werkzeug.exceptions import HTTPException
 
-from nmg_ops import demo
+from tests.browser.crawl import ROLES, address, crawl, sign_in
 from tests.fixtures.node import installed_package
 
 pytestmark = pytest.mark.browser
@@ -31,27 +28,9 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).parent / "axe"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
-#: what a link may name that is a file to save, not a page to read
-DOWNLOADS = (".ics", ".csv", ".xlsx", ".pdf", ".md", ".docx")
 #: visits of one endpoint (other records, filters, pages of a list), and of all pages, per role
 VISITS_PER_ENDPOINT = 3
 PAGES_PER_ROLE = 150
-#: pages no link of the app leads to that anyone can land on: a mistyped address, an old mail's link
-EXTRA_PAGES = [
-    "/no-such-page",
-    "/invitation/not-a-token",
-    "/password/reset/not-a-token",
-    "/news/confirm/not-a-token",
-    "/news/unsubscribe/not-a-token",
-]
-
-ROLES = {
-    "visitor": None,
-    "member": "member@demo.nmg",
-    "coordination team": "ct@demo.nmg",
-    "coordinator": "coordinator@demo.nmg",
-    "admin": "admin@demo.nmg",
-}
 
 
 @pytest.fixture(scope="session")
@@ -87,86 +66,13 @@ def audit(page: Any, axe_script: Path, context: str = "document") -> list[Violat
         f"""() => axe.run({context}, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG_21_AA)}}},
                                       resultTypes: ['violations']}})"""
     )
-    where = urlsplit(page.url)
-    address = where.path + (f"?{where.query}" if where.query else "")
+    shown = address(page)
     return [
-        Violation(found["id"], found["impact"], address, " ".join(node["target"][0:1]) if node else "")
+        Violation(found["id"], found["impact"], shown, " ".join(node["target"][0:1]) if node else "")
         for found in results["violations"]
         if found["impact"] in FAILING_IMPACTS
         for node in found["nodes"]
     ]
-
-
-def _endpoint(adapter: Any, path: str) -> str | None:
-    try:
-        endpoint, _arguments = adapter.match(path, method="GET")
-    except HTTPException:
-        return None
-    return endpoint
-
-
-#: the addresses a page leads to by GET: its links, and its GET forms sent as they stand (filters, choices)
-LEADS_TO = """() => [
-    ...[...document.querySelectorAll('a[href]')].map(link => link.href),
-    ...[...document.forms].filter(form => form.method === 'get').map(form => {
-        const url = new URL(form.action);
-        for (const [name, value] of new FormData(form)) {
-            if (typeof value === 'string') url.searchParams.append(name, value);
-        }
-        return url.href;
-    }),
-]"""
-
-
-def _links(page: Any, origin: str) -> list[str]:
-    found = []
-    for href in page.evaluate(LEADS_TO):
-        url, _fragment = urldefrag(urljoin(page.url, href))
-        parts = urlsplit(url)
-        if f"{parts.scheme}://{parts.netloc}" != origin or parts.path.endswith(DOWNLOADS):
-            continue
-        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
-    return found
-
-
-@dataclass
-class Crawl:
-    violations: list[Violation]
-    #: pages audited, by the endpoint that answered
-    visits: Counter[str]
-    #: endpoints linked to but never audited, the page budget spent first
-    missed: set[str]
-
-
-def crawl(page: Any, origin: str, adapter: Any, axe_script: Path) -> Crawl:
-    """Follow links and GET forms from the start page, an endpoint not yet seen first; audit each page."""
-    queue = ["/", *EXTRA_PAGES]
-    seen = set(queue)
-    visits: Counter[str] = Counter()
-    violations: list[Violation] = []
-
-    def endpoint(path: str) -> str:
-        return _endpoint(adapter, urlsplit(path).path) or "not found"
-
-    while queue and visits.total() < PAGES_PER_ROLE:
-        path = next((path for path in queue if not visits[endpoint(path)]), queue[0])
-        queue.remove(path)
-        if visits[endpoint(path)] >= VISITS_PER_ENDPOINT:
-            continue
-        response = page.goto(path)
-        if response is None or "text/html" not in response.headers.get("content-type", ""):
-            continue
-        shown = endpoint(urlsplit(page.url).path)
-        visits[shown] += 1
-        if endpoint(path) != shown:
-            # A redirect (the start page to sign-in) counts for the page asked for too.
-            visits[endpoint(path)] += 1
-        violations += audit(page, axe_script)
-        for link in _links(page, origin):
-            if link not in seen:
-                seen.add(link)
-                queue.append(link)
-    return Crawl(violations, visits, {endpoint(path) for path in queue} - set(visits))
 
 
 def open_each_menu(page: Any, axe_script: Path) -> list[Violation]:
@@ -198,22 +104,21 @@ def audited_page(browser, demo_server) -> Iterator[Any]:
         context.close()
 
 
-def sign_in(page: Any, email: str) -> None:
-    page.goto("/sign-in")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(demo.DEFAULT_PASSWORD)
-    page.locator("form [type=submit]").click()
-    page.wait_for_url(lambda url: "/sign-in" not in url)
-
-
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_page_the_role_reaches_passes_the_wcag_21_aa_rules(audited_page, demo_server, axe_script, role):
     page, email = audited_page, ROLES[role]
     if email:
         sign_in(page, email)
     adapter = demo_server.app.url_map.bind("127.0.0.1")
-    done = crawl(page, demo_server.url, adapter, axe_script)
-    violations = done.violations + (open_each_menu(page, axe_script) if email else [])
+    done = crawl(
+        page,
+        demo_server.url,
+        adapter,
+        lambda shown: audit(shown, axe_script),
+        VISITS_PER_ENDPOINT,
+        PAGES_PER_ROLE,
+    )
+    violations = done.problems + (open_each_menu(page, axe_script) if email else [])
 
     assert done.visits["web.home" if email else "auth.sign_in"], "the crawl never reached the start page"
     assert not done.missed, f"the page budget ran out before these pages were audited: {sorted(done.missed)}"
