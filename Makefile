@@ -39,7 +39,7 @@ translations: $(COMPILED)
 	$(BIN)/pybabel compile -i $< -o $@
 
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o nmg_ops/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _nl:1,2 -o nmg_ops/translations/messages.pot --no-location --sort-output .
 	$(BIN)/pybabel update -i nmg_ops/translations/messages.pot -d nmg_ops/translations --no-fuzzy-matching
 
 system-packages:

@@ -1,7 +1,6 @@
 """Every extension instance, created unbound and initialised by the application factory."""
 
 import sqlalchemy as sa
-from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -10,6 +9,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .elision import WrittenBabel
 
 # Stable constraint names, so that Alembic can alter and drop them the same way on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -45,6 +46,6 @@ def _tune_sqlite(dbapi_connection, connection_record) -> None:
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = WrittenBabel()
 mail = Mail()
 bootstrap = Bootstrap5()

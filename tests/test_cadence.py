@@ -42,7 +42,7 @@ def test_past_years_count_what_was_held_and_what_still_lacks_a_record(app, make_
     make_meeting("plenary", starts_at=_at(year, 3, 3), status=MeetingStatus.HELD, mode=MeetingMode.ONSITE)
     make_meeting("plenary", starts_at=_at(year, 5, 5), status=MeetingStatus.CONFIRMED)
     (entry,) = cadence.cadence([year], clock.now())
-    assert f"{year} – Plenary meeting: only 1 held, 6 agreed." in entry.warnings
+    assert f"{year} – Plenary meeting: only 1 held of 6 agreed." in entry.warnings
     assert f"{year} – Plenary meeting: 1 past meetings still await their attendance record." in entry.warnings
 
 

@@ -147,7 +147,7 @@ def test_the_markdown_follows_the_agenda_with_decisions_and_actions_under_their_
     assert "- **2026/02** The agenda is approved." in welcome
     assert "Book the venue — coordination team — due as soon as possible — Open" in welcome
     assert "- **2026/01** The roadmap is adopted." in governance
-    assert "Circulate the roadmap — Chiara Colleague — due 2026-04-30 — Open" in governance
+    assert "Circulate the roadmap — Chiara Colleague — due Apr 30, 2026 — Open" in governance
 
 
 def test_a_reordered_agenda_reorders_the_sections_and_keeps_their_texts(held):

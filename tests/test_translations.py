@@ -9,18 +9,26 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "nmg_ops" / "translations" / "it" / "LC_MESSAGES" / "messages.po"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "_nl": (1, 2),
+    "lazy_gettext": None,
+    "pgettext": ((1, "c"), 2),
+}
 
 
-def _marked_strings() -> dict[str, str]:
+def _marked_strings() -> dict[tuple[str, str | None], str]:
     with (ROOT / "babel.cfg").open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
-    found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    found: dict[tuple[str, str | None], str] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=KEYWORDS
     ):
         msgid = message[0] if isinstance(message, tuple) else message
-        found.setdefault(msgid, f"{filename}:{lineno}")
+        found.setdefault((msgid, context), f"{filename}:{lineno}")
     return found
 
 
@@ -30,8 +38,8 @@ def test_every_marked_string_has_an_italian_translation():
     marked = _marked_strings()
     assert len(marked) > 50, "extraction found almost nothing; is babel.cfg right?"
     missing = []
-    for msgid, where in sorted(marked.items(), key=lambda item: item[1]):
-        entry = catalogue.get(msgid)
+    for (msgid, context), where in sorted(marked.items(), key=lambda item: item[1]):
+        entry = catalogue.get(msgid, context=context)
         translated = entry is not None and (
             all(entry.string) if isinstance(entry.string, tuple) else bool(entry.string)
         )

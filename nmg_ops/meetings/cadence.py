@@ -13,6 +13,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _nl
 
 from .. import clock
 from ..extensions import db
@@ -120,12 +121,15 @@ def _warnings(rows: list[TypeYear], past: bool) -> list[str]:
         about = {"year": row.year, "type": row.kind.label}
         if past and row.target and row.held < row.target:
             warnings.append(
-                _l(
-                    "%(year)d – %(type)s: only %(count)d held, %(target)d agreed.",
-                    count=row.held,
+                _nl(
+                    "%(year)d – %(type)s: only %(num)d held of %(target)d agreed.",
+                    "%(year)d – %(type)s: only %(num)d held of %(target)d agreed.",
+                    row.held,
                     target=row.target,
                     **about,
                 )
+                if row.held
+                else _l("%(year)d – %(type)s: none held of %(target)d agreed.", target=row.target, **about)
             )
         elif not past and not row.meets_target:
             warnings.append(

@@ -128,7 +128,7 @@ def owners_text(action: ActionItem) -> str:
 def _due_text(action: ActionItem) -> str:
     if action.due_on is None:
         return _("due as soon as possible")
-    return _("due %(day)s", day=action.due_on.isoformat())
+    return _("due %(day)s", day=format_date(action.due_on, "medium"))
 
 
 def _sections(meeting: Meeting, minutes: Minutes) -> list[Section]:

@@ -89,7 +89,7 @@ def approval_title(meeting: Meeting) -> str:
     with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
         return str(
             _l(
-                "Approval of the minutes of %(title)s (%(day)s)",
+                "Approval of the minutes of the meeting of %(day)s (%(title)s)",
                 title=meeting.title,
                 day=format_date(clock.local(meeting.starts_at).date(), "medium"),
             )

@@ -7,7 +7,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
@@ -62,7 +62,7 @@ def _arising_line(action: ActionItem, today: date) -> str:
         owners = ", ".join(filter(None, [owners, str(_l("coordination team"))]))
     due = ""
     if action.due_on:
-        due = f" — {_l('due')} {action.due_on.isoformat()}"
+        due = f" — {_l('due %(day)s', day=format_date(action.due_on, 'medium'))}"
         if action.is_overdue(today):
             due += f" ({_l('overdue')})"
     return f"- A-{action.id} {action.title} ({owners}){due}"

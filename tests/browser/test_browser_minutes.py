@@ -148,7 +148,8 @@ def test_minutes_from_first_draft_to_approval_and_the_action_done(as_person, liv
     team.get_by_role("button", name="Circulate for comments").click()
     expect(team.locator("#circulation-line")).to_contain_text("comments are open until")
     team.goto(f"/meetings/{plenary}")
-    expect(team.locator("#agenda")).to_contain_text("Approval of the minutes of Thematic meeting on data")
+    expect(team.locator("#agenda")).to_contain_text("Approval of the minutes of the meeting of")
+    expect(team.locator("#agenda")).to_contain_text("(Thematic meeting on data)")
 
     member = as_person("plain@example.org")
     member.goto(f"/meetings/{held}/minutes")
