@@ -24,6 +24,8 @@ from nmg_ops.models import (
     DocumentKind,
     DocumentVisibility,
     MeetingStatus,
+    Minutes,
+    MinutesStatus,
     NewsIssue,
     NewsIssueStatus,
     NewsSubscriber,
@@ -52,8 +54,8 @@ def report(app, year: int = 2025) -> figures.AnnualReport:
 @pytest.fixture
 def year_2025(people, make_org, make_member, make_meeting, make_term):
     """A year with something in every section: a held plenary with a ministry and a patients' member, a
-    decision, two actions, a coordinator's term, a sent e-news, subscribers, a consultation, a member
-    joining and one leaving."""
+    decision of its approved minutes, two actions, a coordinator's term, a sent e-news, subscribers, a
+    consultation, a member joining and one leaving."""
     ministry = make_member(full_name="Mario Ministry")
     patients = make_member(
         organisation=make_org("Patients Together", StakeholderType.PATIENT), full_name="Paola Patient"
@@ -68,6 +70,8 @@ def year_2025(people, make_org, make_member, make_meeting, make_term):
     for invitation in meeting.invitations:
         invitation.attendance = marks[invitation.member_id]
     db.session.add(Decision(year=2025, number=1, meeting_id=meeting.id, text="Adopt the work plan"))
+    approved = Minutes(meeting_id=meeting.id, status=MinutesStatus.APPROVED, approved_on=date(2025, 4, 7))
+    db.session.add(approved)
     db.session.add(ActionItem(title="Draft the plan", meeting_id=meeting.id, status=ActionStatus.DONE))
     db.session.add(ActionItem(title="Ask the regions", meeting_id=meeting.id, status=ActionStatus.OPEN))
     db.session.add(

@@ -242,9 +242,9 @@ def test_decisions_round_trip_through_csv_and_xlsx(client, sign_in, people, held
     sign_in(people["coordination_team"])
     rows = _csv_rows(client.get("/decisions.csv"))
     assert rows == [
-        ["Decision", "Date", "Meeting", "Meeting type", "Text"],
-        ["2026/02", "2026-03-12", "Spring plenary", "Plenary meeting", "The agenda is approved."],
-        ["2026/01", "2026-03-12", "Spring plenary", "Plenary meeting", "The roadmap is adopted."],
+        ["Decision", "Date", "Meeting", "Meeting type", "Text", "Provisional"],
+        ["2026/02", "2026-03-12", "Spring plenary", "Plenary meeting", "The agenda is approved.", "yes"],
+        ["2026/01", "2026-03-12", "Spring plenary", "Plenary meeting", "The roadmap is adopted.", "yes"],
     ]
     sheet = openpyxl.load_workbook(io.BytesIO(client.get("/decisions.xlsx").get_data())).active
     values = list(sheet.iter_rows(values_only=True))
@@ -254,6 +254,7 @@ def test_decisions_round_trip_through_csv_and_xlsx(client, sign_in, people, held
         "Spring plenary",
         "Plenary meeting",
         "The agenda is approved.",
+        "yes",
     )
 
 

@@ -27,6 +27,7 @@ from ..extensions import db
 from ..mail import queue_mails
 from ..minutes.actions import ActionFilter
 from ..minutes.actions import register_query as action_register
+from ..minutes.decisions import minutes_order
 from ..models import (
     ActionItem,
     CoordinatorTerm,
@@ -123,14 +124,15 @@ def propose(member: Member) -> tuple[CoordinatorTerm, str | None]:
 
 
 def confirmable_decisions() -> list[Decision]:
-    """Decisions of held meetings, newest first: what a confirmation can point to."""
+    """Decisions of held meetings, the newest meeting first, each in the order of its minutes: what a
+    confirmation can point to."""
     return list(
         db.session.scalars(
             sa.select(Decision)
             .join(Decision.meeting)
             .where(Meeting.status == MeetingStatus.HELD)
             .options(so.joinedload(Decision.meeting))
-            .order_by(Meeting.starts_at.desc(), Decision.number.desc())
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc(), *minutes_order())
             .limit(100)
         )
     )

@@ -53,11 +53,16 @@ def _proposal_form() -> ProposalForm:
     return form
 
 
+def _decision_choice(decision: Decision) -> str:
+    label = f"{decision.code} – {decision.meeting.title}: {decision.text[:80]}"
+    return label if decision.stands else f"{label} ({_('provisional')})"
+
+
 def _confirmation_form() -> ConfirmationForm:
     form = ConfirmationForm()
     form.decision_id.choices = [
         ("", _("No decision: the coordinator confirms with a note")),
-        *((d.id, f"{d.code} – {d.meeting.title}: {d.text[:80]}") for d in rotation.confirmable_decisions()),
+        *((d.id, _decision_choice(d)) for d in rotation.confirmable_decisions()),
     ]
     return form
 

@@ -14,7 +14,8 @@ from .action_forms import decision_filter_form
 @bp.route("/decisions", endpoint="decisions")
 @require(Right.VIEW_RECORDS)
 def decisions_register():
-    """Every decision the reader may see, newest first, by words, year, meeting type and working group."""
+    """Every decision the reader may see, newest meeting first and each in the order of its minutes, by
+    words, year, meeting type and working group; provisional ones marked."""
     form = decision_filter_form(request.args)
     criteria = form.criteria()
     page = decisions.register(

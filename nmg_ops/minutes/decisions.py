@@ -1,6 +1,8 @@
 """The decisions register: each decision numbered within its meeting's year (2026/07), kept with the
 minutes section it was recorded in. Decisions are recorded and removed while the minutes are not
-approved; afterwards they are part of the record."""
+approved; afterwards they are part of the record. Until then a decision is provisional
+(`Decision.stands`), and every list shows decisions in the order they stand in the minutes
+(`minutes_order`)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from flask_sqlalchemy.pagination import Pagination
 from .. import audit, clock
 from ..errors import lock_row
 from ..extensions import db
-from ..models import Decision, Invitation, Meeting, MeetingType, Minutes, MinutesStatus
+from ..models import AgendaItem, Decision, Invitation, Meeting, MeetingType, Minutes, MinutesStatus
 from ..permissions import Role
 from . import access, search, sections
 from .writing import MinutesError
@@ -96,18 +98,37 @@ def remove(minutes: Minutes | None, decision: Decision) -> None:
     db.session.commit()
 
 
+def minutes_order() -> tuple[sa.ColumnElement, ...]:
+    """As ORDER BY terms, the order a meeting's decisions stand in its minutes (`sections.layout`): the
+    opening, the agenda items in the agenda's order, any other business, then items since removed; within
+    a section, the order they were recorded in. Lists of several meetings order by meeting first."""
+    item_key = sa.literal(sections.ITEM_PREFIX) + sa.cast(AgendaItem.id, sa.String)
+    position = (
+        sa.select(AgendaItem.position)
+        .where(AgendaItem.meeting_id == Decision.meeting_id, item_key == Decision.section)
+        .correlate(Decision)
+        .scalar_subquery()
+    )
+    place = sa.case(
+        (Decision.section == sections.OPENING, 0),
+        (position.is_not(None), 1),
+        (Decision.section == sections.OTHER_BUSINESS, 2),
+        else_=3,
+    )
+    return place, position, Decision.section, Decision.number
+
+
 def of_meeting(meeting_id: int) -> list[Decision]:
     return list(
         db.session.scalars(
-            sa.select(Decision)
-            .where(Decision.meeting_id == meeting_id)
-            .order_by(Decision.year, Decision.number)
+            sa.select(Decision).where(Decision.meeting_id == meeting_id).order_by(*minutes_order())
         )
     )
 
 
 def register_query(criteria: DecisionFilter, member_id: int | None, roles: frozenset[Role]) -> sa.Select:
-    """The decisions the reader may see that match the criteria, newest first."""
+    """The decisions the reader may see that match the criteria: the newest meeting first, each meeting's
+    decisions in the order of its minutes."""
     query = (
         sa.select(Decision)
         .join(Decision.meeting)
@@ -118,7 +139,7 @@ def register_query(criteria: DecisionFilter, member_id: int | None, roles: froze
             search.matches(Decision.search_text, criteria.q),
         )
         .options(so.contains_eager(Decision.meeting).contains_eager(Meeting.type))
-        .order_by(Decision.year.desc(), Decision.number.desc())
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc(), *minutes_order())
     )
     if criteria.year:
         query = query.where(Decision.year == criteria.year)

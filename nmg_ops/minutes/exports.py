@@ -171,7 +171,10 @@ def _markdown_section(section: Section) -> list[str]:
         lines += ["", section.text]
     if section.decisions:
         lines += ["", f"**{_('Decisions')}**", ""]
-        lines += [f"- **{decision.code}** {decision.text}" for decision in section.decisions]
+        lines += [
+            f"- **{decision.code}** {decision.text}" + ("" if decision.stands else f" _({_('provisional')})_")
+            for decision in section.decisions
+        ]
     if section.actions:
         lines += ["", f"**{_('Actions')}**", ""]
         lines += [
@@ -243,10 +246,11 @@ def minutes_pdf(meeting: Meeting, minutes: Minutes) -> bytes:
 
 
 def decisions_table(rows: Iterable[Decision]) -> Table:
-    """One line per decision: its code, the meeting's day, title and type, and the text."""
+    """One line per decision: its code, the meeting's day, title and type, the text, and whether it is
+    provisional (its minutes not yet approved)."""
     return Table(
         _("Decisions"),
-        [_("Decision"), _("Date"), _("Meeting"), _("Meeting type"), _("Text")],
+        [_("Decision"), _("Date"), _("Meeting"), _("Meeting type"), _("Text"), _("Provisional")],
         [
             [
                 decision.code,
@@ -254,6 +258,7 @@ def decisions_table(rows: Iterable[Decision]) -> Table:
                 decision.meeting.title,
                 decision.meeting.type.label,
                 decision.text,
+                "" if decision.stands else _("yes"),
             ]
             for decision in rows
         ],

@@ -223,6 +223,15 @@ class Decision(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     meeting: so.Mapped[Meeting] = so.relationship()
+    #: whether the decision stands: the minutes it was recorded in are approved. Until then it is
+    #: provisional wherever it is shown, and member-wide outputs (e-news, annual report) leave it out.
+    #: Read with every decision, so that no page, export or report can miss it.
+    stands: so.Mapped[bool] = so.column_property(
+        sa.select(Minutes.id)
+        .where(Minutes.meeting_id == meeting_id, Minutes.status == MinutesStatus.APPROVED)
+        .correlate_except(Minutes)
+        .exists()
+    )
 
     @property
     def code(self) -> str:

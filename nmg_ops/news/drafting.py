@@ -22,6 +22,7 @@ from .. import clock
 from ..extensions import db
 from ..mail import queue_mails
 from ..meetings.visibility import published_clause, seen_clause
+from ..minutes.decisions import minutes_order
 from ..models import (
     Decision,
     Invitation,
@@ -106,8 +107,8 @@ def _record_lines(month: date, *where: sa.ColumnElement[bool]) -> str:
     decisions: dict[int, list[Decision]] = {}
     for decision in db.session.scalars(
         sa.select(Decision)
-        .where(Decision.meeting_id.in_([m.meeting_id for m in approved]))
-        .order_by(Decision.year, Decision.number)
+        .where(Decision.meeting_id.in_([m.meeting_id for m in approved]), Decision.stands)
+        .order_by(*minutes_order())
     ):
         decisions.setdefault(decision.meeting_id, []).append(decision)
     base = _base()

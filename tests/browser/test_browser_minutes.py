@@ -157,6 +157,7 @@ def test_minutes_from_first_draft_to_approval_and_the_action_done(as_person, liv
     member.locator("#section-opening").get_by_label("Your comment").fill("It opened at 10:10, not 10:05.")
     member.locator("#section-opening").get_by_role("button", name="Send the comment").click()
     expect(member.locator(".alert-success")).to_contain_text("your comment is with the coordination team")
+    _decisions_on_a_phone(member, provisional=1)
 
     team.goto(f"/meetings/{held}/minutes")
     expect(team.locator("#section-opening .comments")).to_contain_text("It opened at 10:10")
@@ -179,6 +180,7 @@ def test_minutes_from_first_draft_to_approval_and_the_action_done(as_person, liv
     coordinator.get_by_role("button", name="Approve and lock the minutes").click()
     expect(coordinator.locator("#approval-line")).to_contain_text("at Plenary meeting 6/6")
 
+    _decisions_on_a_phone(member, provisional=0)
     member.goto("/")
     expect(member.locator("#my-open-actions ~ *").first).to_contain_text("Send the EHDS position paper")
     member.get_by_role("button", name="Decisions and actions").click()
@@ -195,6 +197,18 @@ def test_minutes_from_first_draft_to_approval_and_the_action_done(as_person, liv
         assert minutes.status is MinutesStatus.APPROVED and minutes.approved_at_meeting_id == plenary
     member.goto("/")
     expect(member.locator("body")).not_to_contain_text("Send the EHDS position paper")
+
+
+def _decisions_on_a_phone(page, provisional: int) -> None:
+    """The register on a phone: one card per decision, nothing to scroll sideways, the decisions of
+    minutes not yet approved marked provisional."""
+    laptop = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/decisions")
+    expect(page.locator("#decisions .card")).to_contain_text(["The NMG joins the EHDS task force."])
+    expect(page.locator("#decisions .decision-provisional")).to_have_count(provisional)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "fits a phone"
+    page.set_viewport_size(laptop)
 
 
 def _medium(live_server, meeting_id: int) -> str:

@@ -14,6 +14,7 @@ from ... import clock
 from ...extensions import db
 from ...meetings import cadence
 from ...meetings.queries import year_range
+from ...minutes import decisions
 from ...models import (
     ActionItem,
     ActionStatus,
@@ -129,11 +130,12 @@ def _held_meetings(start: datetime, cutoff: datetime) -> list[HeldMeeting]:
 
 
 def _decisions(year: int, cutoff: datetime) -> list[DecisionLine]:
+    """The decisions that stand: the report goes to every member, who reads approved minutes only."""
     rows = db.session.execute(
         sa.select(Decision, Meeting.title, Meeting.starts_at)
         .join(Meeting, Meeting.id == Decision.meeting_id)
-        .where(Decision.year == year, Meeting.starts_at < cutoff)
-        .order_by(Decision.number)
+        .where(Decision.year == year, Meeting.starts_at < cutoff, Decision.stands)
+        .order_by(Meeting.starts_at, Meeting.id, *decisions.minutes_order())
     )
     return [
         DecisionLine(decision.code, _local_day(starts_at), title, decision.text)
