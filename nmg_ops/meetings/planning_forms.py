@@ -151,7 +151,6 @@ class MeetingTypeForm(CsrfForm):
     )
     minutes_approval = SelectField(
         _l("Minutes approved"),
-        choices=[SelectChoice(a.value, a.label) for a in MinutesApproval],
         coerce=MinutesApproval,
         default=MinutesApproval.MEETING.value,
         description=_l("The usual way; a written procedure stays possible for any meeting's minutes."),
@@ -176,6 +175,7 @@ class MeetingTypeForm(CsrfForm):
     def __init__(self, *args: Any, kind: MeetingType | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.default_mode.choices = [(mode.value, mode.label) for mode in MeetingMode]
+        self.minutes_approval.choices = [SelectChoice(a.value, a.label) for a in MinutesApproval]
         self.minutes_approving_type_id.choices = [
             SelectChoice("", str(_l("Meetings of this same type"))),
             *(SelectChoice(str(other.id), other.label) for other in meeting_types() if other is not kind),
