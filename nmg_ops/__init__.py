@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .members import bp as members_bp
     from .minutes import bp as minutes_bp
     from .news import bp as news_bp
+    from .privacy import bp as privacy_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(calendar_bp)
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(minutes_bp)
     app.register_blueprint(news_bp)
+    app.register_blueprint(privacy_bp)
     logs.init_app(app)
 
     from . import cli

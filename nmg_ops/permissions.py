@@ -53,6 +53,7 @@ class Right(StrEnum):
     VIEW_DOCUMENTS = "view_documents"
     MANAGE_DOCUMENTS = "manage_documents"
     APPROVE_DOCUMENTS = "approve_documents"
+    EXPORT_MEMBER_DATA = "export_member_data"
 
 
 _SIGNED_IN = frozenset({Role.MEMBER, Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
@@ -99,6 +100,9 @@ GRANTS: dict[Right, frozenset[Role]] = {
     Right.VIEW_DOCUMENTS: _SIGNED_IN,
     Right.MANAGE_DOCUMENTS: _TEAM_AND_LEADERSHIP,
     Right.APPROVE_DOCUMENTS: _LEADERSHIP,
+    # A member downloads their own data from the profile; any member's, for a request received by mail,
+    # only the coordinator (and the administrator).
+    Right.EXPORT_MEMBER_DATA: _LEADERSHIP,
 }
 
 

@@ -28,6 +28,7 @@ DOMAIN_ORDER = (
     "documents",
     "news",
     "governance",
+    "privacy",
 )
 #: packages that are not domains: the models sit below every domain, the demo data above all of them
 NOT_DOMAINS = {"models", "demo"}

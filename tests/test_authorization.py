@@ -72,6 +72,10 @@ MATRIX = [
     ("POST", "/profile", "/profile", SIGNED_IN),
     ("POST", "/profile/password", "/profile/password", SIGNED_IN),
     ("POST", "/profile/sign-out-everywhere", "/profile/sign-out-everywhere", SIGNED_IN),
+    ("GET", "/profile/my-data", "/profile/my-data", SIGNED_IN),
+    ("GET", "/profile/my-data.json", "/profile/my-data.json", SIGNED_IN),
+    ("GET", "/members/<int:member_id>/data", "/members/{member}/data", LEADERS),
+    ("GET", "/members/<int:member_id>/data.json", "/members/{member}/data.json", LEADERS),
     ("GET", "/composition", "/composition", SIGNED_IN),
     # The self-assessment: everyone signed in reads it; the coordinator answers its questions.
     ("GET", "/governance", "/governance", SIGNED_IN),
