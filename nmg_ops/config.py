@@ -30,6 +30,12 @@ _WHOLE_NUMBERS = (
     ("NEWS_CONFIRM_DAYS", 1, 60, "a number of days from 1 to 60"),
     ("NEWS_PURGE_UNCONFIRMED_DAYS", 1, 365, "a number of days from 1 to 365"),
     ("NEWS_SUBSCRIBE_MAX_PER_HOUR", 1, 1000, "a number of requests from 1 to 1000"),
+    ("RETENTION_MAIL_BODY_DAYS", 1, 3650, "a number of days from 1 to 3650"),
+    ("RETENTION_OUTBOX_DAYS", 30, 3650, "a number of days from 30 to 3650"),
+    ("RETENTION_SIGN_IN_DAYS", 1, 3650, "a number of days from 1 to 3650"),
+    ("RETENTION_AUDIT_DAYS", 30, 36500, "a number of days from 30 to 36500"),
+    ("RETENTION_CALENDAR_REPLY_DAYS", 1, 3650, "a number of days from 1 to 3650"),
+    ("RETENTION_FORMER_MEMBER_DAYS", 0, 3650, "a number of days from 0 to 3650"),
 )
 #: settings that are secrets: read from the environment or the instance file, never from the repository
 _SECRETS_OUTSIDE_REPOSITORY = ("CALENDAR_MAILBOX_PASSWORD", "DOCUMENTS_S3_SECRET_ACCESS_KEY")

@@ -79,7 +79,7 @@ SECTIONS: tuple[Section, ...] = (
         "people",
         _l("Members and organisations"),
         ((Item("members.directory", _l("Members")), Item("members.organisations", _l("Organisations"))),),
-        owns=("members",),
+        owns=("members", "privacy.member_data", "privacy.member_data_file"),
     ),
     Section(
         "governance",
@@ -98,9 +98,10 @@ SECTIONS: tuple[Section, ...] = (
                 Item("governance.handover", _l("Handover")),
                 Item("governance.audit_log", _l("Audit trail")),
                 Item("delivery.deliveries", _l("Deliveries")),
+                Item("privacy.retention_periods", _l("Retention of personal data")),
             ),
         ),
-        owns=("governance", "delivery", "documents"),
+        owns=("governance", "delivery", "documents", "privacy.retention_periods"),
     ),
     Section(
         "news",
@@ -110,9 +111,9 @@ SECTIONS: tuple[Section, ...] = (
     ),
 )
 
-#: the account menu's pages: the profile and what it holds (language, password, calendar feed)
+#: the account menu's pages: the profile and what it holds (language, password, calendar feed, my data)
 ACCOUNT = "account"
-ACCOUNT_ENDPOINTS = frozenset({"members.profile"})
+ACCOUNT_ENDPOINTS = frozenset({"members.profile", "privacy.my_data", "privacy.my_data_file"})
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class Right(StrEnum):
     MANAGE_DOCUMENTS = "manage_documents"
     APPROVE_DOCUMENTS = "approve_documents"
     EXPORT_MEMBER_DATA = "export_member_data"
+    VIEW_RETENTION = "view_retention"
 
 
 _SIGNED_IN = frozenset({Role.MEMBER, Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
@@ -103,6 +104,8 @@ GRANTS: dict[Right, frozenset[Role]] = {
     # A member downloads their own data from the profile; any member's, for a request received by mail,
     # only the coordinator (and the administrator).
     Right.EXPORT_MEMBER_DATA: _LEADERSHIP,
+    # How long each kind of personal data is kept: the operations page of those who run the installation.
+    Right.VIEW_RETENTION: _LEADERSHIP,
 }
 
 

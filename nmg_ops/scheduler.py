@@ -94,6 +94,12 @@ def _purge_unconfirmed(now: datetime) -> object:
     return purge_unconfirmed(now)
 
 
+def _apply_retention(now: datetime) -> object:
+    from .privacy.retention import apply_retention
+
+    return apply_retention(now)
+
+
 def _draft_news(now: datetime) -> object:
     from .news.drafting import draft_next_issue
 
@@ -126,6 +132,8 @@ JOBS: dict[str, tuple[int, Callable[[datetime], object]]] = {
     "send_news": (1, _send_news),
     # Public subscriptions never confirmed, deleted NEWS_PURGE_UNCONFIRMED_DAYS after the last request.
     "purge_unconfirmed": (360, _purge_unconfirmed),
+    # Personal data past its period (RETENTION_*) deleted or pseudonymised, once a day.
+    "apply_retention": (1440, _apply_retention),
     "dispatch_outbox": (1, _dispatch_outbox),
 }
 

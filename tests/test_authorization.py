@@ -76,6 +76,8 @@ MATRIX = [
     ("GET", "/profile/my-data.json", "/profile/my-data.json", SIGNED_IN),
     ("GET", "/members/<int:member_id>/data", "/members/{member}/data", LEADERS),
     ("GET", "/members/<int:member_id>/data.json", "/members/{member}/data.json", LEADERS),
+    ("GET", "/privacy", "/privacy", ANYONE),
+    ("GET", "/privacy/retention", "/privacy/retention", LEADERS),
     ("GET", "/composition", "/composition", SIGNED_IN),
     # The self-assessment: everyone signed in reads it; the coordinator answers its questions.
     ("GET", "/governance", "/governance", SIGNED_IN),

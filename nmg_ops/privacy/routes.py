@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from email.utils import parseaddr
 from enum import Enum
 from typing import Any
 
-from flask import Response, render_template
-from flask_babel import format_date, format_datetime
+from flask import Response, current_app, render_template
+from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -17,7 +18,7 @@ from ..errors import found_or_404
 from ..extensions import db
 from ..models import Member
 from ..permissions import Right, require
-from . import bp, export
+from . import bp, export, retention
 
 _NOT_IN_FILENAME = re.compile(r"[^a-z0-9]+")
 
@@ -82,3 +83,19 @@ def member_data(member_id: int):
 @require(Right.EXPORT_MEMBER_DATA)
 def member_data_file(member_id: int):
     return _file(found_or_404(db.session.get(Member, member_id)))
+
+
+@bp.get("/privacy")
+def notice():
+    """The privacy notice: the group's own text in the reader's language, else the built-in one."""
+    language = str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])[:2].upper()
+    own = current_app.config.get(f"PRIVACY_NOTICE_{language}", "")
+    contact = current_app.config["PRIVACY_CONTACT"] or parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
+    return render_template("privacy/notice.html", own=own, contact=contact, periods=retention.PERIODS)
+
+
+@bp.get("/privacy/retention")
+@require(Right.VIEW_RETENTION)
+def retention_periods():
+    """How long each kind of personal data is kept, as the daily job applies it."""
+    return render_template("privacy/retention.html", periods=retention.PERIODS)
