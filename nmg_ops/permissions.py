@@ -55,6 +55,7 @@ class Right(StrEnum):
     APPROVE_DOCUMENTS = "approve_documents"
     EXPORT_MEMBER_DATA = "export_member_data"
     VIEW_RETENTION = "view_retention"
+    ERASE_MEMBER_DATA = "erase_member_data"
 
 
 _SIGNED_IN = frozenset({Role.MEMBER, Role.COORDINATION_TEAM, Role.COORDINATOR, Role.ADMIN})
@@ -106,6 +107,8 @@ GRANTS: dict[Right, frozenset[Role]] = {
     Right.EXPORT_MEMBER_DATA: _LEADERSHIP,
     # How long each kind of personal data is kept: the operations page of those who run the installation.
     Right.VIEW_RETENTION: _LEADERSHIP,
+    # Erasure on a former member's request: the coordinator, who answers such requests.
+    Right.ERASE_MEMBER_DATA: _LEADERSHIP,
 }
 
 

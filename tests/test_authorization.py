@@ -78,6 +78,8 @@ MATRIX = [
     ("GET", "/members/<int:member_id>/data.json", "/members/{member}/data.json", LEADERS),
     ("GET", "/privacy", "/privacy", ANYONE),
     ("GET", "/privacy/retention", "/privacy/retention", LEADERS),
+    ("GET", "/members/<int:member_id>/erase", "/members/{member}/erase", LEADERS),
+    ("POST", "/members/<int:member_id>/erase", "/members/{member}/erase", LEADERS),
     ("GET", "/composition", "/composition", SIGNED_IN),
     # The self-assessment: everyone signed in reads it; the coordinator answers its questions.
     ("GET", "/governance", "/governance", SIGNED_IN),

@@ -134,6 +134,7 @@ class AuditAction(StrEnum):
     SENDING_STARTED = "sending_started"
     WRITTEN_PROCEDURE = "written_procedure"
     OBJECTED = "objected"
+    ERASED = "erased"
 
     @property
     def label(self) -> str:
@@ -164,6 +165,7 @@ _AUDIT_ACTION_LABELS = {
     AuditAction.SENDING_STARTED: _l("Sending started"),
     AuditAction.WRITTEN_PROCEDURE: _l("Written procedure started"),
     AuditAction.OBJECTED: _l("Objection in written procedure"),
+    AuditAction.ERASED: _l("Erased on request"),
 }
 
 

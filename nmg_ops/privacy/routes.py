@@ -1,5 +1,5 @@
 """The privacy pages: a member's own data and, for the coordinator, any member's; the privacy notice; how
-long each kind of data is kept."""
+long each kind of data is kept; a former member's erasure on request."""
 
 from __future__ import annotations
 
@@ -9,16 +9,17 @@ from email.utils import parseaddr
 from enum import Enum
 from typing import Any
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..errors import found_or_404
+from ..errors import found_or_404, show_on_form
 from ..extensions import db
 from ..models import Member
 from ..permissions import Right, require
-from . import bp, export, retention
+from . import bp, erasure, export, retention
+from .forms import ErasureForm
 
 _NOT_IN_FILENAME = re.compile(r"[^a-z0-9]+")
 
@@ -99,3 +100,26 @@ def notice():
 def retention_periods():
     """How long each kind of personal data is kept, as the daily job applies it."""
     return render_template("privacy/retention.html", periods=retention.PERIODS)
+
+
+@bp.route("/members/<int:member_id>/erase", methods=["GET", "POST"])
+@require(Right.ERASE_MEMBER_DATA)
+def erase_member(member_id: int):
+    """Erase a former member on request, after saying what goes and what stays under a pseudonym."""
+    member = found_or_404(db.session.get(Member, member_id))
+    form = ErasureForm()
+    if form.validate_on_submit():
+        try:
+            erasure.erase(member)
+        except erasure.ErasureError as error:
+            show_on_form(form, error, fallback="confirm")
+        else:
+            flash(
+                _("The member's data is erased; the record names them %(name)s.", name=member.full_name),
+                "success",
+            )
+            return redirect(url_for("members.member", member_id=member.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "privacy/erase.html", member=member, form=form, pseudonym=erasure.pseudonym(member)
+    ), status
