@@ -383,6 +383,12 @@ MATRIX = [
     ),
     ("POST", "/news/issues/<int:issue_id>/test", "/news/issues/{issue}/test", TEAM_AND_LEADERS),
     ("POST", "/news/issues/<int:issue_id>/approve", "/news/issues/{issue}/approve", LEADERS),
+    (
+        "POST",
+        "/news/issues/<int:issue_id>/ask-approval",
+        "/news/issues/{issue}/ask-approval",
+        TEAM_AND_LEADERS,
+    ),
     ("POST", "/news/issues/<int:issue_id>/schedule", "/news/issues/{issue}/schedule", TEAM_AND_LEADERS),
     ("POST", "/news/issues/<int:issue_id>/unschedule", "/news/issues/{issue}/unschedule", TEAM_AND_LEADERS),
     ("GET", "/news/issues/<int:issue_id>/send", "/news/issues/{issue}/send", TEAM_AND_LEADERS),

@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("news", __name__)
 
 from . import (  # noqa: E402,F401
+    approval_routes,
     archive_routes,
     bounces,
     issue_routes,
