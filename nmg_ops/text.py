@@ -3,10 +3,13 @@ rule for single-line values (names, titles) that every way in applies."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from urllib.parse import urljoin, urlsplit
 
 import markdown
 import nh3
+from markdown.inlinepatterns import HTML_RE, HtmlInlineProcessor
 from markupsafe import Markup
 
 _TAGS = {
@@ -40,32 +43,92 @@ _TAGS = {
 }
 
 
-def render_markdown(text: str | None, *, images: bool = False) -> Markup:
-    """Markdown to HTML, then through an allow-list: raw HTML, scripts and javascript: links are dropped.
+_TAG_NAME = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
 
-    With `images` (the e-news), `![alt](https://…)` images are kept, from https addresses only: a mail
-    that loads a plain-http image shows a warning in most mail apps, and data: images are a way to smuggle.
+
+class _AllowedHtmlOnly(HtmlInlineProcessor):
+    """Raw HTML the allow-list keeps passes as markup; anything else (`<caratteri>`, `<script>`, a comment)
+    stays text, shown as typed: nh3 would drop an unknown tag and the words with it."""
+
+    def __init__(self, md: markdown.Markdown, allowed: frozenset[str]) -> None:
+        super().__init__(HTML_RE, md)
+        self.allowed = allowed
+
+    def handleMatch(self, m, data):  # type: ignore[no-untyped-def]
+        name = _TAG_NAME.match(m.group(1))
+        if name and name.group(1).lower() in self.allowed:
+            return super().handleMatch(m, data)
+        return None, None, None
+
+
+def _to_html(text: str, allowed: frozenset[str]) -> str:
+    md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+    # Block-level raw HTML would pass whole, tags and all, to nh3; read as text, its allowed tags still
+    # count as markup through the inline rule.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.register(_AllowedHtmlOnly(md, allowed), "html", 90)
+    return md.convert(text)
+
+
+def render_markdown(text: str | None, *, images: bool = False, base_url: str | None = None) -> Markup:
+    """Markdown to HTML, then through an allow-list: scripts and javascript: links are dropped, and raw HTML
+    outside the allow-list is shown as the text it was typed as.
+
+    With `images` (the e-news), `![alt](https://…)` images are kept, from https addresses (or the site of
+    `base_url`) only: a mail that loads a plain-http image shows a warning in most mail apps, and data:
+    images are a way to smuggle. With `base_url` (a mail, read far from the site), relative links and
+    images are resolved against it, as the page at that address would.
     """
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    tags = _TAGS | {"img"} if images else _TAGS
     attributes = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
     if images:
         attributes["img"] = {"src", "alt", "title", "width", "height"}
     cleaned = nh3.clean(
-        html,
-        tags=_TAGS | {"img"} if images else _TAGS,
+        _to_html(text or "", frozenset(tags)),
+        tags=tags,
         attributes=attributes,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
-        attribute_filter=_https_images_only,
+        attribute_filter=_UrlFilter(base_url),
     )
     # Safe to mark: nh3 has just removed everything outside the allow-list.
     return Markup(cleaned)
 
 
-def _https_images_only(tag: str, attribute: str, value: str) -> str | None:
-    if tag == "img" and attribute == "src" and not value.lower().startswith("https://"):
-        return None
-    return value
+def absolute_url(target: str, base_url: str) -> str:
+    """`target` as the page at `base_url` would resolve it; an address with a scheme stays as it is."""
+    return target if urlsplit(target).scheme else urljoin(base_url, target)
+
+
+#: the target of an inline link or image, `](target`, and of a reference definition, `[name]: target`
+_LINK_TARGETS = re.compile(r"(\]\(\s*<?)([^\s()<>]+)|^( {0,3}\[[^\]]+\]:\s*<?)(\S+?)(?=>|\s|$)", re.MULTILINE)
+
+
+def absolute_markdown(text: str, base_url: str) -> str:
+    """The Markdown with its relative link and image targets resolved against `base_url`: the text of a
+    mail, where a reader sees and follows the address as it is written."""
+
+    def resolve(m: re.Match[str]) -> str:
+        if m.group(1) is not None:
+            return m.group(1) + absolute_url(m.group(2), base_url)
+        return m.group(3) + absolute_url(m.group(4), base_url)
+
+    return _LINK_TARGETS.sub(resolve, text)
+
+
+class _UrlFilter:
+    def __init__(self, base_url: str | None) -> None:
+        self.base_url = base_url
+        self.own_site = urljoin(base_url, "/") if base_url else None
+
+    def __call__(self, tag: str, attribute: str, value: str) -> str | None:
+        if attribute in {"href", "src"} and self.base_url:
+            value = absolute_url(value, self.base_url)
+        if tag == "img" and attribute == "src":
+            own = self.own_site is not None and value.startswith(self.own_site)
+            if not (own or value.lower().startswith("https://")):
+                return None
+        return value
 
 
 #: what ends a line for some reader of our output: mail headers, iCalendar, CSV, terminals and browsers

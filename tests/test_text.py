@@ -9,7 +9,7 @@ def test_markdown_renders_lists_links_and_tables():
     assert 'rel="noopener noreferrer nofollow"' in html
 
 
-def test_markdown_drops_scripts_raw_html_and_javascript_links():
+def test_markdown_shows_scripts_and_raw_html_as_text_and_drops_javascript_links():
     html = str(
         render_markdown(
             "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3))\n\n"
@@ -17,8 +17,9 @@ def test_markdown_drops_scripts_raw_html_and_javascript_links():
         )
     )
     assert "<script" not in html
-    assert "onerror" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, "shown as typed, not run"
     assert "<img" not in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html
     assert "javascript:" not in html
     assert "onclick" not in html
 

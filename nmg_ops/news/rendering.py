@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from ..delivery.outbox import RawMail, check_header
 from ..models import NewsEdition, NewsIssue
-from ..text import render_markdown
+from ..text import absolute_markdown, render_markdown
 from . import tokens
 
 #: stands for the recipient's unsubscribe link until the mail is made for them
@@ -46,10 +46,17 @@ class RenderedEdition:
 
 
 def sections_of(issue: NewsIssue, edition: NewsEdition) -> list[ShownSection]:
-    """The sections an edition carries, sanitised; empty sections are left out."""
+    """The sections an edition carries, sanitised; empty sections are left out.
+
+    Links and images the editor wrote relative (`/news`) are resolved against the issue's page on
+    PUBLIC_URL, in the HTML and in the text alike: in a mail client a relative address leads nowhere."""
+    page = web_url(issue)
     return [
         ShownSection(
-            section.heading, render_markdown(section.body, images=True), section.body, section.members_only
+            section.heading,
+            render_markdown(section.body, images=True, base_url=page),
+            absolute_markdown(section.body, page),
+            section.members_only,
         )
         for section in issue.sections
         if section.body.strip() and (edition is NewsEdition.MEMBERS or not section.members_only)
