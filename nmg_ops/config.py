@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
@@ -30,6 +32,7 @@ _WHOLE_NUMBERS = (
     ("NEWS_CONFIRM_DAYS", 1, 60, "a number of days from 1 to 60"),
     ("NEWS_PURGE_UNCONFIRMED_DAYS", 1, 365, "a number of days from 1 to 365"),
     ("NEWS_SUBSCRIBE_MAX_PER_HOUR", 1, 1000, "a number of requests from 1 to 1000"),
+    ("NEWS_CONFIRM_MAX_PER_ADDRESS", 1, 100, "a number of mails from 1 to 100"),
     ("RETENTION_MAIL_BODY_DAYS", 1, 3650, "a number of days from 1 to 3650"),
     ("RETENTION_OUTBOX_DAYS", 30, 3650, "a number of days from 30 to 3650"),
     ("RETENTION_SIGN_IN_DAYS", 1, 3650, "a number of days from 1 to 3650"),
@@ -124,6 +127,7 @@ def _derive(settings: dict[str, Any], environment: str, instance_path: Path) -> 
             raise ConfigError("production needs SECRET_KEY (NMG_SECRET_KEY) of at least 32 random characters")
         if not database_url:
             raise ConfigError("production needs DATABASE_URL (NMG_DATABASE_URL), an SQLAlchemy URL")
+        _check_public_url(str(settings.get("PUBLIC_URL") or ""))
     if not database_url:
         database_url = f"sqlite:///{instance_path / 'nmg_ops.sqlite3'}"
     if not secret_key:
@@ -137,6 +141,32 @@ def _derive(settings: dict[str, Any], environment: str, instance_path: Path) -> 
     settings.setdefault("OUTBOX_DIR", str(instance_path / "outbox"))
     settings["DOCUMENTS_DIR"] = str(settings.get("DOCUMENTS_DIR") or instance_path / "documents")
     settings.setdefault("DOCUMENTS_S3_SECRET_ACCESS_KEY", "")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def _check_public_url(url: str) -> None:
+    """Every link in every mail starts with PUBLIC_URL: in production it must be the site's own https
+    address, which a reader's mail app can reach."""
+    fix = "set PUBLIC_URL (NMG_PUBLIC_URL) to the site's https address, such as https://nmg.example.org"
+    default = _read_toml(CONFIG_DIR / "defaults.toml").get("PUBLIC_URL")
+    if not url or url == default:
+        raise ConfigError(
+            f"PUBLIC_URL is left at its default {default!r}, where no mail reader arrives; {fix}"
+        )
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError(f"PUBLIC_URL={url!r} is not an https address; {fix}")
+    if _is_loopback(parts.hostname):
+        raise ConfigError(f"PUBLIC_URL={url!r} names this machine, where no mail reader arrives; {fix}")
 
 
 def _check_calendar_mailbox(settings: dict[str, Any], environment: str) -> None:

@@ -525,7 +525,11 @@ def test_the_mailbox_password_is_refused_in_a_file_of_the_repository(tmp_path, m
 def test_production_refuses_a_mailbox_elsewhere_without_tls(tmp_path):
     from nmg_ops.config import ConfigError, load
 
-    production = {"SECRET_KEY": "k" * 40, "DATABASE_URL": "postgresql+psycopg://nmg@db/nmg"}
+    production = {
+        "SECRET_KEY": "k" * 40,
+        "DATABASE_URL": "postgresql+psycopg://nmg@db/nmg",
+        "PUBLIC_URL": "https://nmg.example.org",
+    }
     remote = {**mailbox_settings(143), "CALENDAR_MAILBOX_HOST": "imap.example.org", **production}
     with pytest.raises(ConfigError, match="in clear"):
         load("production", tmp_path, remote)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from nmg_ops import config, create_app
@@ -66,6 +68,7 @@ def test_production_starts_with_both_and_keeps_cookies_secure(monkeypatch):
     monkeypatch.setenv("NMG_ENV", "production")
     monkeypatch.setenv("NMG_SECRET_KEY", "k" * 40)
     monkeypatch.setenv("NMG_DATABASE_URL", "postgresql+psycopg://nmg@db.example.org/nmg")
+    monkeypatch.setenv("NMG_PUBLIC_URL", "https://nmg.example.org")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
@@ -87,3 +90,32 @@ def test_broken_instance_file_is_named(tmp_path):
     (instance / "nmg.toml").write_text("TIMEZONE = \n")
     with pytest.raises(config.ConfigError, match=r"nmg\.toml"):
         create_app()
+
+
+@pytest.mark.parametrize(
+    ("public_url", "message"),
+    [
+        (None, "PUBLIC_URL is left at its default"),
+        ("http://127.0.0.1:5000", "PUBLIC_URL is left at its default"),
+        ("https://localhost:8443", "PUBLIC_URL='https://localhost:8443' names this machine"),
+        ("https://127.0.0.2", "names this machine"),
+        ("https://[::1]", "names this machine"),
+        ("http://nmg.example.org", "PUBLIC_URL='http://nmg.example.org' is not an https address"),
+        ("nmg.example.org", "is not an https address"),
+    ],
+)
+def test_production_refuses_to_start_with_a_public_address_no_reader_can_reach(
+    monkeypatch, public_url, message
+):
+    monkeypatch.setenv("NMG_ENV", "production")
+    monkeypatch.setenv("NMG_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("NMG_DATABASE_URL", "postgresql+psycopg://nmg@db.example.org/nmg")
+    if public_url is not None:
+        monkeypatch.setenv("NMG_PUBLIC_URL", public_url)
+    with pytest.raises(config.ConfigError, match=re.escape(message)) as refused:
+        create_app()
+    assert "NMG_PUBLIC_URL" in str(refused.value), "the message names the setting to change"
+
+
+def test_development_keeps_its_local_public_address(monkeypatch):
+    assert create_app().config["PUBLIC_URL"] == "http://127.0.0.1:5000"

@@ -99,7 +99,7 @@ def test_demo_scale_adds_synthetic_members_of_every_stakeholder_type(app, runner
 
 def test_demo_refuses_to_run_under_production(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("NMG_SECRET_KEY", "x" * 40)
-    app = app_for(database_url, tmp_path, ENVIRONMENT="production")
+    app = app_for(database_url, tmp_path, ENVIRONMENT="production", PUBLIC_URL="https://nmg.example.org")
     result = app.test_cli_runner().invoke(args=["demo"])
     with app.app_context():
         db.engine.dispose()

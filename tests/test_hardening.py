@@ -550,7 +550,12 @@ def test_guest_names_refuse_every_kind_of_line_break(client, people, sign_in, ma
 def test_production_sends_hsts_and_a_strict_csp(database_url, tmp_path, monkeypatch):
     monkeypatch.setenv("NMG_SECRET_KEY", "x" * 40)
     app = create_app(
-        {"ENVIRONMENT": "production", "DATABASE_URL": database_url, "OUTBOX_DIR": str(tmp_path / "outbox")}
+        {
+            "ENVIRONMENT": "production",
+            "DATABASE_URL": database_url,
+            "OUTBOX_DIR": str(tmp_path / "outbox"),
+            "PUBLIC_URL": "https://nmg.example.org",
+        }
     )
     response = app.test_client().get("/sign-in", base_url="https://nmg.example.org")
     with app.app_context():

@@ -19,6 +19,7 @@ from nmg_ops.models import (
     NewsConsent,
     NewsEdition,
     NewsSubscriber,
+    NewsSubscriptionRequest,
     NewsSuppression,
     OutboundMessage,
     SubscriberStatus,
@@ -539,3 +540,49 @@ def test_the_links_secrets_stay_out_of_the_logs(client, outbox, caplog):
     for secret in secrets:
         assert secret not in caplog.text
         assert secret[6:] not in caplog.text
+
+
+def test_the_confirmation_mail_carries_nothing_the_requester_typed_but_the_address(client, outbox):
+    long_name = "Buy cheap watches at spam.example " * 5
+    subscribe(client, "victim@example.org", name=long_name[:200], language="en")
+    [mail] = outbox()
+    assert mail["To"] == "victim@example.org", "no name beside the address"
+    for part in ("plain", "html"):
+        assert "watches" not in mail.get_body((part,)).get_content()
+    page = client.get(link_in(mail)).get_data(as_text=True)
+    assert "Buy cheap watches" in page, "the owner sees the name before confirming"
+
+
+def test_mails_to_one_address_are_limited_per_day_whoever_asks_and_whatever_its_state(
+    app, outbox, monkeypatch
+):
+    """Four clients, each under its own limit, ask for the same address; the fourth gets the same page and
+    the address no fourth mail, alike for an unknown and a confirmed address."""
+    app.config["NEWS_CONFIRM_MAX_PER_ADDRESS"] = 3
+    confirmed("reader@example.org")
+    seen = {}
+    for state, email in (("unknown", "target@example.org"), ("confirmed", "reader@example.org")):
+        mails_before = len(outbox())
+        pages = []
+        for n in range(4):
+            answer = app.test_client().post(
+                "/news/subscribe",
+                data={"name": "", "email": email, "language": "en", "consent": "y", "website": ""},
+                environ_base={"REMOTE_ADDR": f"203.0.113.{n + 1}"},
+                follow_redirects=True,
+            )
+            pages.append((answer.status_code, answer.request.path))
+        seen[state] = (pages, len(outbox()) - mails_before)
+    assert seen["unknown"] == seen["confirmed"]
+    pages, mailed = seen["unknown"]
+    assert len(set(pages)) == 1 and mailed == 3
+    assert subscribe(app.test_client(), "other@example.org").status_code == 302
+    assert outbox()[-1]["To"] == "other@example.org", "another address is not limited"
+    marks = db.session.scalars(sa.select(NewsSubscriptionRequest.address_mark)).all()
+    assert all(mark and "@" not in mark for mark in marks), "the count names no address"
+
+    later = clock.now() + timedelta(days=1, minutes=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    before = len(outbox())
+    subscribe(app.test_client(), "target@example.org")
+    assert len(outbox()) == before + 1, "a day later the address is mailed again"

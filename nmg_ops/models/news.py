@@ -155,16 +155,22 @@ class NewsConsent(db.Model):
 
 
 class NewsSubscriptionRequest(db.Model):
-    """One use of the subscription form, whatever the address's state: what the per-hour limit counts.
+    """One use of the subscription form, whatever the address's state: what the limits per client and per
+    address count.
 
-    It names no address, so that counting it tells nothing about who is subscribed.
+    It names no address, only its keyed mark, so that counting it tells nothing about who is subscribed.
     """
 
-    __table_args__ = (sa.Index("ix_news_subscription_request_remote_addr_at", "remote_addr", "at"),)
+    __table_args__ = (
+        sa.Index("ix_news_subscription_request_remote_addr_at", "remote_addr", "at"),
+        sa.Index("ix_news_subscription_request_address_mark_at", "address_mark", "at"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     #: the client's network address
     remote_addr: so.Mapped[str] = so.mapped_column(sa.String(64))
+    #: the address asked for, as `subscriptions.address_mark` (an HMAC); none on requests of older versions
+    address_mark: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -8,7 +8,9 @@ team's import makes INVITED subscribers, who confirm the same way and are never 
 Every step is a line of `news_consent`: what the person was shown, when, and from where. The subscription
 page gives the same answer for every address (new, pending, confirmed, a member's) and the same work, so
 that neither the page nor its timing tells a stranger who is subscribed. Requests are counted per client
-through their REQUESTED lines; over the limit the page still answers the same and nothing is kept.
+and per address (by a keyed mark, so the count names nobody); over either limit the page still answers the
+same and no mail goes. The mail a request sends carries nothing the requester typed but the address: the
+page must not be a way to mail chosen words from the group's address to anyone.
 
 Unsubscribing always works: the link in an issue names the member or subscriber and the address it was
 sent to, needs no sign-in, and also serves former members. Purging deletes unconfirmed subscribers but
@@ -18,6 +20,8 @@ answered, which is what a recipient asks when they did not request it.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -113,14 +117,18 @@ def _new_nonce() -> str:
 
 
 def _confirm_mail(subscriber: NewsSubscriber, *, invited: bool = False) -> dict[str, Any]:
-    """What `compose` takes for the confirmation mail, but the address (which `queue_mails` takes apart)."""
+    """What `compose` takes for the confirmation mail, but the address (which `queue_mails` takes apart).
+
+    Only the team's invitation names the person: the name on the subscription page is typed by whoever
+    asks, and is shown to the address's owner on the confirmation page instead."""
     nmg = current_app.config["NMG_SHORT_NAME"]
+    name = subscriber.name if invited else ""
     return {
-        "to_name": subscriber.name,
+        "to_name": name,
         "language": subscriber.language,
         "subject": _l("Confirm your subscription to the %(nmg)s e-news", nmg=nmg),
         "template": "news_confirm",
-        "name": subscriber.name,
+        "name": name,
         "invited": invited,
         "link": confirm_url(subscriber.id, subscriber.confirm_nonce or ""),
         "valid_days": int(current_app.config["NEWS_CONFIRM_DAYS"]),
@@ -144,31 +152,52 @@ def _requests_from(client: str) -> int:
     )
 
 
+def address_mark(email: str) -> str:
+    """The address as the request count knows it: keyed, so the table does not list who was asked."""
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(key, b"news-request:" + email.encode(), hashlib.sha256).hexdigest()
+
+
+def _requests_for(mark: str) -> int:
+    since = clock.now() - timedelta(days=1)
+    return db.session.scalar(
+        sa.select(sa.func.count()).where(
+            NewsSubscriptionRequest.address_mark == mark, NewsSubscriptionRequest.at >= since
+        )
+    )
+
+
 def request_subscription(email: str, name: str, language: Language, wording: str, client: str) -> int | None:
     """Ask `email` to confirm a subscription to the public edition; the same answer and the same work
     whatever the address.
 
-    `email` is normalised (the form does it). Every request under the per-hour limit counts toward it and
-    queues one mail to the address: a new, pending, invited or unsubscribed address gets a new nonce, so
-    that older links stop working, and a new confirmation link; a confirmed one is told that it already
-    receives the e-news, which only the address's owner reads. Over the limit nothing is kept and nothing
-    is sent, whatever the address. Returns the outbox id to dispatch once the answer has gone, or None.
+    `email` is normalised (the form does it). Every request under the client's per-hour limit counts
+    toward it and toward the address's daily limit; under both it queues one mail to the address: a new,
+    pending, invited or unsubscribed address gets a new nonce, so that older links stop working, and a new
+    confirmation link; a confirmed one is told that it already receives the e-news, which only the
+    address's owner reads. Over the client's limit nothing is kept and nothing is sent, over the address's
+    the request is counted and nothing is sent, whatever the address's state. Returns the outbox id to
+    dispatch once the answer has gone, or None.
     """
     if _requests_from(client) >= int(current_app.config["NEWS_SUBSCRIBE_MAX_PER_HOUR"]):
         return None
     now = clock.now()
-    db.session.add(NewsSubscriptionRequest(remote_addr=client[:64], at=now))
+    mark = address_mark(email)
+    asked = _requests_for(mark)
+    db.session.add(NewsSubscriptionRequest(remote_addr=client[:64], address_mark=mark, at=now))
+    if asked >= int(current_app.config["NEWS_CONFIRM_MAX_PER_ADDRESS"]):
+        db.session.commit()
+        return None
     subscriber = _subscriber(email)
     if subscriber is not None and subscriber.status is SubscriberStatus.CONFIRMED:
         return send_mail(
             to_email=email,
             purpose="news_already_subscribed",
             now=False,
-            to_name=subscriber.name,
+            to_name="",
             language=subscriber.language,
             subject=_l("You already receive the %(nmg)s e-news", nmg=current_app.config["NMG_SHORT_NAME"]),
             template="news_already_subscribed",
-            name=subscriber.name,
         )
     if subscriber is None:
         subscriber = NewsSubscriber(email=email, status=SubscriberStatus.PENDING, created_at=now)
@@ -186,7 +215,7 @@ def request_subscription(email: str, name: str, language: Language, wording: str
         # The same address sent twice at once: the other request has made the subscriber and its mail.
         # This one still counts toward the limit.
         db.session.rollback()
-        db.session.add(NewsSubscriptionRequest(remote_addr=client[:64], at=now))
+        db.session.add(NewsSubscriptionRequest(remote_addr=client[:64], address_mark=mark, at=now))
         db.session.commit()
         return None
     return send_mail(
@@ -393,7 +422,7 @@ def apply_import(plan: ImportPlan, actor_name: str) -> list[int]:
 
 def purge_unconfirmed(now: datetime) -> str:
     """Delete the subscribers who never confirmed within NEWS_PURGE_UNCONFIRMED_DAYS of the last mail, and
-    the subscription requests counted for the per-hour limit once a day old."""
+    the subscription requests counted for the limits once a day old."""
     before = now - timedelta(days=int(current_app.config["NEWS_PURGE_UNCONFIRMED_DAYS"]))
     purged = db.session.execute(
         sa.delete(NewsSubscriber).where(
@@ -401,7 +430,7 @@ def purge_unconfirmed(now: datetime) -> str:
             sa.func.coalesce(NewsSubscriber.confirm_sent_at, NewsSubscriber.created_at) < before,
         )
     ).rowcount
-    # The per-hour limit reads the last hour only; older requests are kept a day, then have no use.
+    # The client's limit reads the last hour, the address's the last day; older requests have no use.
     db.session.execute(
         sa.delete(NewsSubscriptionRequest).where(NewsSubscriptionRequest.at < now - timedelta(days=1))
     )
