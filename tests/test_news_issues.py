@@ -451,6 +451,38 @@ def test_the_atom_feed_carries_the_sent_issues_public_edition(app, client):
     assert "Welcome to spring." in content and "The plenary agenda is out." not in content
 
 
+def test_the_atom_feed_names_its_author_and_answers_a_current_copy_with_304(app, client, monkeypatch):
+    make_issue(number=5, status=NewsIssueStatus.SENT, sent_at=NOW)
+    first = client.get("/news/feed.atom")
+    feed = ET.fromstring(first.data)
+    assert feed.findtext(f"{ATOM}author/{ATOM}name") == app.config["NMG_NAME"], "RFC 4287 §4.1.1"
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert modified == "Fri, 20 Mar 2026 09:00:00 GMT"
+
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(hours=3))
+    again = client.get("/news/feed.atom")
+    assert again.data == first.data and again.headers["ETag"] == etag, "the same feed, byte for byte"
+    assert client.get("/news/feed.atom", headers={"If-None-Match": etag}).status_code == 304
+    assert client.get("/news/feed.atom", headers={"If-Modified-Since": modified}).status_code == 304
+
+    make_issue(
+        number=6, month=date(2026, 5, 1), status=NewsIssueStatus.SENT, sent_at=NOW + timedelta(days=30)
+    )
+    changed = client.get("/news/feed.atom", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    ids = [e.findtext(f"{ATOM}id") for e in ET.fromstring(changed.data).findall(f"{ATOM}entry")]
+    base = app.config["PUBLIC_URL"].rstrip("/")
+    assert ids == [f"{base}/news/6", f"{base}/news/5"], "an entry keeps its id when others arrive"
+
+
+def test_an_empty_atom_feed_is_valid_and_the_same_on_every_request(app, client, monkeypatch):
+    first = client.get("/news/feed.atom")
+    feed = ET.fromstring(first.data)
+    assert feed.findtext(f"{ATOM}updated") and feed.find(f"{ATOM}author") is not None
+    monkeypatch.setattr(clock, "now", lambda: NOW + timedelta(days=1))
+    assert client.get("/news/feed.atom", headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
 def _no_active_content(html: str) -> None:
     assert "<script" not in html
     assert "javascript:" not in html

@@ -7,6 +7,10 @@ is not in the archive at all (404), whoever asks: the team previews drafts on th
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from feedgen.feed import FeedGenerator
 from flask import current_app, render_template
@@ -51,8 +55,25 @@ def edition_for(wanted: str | None) -> NewsEdition:
     return NewsEdition.PUBLIC
 
 
-def feed() -> bytes:
-    """The Atom feed of the latest sent issues, public edition, each entry's id its permanent address."""
+#: the `updated` of a feed with no issue yet: it has not changed since, and the same bytes keep the ETag
+_NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Feed:
+    body: bytes
+    #: a hash of the body: the same feed is the same tag on every request and every worker
+    etag: str
+    #: when the latest issue went, or None before the first
+    last_modified: datetime | None
+
+
+def feed() -> Feed:
+    """The Atom feed of the latest sent issues, public edition.
+
+    Each entry's id is its issue's permanent address, which never changes; the group is the author
+    (RFC 4287 §4.1.1) of the feed and so of every entry. Nothing in it depends on the time of the request,
+    so that a reader asking again gets the same bytes, or a 304 by their hash."""
     issues = db.session.scalars(
         sa.select(NewsIssue)
         .where(NewsIssue.status == NewsIssueStatus.SENT)
@@ -68,8 +89,9 @@ def feed() -> bytes:
     generator.link(href=archive, rel="alternate")
     generator.link(href=f"{base}/news/feed.atom", rel="self")
     generator.language(current_app.config["DEFAULT_LANGUAGE"])
-    if issues:
-        generator.updated(max(issue.sent_at for issue in issues))
+    generator.author({"name": current_app.config["NMG_NAME"], "uri": archive})
+    last_modified = max((issue.sent_at for issue in issues), default=None)
+    generator.updated(last_modified or _NEVER)
     with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
         # feedgen lists entries newest first when each is added at the front.
         for issue in reversed(issues):
@@ -86,4 +108,5 @@ def feed() -> bytes:
                 ),
                 type="html",
             )
-    return generator.atom_str(pretty=True)
+    body = generator.atom_str(pretty=True)
+    return Feed(body, hashlib.sha256(body).hexdigest()[:32], last_modified)

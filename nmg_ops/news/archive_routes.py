@@ -53,5 +53,11 @@ def issue_page(number: int):
 
 @bp.get("/news/feed.atom")
 def feed():
-    """The Atom feed of the sent issues, public edition."""
-    return Response(archive.feed(), mimetype="application/atom+xml")
+    """The Atom feed of the sent issues, public edition; 304 to a reader whose copy is current."""
+    atom = archive.feed()
+    response = Response(atom.body, mimetype="application/atom+xml")
+    response.set_etag(atom.etag)
+    response.last_modified = atom.last_modified
+    response.cache_control.public = True
+    response.cache_control.no_cache = True
+    return response.make_conditional(request)
