@@ -192,7 +192,7 @@ def feed(
     calendar = _calendar()
     calendar.add("x-wr-calname", name)
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    calendar.add("x-published-ttl", REFRESH)
+    calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     stamp = clock.now()
     for meeting in meetings:
         calendar.add_component(
