@@ -263,14 +263,20 @@ def test_the_coordinator_proposes_and_confirms_through_the_page(client, people, 
     sign_in(people["coordinator"])
     page = client.get("/coordinators").get_data(as_text=True)
     assert "Propose the next coordinator" in page
-    response = client.post("/coordinators/propose", data={"member_id": successor.id})
+    response = client.post("/coordinators/propose", data={"proposal-member_id": successor.id})
     assert response.status_code == 302
     term = db.session.scalar(sa.select(CoordinatorTerm).where(CoordinatorTerm.member_id == successor.id))
     assert not term.is_confirmed
     page = client.get("/coordinators").get_data(as_text=True)
     assert "Proposed, not confirmed" in page
-    assert client.post(f"/coordinators/{term.id}/confirm", data={"decision_id": ""}).status_code == 400
-    response = client.post(f"/coordinators/{term.id}/confirm", data={"decision_id": "", "note": "By e-mail."})
+    assert (
+        client.post(f"/coordinators/{term.id}/confirm", data={"confirmation-decision_id": ""}).status_code
+        == 400
+    )
+    response = client.post(
+        f"/coordinators/{term.id}/confirm",
+        data={"confirmation-decision_id": "", "confirmation-note": "By e-mail."},
+    )
     assert response.status_code == 302
     db.session.refresh(term)
     assert term.is_confirmed

@@ -43,7 +43,8 @@ SUGGESTED = 3
 
 
 def _proposal_form() -> ProposalForm:
-    form = ProposalForm()
+    # Prefixed: the page also shows the form to add a term, with fields of the same names.
+    form = ProposalForm(prefix="proposal")
     suggested = rotation.candidates(limit=SUGGESTED)
     if suggested:
         form.member_id.description = _(
@@ -59,7 +60,7 @@ def _decision_choice(decision: Decision) -> str:
 
 
 def _confirmation_form() -> ConfirmationForm:
-    form = ConfirmationForm()
+    form = ConfirmationForm(prefix="confirmation")
     form.decision_id.choices = [
         ("", _("No decision: the coordinator confirms with a note")),
         *((d.id, _decision_choice(d)) for d in rotation.confirmable_decisions()),
