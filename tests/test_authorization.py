@@ -120,6 +120,7 @@ MATRIX = [
     ("GET", "/calendar/<token>.ics", "/calendar/not-a-token.ics", ANYONE),
     ("GET", "/calendar/public.ics", "/calendar/public.ics", ANYONE),
     ("GET", "/meetings/<int:meeting_id>.ics", "/meetings/{public_meeting}.ics", ANYONE),
+    ("GET", "/events/<int:meeting_id>", "/events/{public_meeting}", ANYONE),
     ("POST", "/profile/calendar", "/profile/calendar", SIGNED_IN),
     ("POST", "/profile/calendar/alarm", "/profile/calendar/alarm", SIGNED_IN),
     ("GET", "/rsvp/<token>/<any(yes, no, maybe):choice>", "/rsvp/not-a-token/yes", ANYONE),

@@ -435,3 +435,25 @@ def test_an_announcement_left_by_a_dead_process_is_mailed_by_the_scheduler(app, 
     assert sorted(invitations()) == sorted(i.email for i in whole_group.invitations)
     run_due_jobs(clock.now())
     assert len(invitations()) == 60, "mailed once"
+
+
+def test_a_public_event_opens_for_a_visitor_with_its_calendar_file_and_no_way_into_the_call(
+    client, make_meeting, confirmed
+):
+    event = make_meeting(
+        "partnership_event",
+        status=MeetingStatus.CONFIRMED,
+        title="THCS info day",
+        is_public=True,
+        mode="online",
+        video_url="https://meet.example.org/secret-room",
+    )
+    page = client.get(f"/events/{event.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "THCS info day" in html and "secret-room" not in html
+    ics = re.search(r'id="event-ics" href="([^"]+)"', html)[1]
+    assert check_rfc5545(client.get(ics).data).walk("VEVENT")[0]["SUMMARY"] == "THCS info day"
+    assert client.get(f"/events/{confirmed.id}").status_code == 404, "not public: no page"
+    draft = make_meeting("partnership_event", title="Not announced yet", is_public=True)
+    assert client.get(f"/events/{draft.id}").status_code == 404, "a draft is nobody's news"

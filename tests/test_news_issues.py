@@ -134,7 +134,7 @@ def preview_text(client, issue: NewsIssue, edition: str, language: str = "it") -
 
 
 def test_the_draft_lists_public_meetings_in_both_editions_and_members_meetings_only_in_theirs(
-    client, drafted
+    client, drafted, team
 ):
     members, public = preview_text(client, drafted, "members"), preview_text(client, drafted, "public")
     assert "Open day on health data" in members and "Open day on health data" in public
@@ -142,6 +142,14 @@ def test_the_draft_lists_public_meetings_in_both_editions_and_members_meetings_o
     assert "Closed plenary of April" not in public
     assert "Plenary still in draft" not in members + public, "nobody is told of a draft"
     assert drafted.title in public
+    base = client.application.config["PUBLIC_URL"].rstrip("/")
+    [event] = re.findall(r"\[Open day on health data\]\(([^)]+)\)", public)
+    assert event.startswith(f"{base}/events/"), "a page a visitor can open, not the sign-in"
+    client.post("/sign-out")
+    assert client.get(event.removeprefix(base)).status_code == 200
+    [closed] = re.findall(r"\[Closed plenary of April\]\(([^)]+)\)", members)
+    assert closed.startswith(f"{base}/meetings/"), "the members' meetings stay behind the sign-in"
+    sign_in_as(client, team)
     listing = client.get("/news/issues").get_data(as_text=True)
     assert drafted.title in listing
 

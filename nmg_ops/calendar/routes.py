@@ -67,6 +67,16 @@ def download_meeting(meeting_id: int):
     return response
 
 
+@bp.route("/events/<int:meeting_id>")
+def public_event(meeting_id: int):
+    """A public meeting as anyone may open it, signed in or not: when and where, never the way into the
+    call (see meetings.visibility), with its calendar file. The e-news links its public events here."""
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not visibility.is_published(meeting):
+        abort(404)
+    return render_template("calendar/event.html", meeting=meeting)
+
+
 @bp.post("/profile/calendar")
 @login_required
 def new_feed_link():

@@ -65,10 +65,12 @@ def _everyone_invited(today: date) -> sa.ColumnElement[bool]:
     return sa.and_(current > 0, invited >= current)
 
 
-def _meeting_lines(meetings: list[Meeting]) -> str:
+def _meeting_lines(meetings: list[Meeting], page: str) -> str:
+    """A line per meeting, linked to `page` (`events` for the public one anyone opens, `meetings` for
+    the members' page behind the sign-in) and to its calendar file."""
     base = _base()
     return "\n".join(
-        f"- **{format_datetime(m.starts_at, 'EEEE d MMMM, HH:mm')}** – [{m.title}]({base}/meetings/{m.id})"
+        f"- **{format_datetime(m.starts_at, 'EEEE d MMMM, HH:mm')}** – [{m.title}]({base}/{page}/{m.id})"
         f"{f', {m.venue}' if m.venue else ''} ([.ics]({base}/meetings/{m.id}.ics))"
         for m in meetings
     )
@@ -142,13 +144,13 @@ def _planned_sections(month: date) -> list[_Planned]:
         _Planned(
             NewsSectionKind.EVENTS,
             str(_l("Public events in %(month)s", month=month_name)),
-            _meeting_lines(_meetings_of(month, published_clause())),
+            _meeting_lines(_meetings_of(month, published_clause()), "events"),
             False,
         ),
         _Planned(
             NewsSectionKind.MEETINGS,
             str(_l("Meetings of the group in %(month)s", month=month_name)),
-            _meeting_lines(_meetings_of(month, for_members)),
+            _meeting_lines(_meetings_of(month, for_members), "meetings"),
             True,
         ),
         _Planned(
