@@ -117,6 +117,9 @@ def absolute_markdown(text: str, base_url: str) -> str:
 
 
 class _UrlFilter:
+    """nh3's look at each kept attribute: addresses resolved against the base, and images only from
+    https or from the site itself, whose address the group chose (PUBLIC_URL, https in production)."""
+
     def __init__(self, base_url: str | None) -> None:
         self.base_url = base_url
         self.own_site = urljoin(base_url, "/") if base_url else None
