@@ -278,6 +278,7 @@ MATRIX = [
     ),
     ("GET", "/meetings/plan", "/meetings/plan", LEADERS),
     ("POST", "/meetings/plan", "/meetings/plan", LEADERS),
+    ("POST", "/meetings/plan/confirm", "/meetings/plan/confirm", LEADERS),
     ("GET", "/meetings/cadence", "/meetings/cadence", TEAM_AND_LEADERS),
     ("GET", "/meetings/types", "/meetings/types", LEADERS),
     ("GET", "/meetings/types/new", "/meetings/types/new", LEADERS),

@@ -346,7 +346,7 @@ def test_the_coordinators_actions_reach_the_invitees_calendars(
                 found.append((str(calendar["METHOD"]), int(event["SEQUENCE"])))
         return found
 
-    client.post(f"/meetings/{meeting.id}/confirm")
+    client.post(f"/meetings/{meeting.id}/confirm", data={"confirmed": "yes"})
     assert methods_and_sequences("plain@example.org") == [("REQUEST", 1)]
     local = meeting.starts_at.astimezone(ROME)
     client.post(
@@ -370,7 +370,7 @@ def test_the_coordinators_actions_reach_the_invitees_calendars(
         data={"guest-name": "Gina Guest", "guest-email": "gina@guest.example", "guest-submit": "1"},
     )
     assert methods_and_sequences("gina@guest.example") == [("REQUEST", 2)]
-    client.post(f"/meetings/{meeting.id}/cancel")
+    client.post(f"/meetings/{meeting.id}/cancel", data={"confirmed": "yes"})
     assert methods_and_sequences("plain@example.org")[-1] == ("CANCEL", 3)
     assert len(methods_and_sequences("plain@example.org")) == 3, "each announcement once"
 
@@ -388,7 +388,7 @@ def test_confirming_for_the_whole_group_answers_before_the_invitations_are_made(
     app, client, people, sign_in, whole_group
 ):
     sign_in(people["coordinator"])
-    response = client.post(f"/meetings/{whole_group.id}/confirm", buffered=False)
+    response = client.post(f"/meetings/{whole_group.id}/confirm", data={"confirmed": "yes"}, buffered=False)
     assert response.status_code == 302
     invitations = sa.select(sa.func.count(OutboundMessage.id)).where(
         OutboundMessage.purpose == "itip_request"

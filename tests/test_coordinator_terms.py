@@ -219,14 +219,14 @@ def test_planned_term_can_be_deleted_but_started_ones_cannot(client, people, sig
 def test_hand_over_ends_the_current_term_today(client, people, sign_in):
     [term] = _terms()
     sign_in(people["coordinator"])
-    response = client.post(f"/coordinators/{term.id}/end", follow_redirects=True)
+    response = client.post(f"/coordinators/{term.id}/end", data={"confirmed": "yes"}, follow_redirects=True)
     assert "ends today" in response.get_data(as_text=True)
     db.session.refresh(term)
     assert term.ends_on == clock.today() + timedelta(days=1)
     [entry] = _audit("ended")
     assert entry.changes["ends_on"][1] == (clock.today() + timedelta(days=1)).isoformat()
     # Ending again changes nothing; ending a term that is not current is refused.
-    client.post(f"/coordinators/{term.id}/end")
+    client.post(f"/coordinators/{term.id}/end", data={"confirmed": "yes"})
     assert len(_audit("ended")) == 1
 
 
@@ -263,7 +263,7 @@ def test_hand_over_moves_the_rights_the_next_day(client, people, sign_in, make_w
     group = make_working_group("WP4")
     [term] = _terms()
     sign_in(people["coordinator"])
-    client.post(f"/coordinators/{term.id}/end")
+    client.post(f"/coordinators/{term.id}/end", data={"confirmed": "yes"})
     tomorrow = clock.today() + timedelta(days=1)
     client.post(
         "/coordinators/new", data={"member_id": people["member"].id, "starts_on": tomorrow.isoformat()}

@@ -66,7 +66,7 @@ def planned(app, people, make_meeting):
             data={"members-member_ids": [str(member.id)], "members-submit": "y"},
         )
         assert response.status_code == 302
-    assert organiser.post(f"/meetings/{confirmed.id}/confirm").status_code == 302
+    assert organiser.post(f"/meetings/{confirmed.id}/confirm", data={"confirmed": "yes"}).status_code == 302
     db.session.expire_all()
     assert (draft.status, confirmed.status) == (MeetingStatus.DRAFT, MeetingStatus.CONFIRMED)
     return draft, confirmed, organiser
@@ -137,6 +137,6 @@ def test_the_coordinator_invited_to_a_draft_answers_only_once_it_is_confirmed(ap
     response = organiser.post(f"/meetings/{draft.id}/rsvp", data={"answer": "yes"}, follow_redirects=True)
     assert "answers open once it is" in response.get_data(as_text=True)
     assert _invitation(draft, coordinator).rsvp is None
-    assert organiser.post(f"/meetings/{draft.id}/confirm").status_code == 302
+    assert organiser.post(f"/meetings/{draft.id}/confirm", data={"confirmed": "yes"}).status_code == 302
     assert organiser.post(f"/meetings/{draft.id}/rsvp", data={"answer": "yes"}).status_code == 302
     assert _invitation(draft, coordinator).rsvp is not None

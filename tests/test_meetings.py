@@ -28,6 +28,8 @@ from tests.fixtures.factories import PASSWORD_HASH
 from tests.fixtures.pages import answer_buttons
 
 ROME = ZoneInfo("Europe/Rome")
+#: what the confirmation page posts along with the form
+CONFIRMED = {"confirmed": "yes"}
 
 
 def _day(days_ahead: int = 30) -> date:
@@ -347,7 +349,9 @@ def test_a_confirmed_meeting_keeps_what_confirming_required(app, people, make_me
 def test_confirming_a_ready_meeting_raises_the_sequence(client, people, sign_in, make_meeting):
     meeting = make_meeting(invitees=[people["member"]])
     sign_in(people["coordinator"])
-    page = client.post(f"/meetings/{meeting.id}/confirm", follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/meetings/{meeting.id}/confirm", data=CONFIRMED, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "is confirmed" in page
     db.session.expire_all()
     meeting = db.session.get(Meeting, meeting.id)
@@ -379,7 +383,9 @@ def test_confirming_is_refused_until_the_meeting_is_ready(client, people, sign_i
     before = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "Before this meeting can be confirmed" in before
     assert message in before
-    page = client.post(f"/meetings/{meeting.id}/confirm", follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/meetings/{meeting.id}/confirm", data=CONFIRMED, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert f'role="alert">{message}' in page
     db.session.expire_all()
     meeting = db.session.get(Meeting, meeting.id)
@@ -399,7 +405,9 @@ def test_cancelling_keeps_the_meeting_and_raises_the_sequence(client, people, si
     meeting = make_meeting(status=MeetingStatus.CONFIRMED, invitees=[people["member"]])
     meeting.sequence = 3
     sign_in(people["coordinator"])
-    page = client.post(f"/meetings/{meeting.id}/cancel", follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/meetings/{meeting.id}/cancel", data=CONFIRMED, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "has been cancelled" in page
     db.session.expire_all()
     meeting = db.session.get(Meeting, meeting.id)
@@ -415,7 +423,9 @@ def test_cancelling_keeps_the_meeting_and_raises_the_sequence(client, people, si
 def test_held_meetings_cannot_be_cancelled(client, people, sign_in, make_meeting):
     meeting = make_meeting(status=MeetingStatus.HELD, starts_at=_at(-3))
     sign_in(people["coordinator"])
-    page = client.post(f"/meetings/{meeting.id}/cancel", follow_redirects=True).get_data(as_text=True)
+    page = client.post(f"/meetings/{meeting.id}/cancel", data=CONFIRMED, follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "it cannot be cancelled" in page
     db.session.expire_all()
     assert db.session.get(Meeting, meeting.id).status is MeetingStatus.HELD

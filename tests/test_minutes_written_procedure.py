@@ -158,10 +158,17 @@ def test_the_last_plenarys_minutes_go_through_by_written_procedure_from_the_page
     page = coordinator.get(f"/meetings/{held.id}/minutes/approve").get_data(as_text=True)
     assert "Start the written procedure" in page
     deadline = (clock.today() + timedelta(days=7)).isoformat()
+    first = coordinator.post(f"/meetings/{held.id}/minutes/written-procedure", data={"deadline_on": deadline})
+    assert first.status_code == 200, "the first post only says what will happen"
+    assert _procedure_mails() == []
+    assert written_procedure.open_procedure(writing.minutes_of(held.id)) is None
     response = coordinator.post(
-        f"/meetings/{held.id}/minutes/written-procedure", data={"deadline_on": deadline}
+        f"/meetings/{held.id}/minutes/written-procedure", data={"deadline_on": deadline, "confirmed": "yes"}
     )
     assert response.status_code == 302
+    asked = len(_procedure_mails())
+    assert asked > 1
+    assert f"{asked} members present will be asked by mail" in first.get_data(as_text=True)
 
     member = _client(app, people["member"])
     start = member.get("/").get_data(as_text=True)

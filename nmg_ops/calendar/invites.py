@@ -30,7 +30,7 @@ from ..after_response import run_after_response
 from ..delivery.dispatcher import dispatch
 from ..extensions import db
 from ..mail import ItipCalendar, MailDeliveryError, queue_mails, send_mail
-from ..meetings.announcements import itip_method
+from ..meetings.announcements import is_told, itip_method
 from ..meetings.signals import announced, invitee_removed
 from ..models import Announcement, DeliveryStatus, Invitation, Meeting, MeetingStatus, OutboundMessage
 from . import ical
@@ -51,10 +51,17 @@ def lists_attendees(meeting: Meeting) -> bool:
 
 
 def _mail(
-    meeting: Meeting, method: str, invitation: Invitation, calendar: bytes, *, updated: bool = False
+    meeting: Meeting,
+    method: str,
+    invitation: Invitation,
+    calendar: bytes,
+    *,
+    updated: bool = False,
+    note: str | None = None,
 ) -> dict[str, object]:
     """What `compose` takes for one invitee's invitation or cancellation, in their language and zone;
-    `updated` when this person was sent an earlier version of the meeting."""
+    `updated` when this person was sent an earlier version of the meeting, `note` the organiser's
+    message."""
     member = invitation.member
     language = str(member.language) if member else current_app.config["DEFAULT_LANGUAGE"]
     zone = member.timezone if member else current_app.config["TIMEZONE"]
@@ -78,6 +85,7 @@ def _mail(
         "link": ical.meeting_url(meeting),
         "rsvp": rsvp_links(invitation) if method == "REQUEST" else {},
         "updated": updated,
+        "note": note,
     }
 
 
@@ -127,7 +135,11 @@ def _requested_before(meeting: Meeting) -> set[str]:
 
 
 def _send(
-    meeting: Meeting, method: str, recipients: Iterable[Invitation], attendees: list[Invitation]
+    meeting: Meeting,
+    method: str,
+    recipients: Iterable[Invitation],
+    attendees: list[Invitation],
+    note: str | None = None,
 ) -> list[int]:
     """Queue the mails; returns the outbox ids added (none for mail already queued for this SEQUENCE)."""
     calendar_for = ical.invites_for(meeting, method, attendees, list_everyone=lists_attendees(meeting))
@@ -142,10 +154,11 @@ def _send(
                 invitation,
                 calendar_for(invitation),
                 updated=invitation.email in mailed_before,
+                note=note,
             ),
         )
         for invitation in recipients
-        if invitation.member is None or invitation.member.is_current
+        if is_told(invitation)
     ]
     return queue_mails(f"itip_{method.lower()}", mails)
 
@@ -230,7 +243,9 @@ def send_announcements(now: datetime | None = None, only_ids: list[int] | None =
             if meeting is not None and meeting.sequence == announcement.sequence and itip_method(meeting):
                 wanted = None if announcement.invitation_ids is None else set(announcement.invitation_ids)
                 recipients = [i for i in meeting.invitations if wanted is None or i.id in wanted]
-                queued.extend(_send(meeting, announcement.method, recipients, meeting.invitations))
+                queued.extend(
+                    _send(meeting, announcement.method, recipients, meeting.invitations, announcement.note)
+                )
             announcement.done_at = now or clock.now()
             db.session.commit()
         except Exception as exc:

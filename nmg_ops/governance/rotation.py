@@ -208,6 +208,16 @@ def succession_gap(today: date) -> SuccessionGap | None:
     return SuccessionGap(term, days_left)
 
 
+def term_starting(day: date) -> CoordinatorTerm | None:
+    """The term, confirmed or only proposed, that starts on `day`."""
+    return db.session.scalar(sa.select(CoordinatorTerm).where(CoordinatorTerm.starts_on == day))
+
+
+def announcement_readers(day: date) -> int:
+    """How many members a term starting on `day` is announced to: those current that day."""
+    return len(_current_members(day))
+
+
 def _closest_due(offsets: list[int], days_left: int) -> int | None:
     """The smallest offset already reached: after an outage only the most specific warning goes out."""
     due = [days for days in offsets if days_left <= days]

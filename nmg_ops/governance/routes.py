@@ -3,12 +3,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, confirmation
 from .. import member_picker as picker
+from ..confirmation import Question
 from ..documents.library import documents_awaiting_approval
 from ..errors import show_on_form
 from ..extensions import db
@@ -124,12 +125,59 @@ def add_term():
     return _coordinators_page(form, 400)
 
 
+def _handover_question(term: CoordinatorTerm) -> Question:
+    """What ending the term today does: who holds the rights from tomorrow and who is told."""
+    today = clock.today()
+    tomorrow = today + timedelta(days=1)
+    summary = [
+        _(
+            "The term of %(name)s ends today, %(day)s; the coordinator rights end with it.",
+            name=term.member.full_name,
+            day=format_date(today, "long"),
+        )
+    ]
+    successor = rotation.term_starting(tomorrow)
+    if successor is not None and successor.is_confirmed:
+        summary.append(
+            ngettext(
+                "From tomorrow %(name)s is the coordinator; %(num)d current member will be told by mail.",
+                "From tomorrow %(name)s is the coordinator; %(num)d current members will be told by mail.",
+                rotation.announcement_readers(tomorrow),
+                name=successor.member.full_name,
+            )
+        )
+    elif successor is not None:
+        summary.append(
+            _(
+                "%(name)s, who starts tomorrow, is only proposed: nobody holds the coordinator rights "
+                "until the proposal is confirmed.",
+                name=successor.member.full_name,
+            )
+        )
+    else:
+        summary.append(
+            _(
+                "No term starts tomorrow: nobody holds the coordinator rights until the next term is "
+                "added, and nobody is mailed now."
+            )
+        )
+    return Question(
+        title=_("Hand over the coordinator role today?"),
+        summary=summary,
+        button=_("Hand over"),
+        back=url_for("governance.coordinators"),
+    )
+
+
 @bp.post("/coordinators/<int:term_id>/end")
 @require(Right.MANAGE_GOVERNANCE)
 def end_term(term_id: int):
-    """Hand over: end the current term today."""
+    """Hand over: end the current term today, after a page that says who holds the rights next."""
     term = db.get_or_404(CoordinatorTerm, term_id)
     try:
+        services.check_ending(term)
+        if not confirmation.is_confirmed():
+            return confirmation.ask(_handover_question(term))
         services.end_term_today(term)
     except services.GovernanceError as exc:
         flash(str(exc), "danger")

@@ -145,11 +145,15 @@ def add_term(
     return term
 
 
+def check_ending(term: CoordinatorTerm) -> None:
+    if term_status(term, clock.today()) is not TermStatus.CURRENT:
+        raise GovernanceError(_("Only the current term can be ended."))
+
+
 def end_term_today(term: CoordinatorTerm) -> None:
     """Hand over: the current term ends at the end of today, so that the next one can start tomorrow."""
+    check_ending(term)
     today = clock.today()
-    if term_status(term, today) is not TermStatus.CURRENT:
-        raise GovernanceError(_("Only the current term can be ended."))
     before = audit.snapshot(term, ["ends_on"])
     term.ends_on = today + timedelta(days=1)
     if before["ends_on"] != term.ends_on.isoformat():

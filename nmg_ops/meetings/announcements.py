@@ -22,8 +22,21 @@ def itip_method(meeting: Meeting) -> str | None:
     return "REQUEST" if meeting.status is MeetingStatus.CONFIRMED else None
 
 
-def announce_soon(meeting: Meeting, added: Iterable[Invitation] | None = None) -> None:
-    """Record that the invitees (or just `added`) are to be told of the meeting as it now is."""
+def is_told(invitation: Invitation) -> bool:
+    """Whether calendar mails reach this invitee: guests and current members; one who left hears nothing."""
+    return invitation.member is None or invitation.member.is_current
+
+
+def told(meeting: Meeting) -> list[Invitation]:
+    """The invitees a change of the meeting is mailed to, as the confirmation page counts them."""
+    return [invitation for invitation in meeting.invitations if is_told(invitation)]
+
+
+def announce_soon(
+    meeting: Meeting, added: Iterable[Invitation] | None = None, *, note: str | None = None
+) -> None:
+    """Record that the invitees (or just `added`) are to be told of the meeting as it now is, with the
+    organiser's `note` if there is one."""
     if added is None:
         method, ids = itip_method(meeting), None
     else:
@@ -33,7 +46,7 @@ def announce_soon(meeting: Meeting, added: Iterable[Invitation] | None = None) -
     if method is None or ids == []:
         return
     announcement = Announcement(
-        meeting_id=meeting.id, method=method, sequence=meeting.sequence, invitation_ids=ids
+        meeting_id=meeting.id, method=method, sequence=meeting.sequence, invitation_ids=ids, note=note or None
     )
     db.session.add(announcement)
     db.session.commit()

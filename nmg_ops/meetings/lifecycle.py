@@ -107,20 +107,26 @@ def confirmation_problems(meeting: Meeting, now: datetime) -> list[str]:
     return problems
 
 
-def _set_status(meeting: Meeting, status: MeetingStatus, action: str) -> None:
-    """Change the status and tell the invitees' calendars, if they were ever told of the meeting."""
+def _change_status(meeting: Meeting, status: MeetingStatus, action: str) -> bool:
+    """Change the status (the caller commits); returns whether the invitees' calendars are to be told,
+    that is whether they were ever told of the meeting."""
     announced = meeting.status is MeetingStatus.CONFIRMED or status is MeetingStatus.CONFIRMED
     changes = {"status": [meeting.status.value, status.value]}
     meeting.status = status
     meeting.sequence += 1
     audit.record(action, "meeting", meeting.id, meeting.title, changes)
+    return announced
+
+
+def _set_status(meeting: Meeting, status: MeetingStatus, action: str, note: str = "") -> None:
+    """Change the status and tell the invitees' calendars, if they were ever told of the meeting."""
+    announced = _change_status(meeting, status, action)
     db.session.commit()
     if announced:
-        announce_soon(meeting)
+        announce_soon(meeting, note=note)
 
 
-def confirm_meeting(meeting: Meeting, now: datetime) -> None:
-    """Draft to confirmed, once the meeting is upcoming, has invitees and has its venue or video link."""
+def check_confirmable(meeting: Meeting, now: datetime) -> None:
     if meeting.status is not MeetingStatus.DRAFT:
         raise MeetingError(
             {
@@ -132,16 +138,43 @@ def confirm_meeting(meeting: Meeting, now: datetime) -> None:
     problems = confirmation_problems(meeting, now)
     if problems:
         raise MeetingError(problems[0])
+
+
+def confirm_meeting(meeting: Meeting, now: datetime) -> None:
+    """Draft to confirmed, once the meeting is upcoming, has invitees and has its venue or video link."""
+    check_confirmable(meeting, now)
     _set_status(meeting, MeetingStatus.CONFIRMED, "confirmed")
 
 
-def cancel_meeting(meeting: Meeting) -> None:
-    """The meeting stays, marked cancelled, so that invitees' calendars and the record both show it."""
+def confirm_meetings(meetings: Iterable[Meeting], now: datetime) -> list[Meeting]:
+    """Confirm every draft that can be, in one commit; returns them. Each is announced once, so each
+    invitee gets one invitation per meeting; a draft that cannot be confirmed yet is left as it is."""
+    confirmed = []
+    for meeting in meetings:
+        try:
+            check_confirmable(meeting, now)
+        except MeetingError:
+            continue
+        _change_status(meeting, MeetingStatus.CONFIRMED, "confirmed")
+        confirmed.append(meeting)
+    db.session.commit()
+    for meeting in confirmed:
+        announce_soon(meeting)
+    return confirmed
+
+
+def cancel_meeting(meeting: Meeting, note: str = "") -> None:
+    """The meeting stays, marked cancelled, so that invitees' calendars and the record both show it;
+    the invitees who were told of it get the organiser's `note` with the cancellation."""
+    check_cancellable(meeting)
+    _set_status(meeting, MeetingStatus.CANCELLED, "cancelled", note)
+
+
+def check_cancellable(meeting: Meeting) -> None:
     if meeting.status is MeetingStatus.HELD:
         raise MeetingError(_l("This meeting has been held; it cannot be cancelled."))
     if meeting.status is MeetingStatus.CANCELLED:
         raise MeetingError(_l("This meeting is already cancelled."))
-    _set_status(meeting, MeetingStatus.CANCELLED, "cancelled")
 
 
 def may_delete(meeting: Meeting) -> bool:

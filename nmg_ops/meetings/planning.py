@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
-from ..models import Meeting, MeetingMode, MeetingType
+from ..models import Meeting, MeetingMode, MeetingStatus, MeetingType
 from .invitees import current_members
 from .lifecycle import add_draft
 from .rules import MeetingData, MeetingError, invites_everyone_by_default
@@ -201,6 +201,12 @@ def _committed(year: int) -> dict[str, Meeting]:
         for meeting in db.session.scalars(sa.select(Meeting).where(Meeting.plan_key.like(f"{year}/%")))
         if meeting.plan_key
     }
+
+
+def drafts(year: int) -> list[Meeting]:
+    """The plan's meetings that are still drafts, in date order: those the coordinator confirms."""
+    waiting = [meeting for meeting in _committed(year).values() if meeting.status is MeetingStatus.DRAFT]
+    return sorted(waiting, key=lambda meeting: meeting.starts_at)
 
 
 def propose(year: int, today: date) -> Plan:

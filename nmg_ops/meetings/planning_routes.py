@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, confirmation
 from ..permissions import Right, require
-from . import bp, planning
+from . import bp, confirmations, lifecycle, planning
 from .planning_forms import PlanForm
 from .rules import MeetingError
 
@@ -62,9 +62,42 @@ def year_plan():
         form=form,
         rows=rows,
         years=years,
+        drafts=planning.drafts(year),
         start_time=current_app.config["PLAN_START_TIME"],
         zone=clock.nmg_zone().key,
     )
+
+
+@bp.post("/meetings/plan/confirm")
+@require(Right.MANAGE_MEETINGS)
+def confirm_plan():
+    """Confirm the plan's drafts together, after one page that says how many invitations go out."""
+    year = request.args.get("year", type=int)
+    if year not in planning.plannable_years(clock.today()):
+        abort(404)
+    now = clock.now()
+    ready, waiting = [], []
+    for meeting in planning.drafts(year):
+        problems = lifecycle.confirmation_problems(meeting, now)
+        if problems:
+            waiting.append((meeting, problems[0]))
+        else:
+            ready.append(meeting)
+    if not ready:
+        flash(_("No draft of this plan can be confirmed now."), "warning")
+    elif not confirmation.is_confirmed():
+        return confirmation.ask(confirmations.confirm_plan_question(year, ready, waiting))
+    else:
+        confirmed = lifecycle.confirm_meetings(ready, now)
+        flash(
+            ngettext(
+                "%(num)d meeting confirmed; the invitations are on their way.",
+                "%(num)d meetings confirmed; the invitations are on their way.",
+                len(confirmed),
+            ),
+            "success",
+        )
+    return redirect(url_for("meetings.year_plan", year=year))
 
 
 # --- cadence ------------------------------------------------------------------------------------------------

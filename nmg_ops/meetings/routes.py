@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, confirmation
 from ..errors import found_or_404, show_on_form
 from ..forms import page_number
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType
 from ..permissions import Right, can, current_roles, require
-from . import attendance, bp, invitees, lifecycle, queries, rules, signals, visibility
+from . import attendance, bp, confirmations, invitees, lifecycle, queries, rules, signals, visibility
 from .forms import (
     InviteAllForm,
     InviteGroupForm,
@@ -201,9 +201,12 @@ def edit_meeting(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/confirm")
 @require(Right.MANAGE_MEETINGS)
 def confirm_meeting(meeting_id: int):
-    """Confirm a draft meeting."""
+    """Confirm a draft meeting, after a page that says how many invitations go out."""
     meeting = found_or_404(queries.get_meeting(meeting_id))
     try:
+        lifecycle.check_confirmable(meeting, clock.now())
+        if not confirmation.is_confirmed():
+            return confirmation.ask(confirmations.confirm_question(meeting))
         lifecycle.confirm_meeting(meeting, clock.now())
     except MeetingError as exc:
         flash(str(exc), "danger")
@@ -216,10 +219,15 @@ def confirm_meeting(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/cancel")
 @require(Right.MANAGE_MEETINGS)
 def cancel_meeting(meeting_id: int):
-    """Cancel a meeting; it stays in the lists, marked cancelled."""
+    """Cancel a meeting, after a page that says who is told and takes a message for them; it stays in
+    the lists, marked cancelled."""
     meeting = found_or_404(queries.get_meeting(meeting_id))
+    note, problem = confirmation.posted_note()
     try:
-        lifecycle.cancel_meeting(meeting)
+        lifecycle.check_cancellable(meeting)
+        if not confirmation.is_confirmed() or problem:
+            return confirmation.ask(confirmations.cancel_question(meeting, problem))
+        lifecycle.cancel_meeting(meeting, note)
     except MeetingError as exc:
         flash(str(exc), "danger")
     else:

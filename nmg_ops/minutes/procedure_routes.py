@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import abort, flash, redirect, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import clock, confirmation
+from ..confirmation import Question
 from ..errors import found_or_404
-from ..models import ProcedureStatus
+from ..models import Meeting, ProcedureStatus
 from ..permissions import Right, current_roles, require
 from . import access, bp, writing, written_procedure
 from .forms import ProcedureAnswerForm, StartProcedureForm
@@ -16,6 +20,26 @@ from .forms import ProcedureAnswerForm, StartProcedureForm
 
 def _back(meeting_id: int):
     return redirect(url_for("minutes.minutes_page", meeting_id=meeting_id, _anchor="written-procedure"))
+
+
+def _start_question(meeting: Meeting, asked: int, deadline_on: date) -> Question:
+    return Question(
+        title=_("Start a written procedure on the minutes of “%(title)s”?", title=meeting.title),
+        summary=[
+            ngettext(
+                "%(num)d member present will be asked by mail to approve the minutes.",
+                "%(num)d members present will be asked by mail to approve the minutes.",
+                asked,
+            ),
+            _(
+                "The minutes are approved unless someone objects by %(day)s; silence is consent.",
+                day=format_date(deadline_on, "long"),
+            ),
+            _("While the procedure is open the minutes cannot be edited."),
+        ],
+        button=_("Start the written procedure"),
+        back=url_for("minutes.approve_minutes", meeting_id=meeting.id),
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes/written-procedure")
@@ -29,9 +53,15 @@ def start_written_procedure(meeting_id: int):
     if not form.validate_on_submit():
         flash(_("Give the last day to object."), "danger")
         return redirect(url_for("minutes.approve_minutes", meeting_id=meeting_id))
+    minutes = writing.minutes_of(meeting.id)
     try:
+        if not confirmation.is_confirmed():
+            asked = written_procedure.to_ask(
+                meeting, minutes, deadline_on=form.deadline_on.data, now=clock.now()
+            )
+            return confirmation.ask(_start_question(meeting, len(asked), form.deadline_on.data))
         procedure = written_procedure.start(
-            meeting, writing.minutes_of(meeting.id), deadline_on=form.deadline_on.data, by_id=current_user.id
+            meeting, minutes, deadline_on=form.deadline_on.data, by_id=current_user.id
         )
     except writing.MinutesError as exc:
         flash(str(exc), "danger")

@@ -83,25 +83,9 @@ def start(
 ) -> WrittenProcedure:
     """Ask those present whether they approve the circulated minutes, until `deadline_on`."""
     now = now or clock.now()
-    today = clock.local(now).date()
-    if minutes is None or minutes.status is not MinutesStatus.CIRCULATED:
-        raise MinutesError(_l("Circulate the minutes for comments before they are approved."))
-    lock_row(Minutes, minutes.id)
-    if open_procedure(minutes) is not None:
-        raise MinutesError(_l("A written procedure on these minutes is already open."))
-    if minutes.version != minutes.circulated_version:
-        raise MinutesError(
-            _l("The minutes changed after they were circulated: circulate the changes before asking.")
-        )
-    if lifecycle.open_comments(minutes):
-        raise MinutesError(_l("Resolve the open comments before a written procedure."))
-    if deadline_on is None or not today < deadline_on <= today + LONGEST:
-        raise MinutesError(
-            _l("The deadline falls after today and within %(days)d days.", days=LONGEST.days), "deadline_on"
-        )
-    asked = sorted({i.member_id for i in lifecycle.attendees(meeting) if i.member_id is not None})
-    if not asked:
-        raise MinutesError(_l("No member was present to ask: approve these minutes at a meeting."))
+    if minutes is not None:
+        lock_row(Minutes, minutes.id)
+    asked = to_ask(meeting, minutes, deadline_on=deadline_on, now=now)
     procedure = WrittenProcedure(
         minutes_id=minutes.id,
         version=minutes.version,
@@ -122,6 +106,32 @@ def start(
     # The procedure and its mails are committed together, as a circulation and its mails are.
     _mail(procedure, meeting, "asked")
     return procedure
+
+
+def to_ask(
+    meeting: Meeting, minutes: Minutes | None, *, deadline_on: date | None, now: datetime
+) -> list[int]:
+    """The members a procedure would ask (those present), or why it cannot start: what the confirmation
+    page counts and what `start` checks again."""
+    today = clock.local(now).date()
+    if minutes is None or minutes.status is not MinutesStatus.CIRCULATED:
+        raise MinutesError(_l("Circulate the minutes for comments before they are approved."))
+    if open_procedure(minutes) is not None:
+        raise MinutesError(_l("A written procedure on these minutes is already open."))
+    if minutes.version != minutes.circulated_version:
+        raise MinutesError(
+            _l("The minutes changed after they were circulated: circulate the changes before asking.")
+        )
+    if lifecycle.open_comments(minutes):
+        raise MinutesError(_l("Resolve the open comments before a written procedure."))
+    if deadline_on is None or not today < deadline_on <= today + LONGEST:
+        raise MinutesError(
+            _l("The deadline falls after today and within %(days)d days.", days=LONGEST.days), "deadline_on"
+        )
+    asked = sorted({i.member_id for i in lifecycle.attendees(meeting) if i.member_id is not None})
+    if not asked:
+        raise MinutesError(_l("No member was present to ask: approve these minutes at a meeting."))
+    return asked
 
 
 def _mail(procedure: WrittenProcedure, meeting: Meeting, what: str) -> None:

@@ -93,6 +93,8 @@ class Announcement(db.Model):
     sequence: so.Mapped[int] = so.mapped_column()
     #: the invitations told, or empty for everyone on the list
     invitation_ids: so.Mapped[list[int] | None] = so.mapped_column(sa.JSON)
+    #: the organiser's message to the invitees, such as why the meeting was cancelled
+    note: so.Mapped[str | None] = so.mapped_column(sa.Text)
     #: when it was recorded
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     #: when its mails were in the outbox; empty while pending

@@ -1,4 +1,4 @@
-"""The coordinator plans next year's meetings in a real browser: preview, adjust, check, commit."""
+"""The coordinator plans next year's meetings in a real browser: preview, adjust, check, commit, confirm."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ def test_the_coordinator_adjusts_and_commits_next_years_plan(
 
     chosen = _weekday_from(date(year, 3, 16))
     page.get_by_label(f"Date of Plenary meeting 2/{year}").fill(chosen.isoformat())
+    page.get_by_label("Video link").fill("https://meet.example.org/nmg")
+    page.get_by_label("Venue").fill("Ministero della Salute, Roma")
     page.get_by_role("button", name="Add to the meetings as drafts").click()
     expect(page.get_by_text(f"8 meetings added to {year} as drafts.")).to_be_visible()
     expect(page.get_by_text("In the meetings")).to_have_count(8)
@@ -56,6 +58,16 @@ def test_the_coordinator_adjusts_and_commits_next_years_plan(
         assert len(meetings) == 8 and {m.status for m in meetings} == {MeetingStatus.DRAFT}
         moved = next(m for m in meetings if m.plan_key == f"{year}/plenary/2")
         assert clock.local(moved.starts_at).date() == chosen
+
+    # The drafts are confirmed together, after one page that says what goes out.
+    page.get_by_role("button", name="Confirm all drafts").click()
+    expect(page.get_by_text("8 draft meetings will be confirmed.")).to_be_visible()
+    expect(page.get_by_text("8 invitations will be sent.")).to_be_visible()
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    expect(page.get_by_text("8 meetings confirmed; the invitations are on their way.")).to_be_visible()
+    with live_server.app.app_context():
+        statuses = set(db.session.scalars(sa.select(Meeting.status)))
+        assert statuses == {MeetingStatus.CONFIRMED}
 
 
 def test_the_plan_fits_a_phone_screen(browser, live_server, coordinator):
