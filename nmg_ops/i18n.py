@@ -1,11 +1,24 @@
-"""Language choice: the member's preference, else the browser's, else the NMG's default."""
+"""Language choice: the member's preference, else the browser's, else the NMG's default; and dates and
+times as people write them in that language.
+
+Babel's "medium" and "full" date-times carry seconds ("10:00:00"), which nobody writes for a meeting.
+`format_datetime` is the one used by pages and mails: the time to the minute, the date with its month
+in words ("7 Dec 2026", "7 dic 2026") or, for "long" and "full", spelt out, never as digits only.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, tzinfo
+
+from babel import dates
 from flask import Flask, current_app, has_request_context, request
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 from .extensions import babel
+
+#: the named widths; any other format is an explicit pattern (such as "HH:mm") and is used as it is
+WIDTHS = ("short", "medium", "long", "full")
 
 
 def select_locale() -> str:
@@ -26,3 +39,37 @@ def select_timezone() -> str:
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    # Flask-Babel's filter of the same job would bring the seconds back.
+    app.add_template_filter(format_datetime, "datetimeformat")
+
+
+def format_datetime(
+    instant: datetime,
+    format: str = "medium",
+    rebase: bool = True,
+    *,
+    locale: str | None = None,
+    zone: tzinfo | None = None,
+) -> str:
+    """The date in the language's style and the time to the minute, in the reader's zone (or `zone`);
+    `rebase=False` keeps the zone the instant already has, as Flask-Babel's does."""
+    language = locale or get_locale()
+    if rebase:
+        instant = instant.astimezone(zone or get_timezone())
+    if format not in WIDTHS:
+        return dates.format_datetime(instant, format, tzinfo=instant.tzinfo, locale=language)
+    # Digits-only dates ("12/7/26") read differently in each country: the shortest is the month in words.
+    day = dates.format_date(instant, "medium" if format == "short" else format, locale=language)
+    time = dates.format_time(instant, "short", tzinfo=instant.tzinfo, locale=language)
+    pattern = dates.get_datetime_format(format, locale=language).replace("'", "")
+    return pattern.replace("{0}", time).replace("{1}", day)
+
+
+def format_until(deadline: datetime, rebase: bool = True, *, locale: str | None = None) -> str:
+    """A deadline as people write it: one that falls at midnight ends the day before, so it reads as
+    that last day ("18 December 2026"), never as midnight of the next; any other is given to the minute."""
+    local = deadline.astimezone(get_timezone()) if rebase else deadline
+    language = locale or get_locale()
+    if (local.hour, local.minute) == (0, 0):
+        return dates.format_date(local - timedelta(days=1), "long", locale=language)
+    return format_datetime(local, "long", rebase=False, locale=language)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -14,6 +14,7 @@ from . import clock
 from .documents import overview as documents
 from .forms import MAX_ID, problems_on_page
 from .governance import overview as governance
+from .i18n import format_datetime, format_until
 from .keep_text import kept_text_page, offers_kept_text
 from .meetings import overview as meetings
 from .minutes import overview as minutes
@@ -119,4 +120,5 @@ def init_app(app: Flask) -> None:
             "form_problems": problems_on_page,
             "format_date": format_date,
             "format_datetime": format_datetime,
+            "format_until": format_until,
         }

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from babel.dates import format_datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
@@ -29,6 +28,7 @@ from .. import clock
 from ..after_response import run_after_response
 from ..delivery.dispatcher import dispatch
 from ..extensions import db
+from ..i18n import format_datetime
 from ..mail import ItipCalendar, MailDeliveryError, queue_mails, send_mail
 from ..meetings.announcements import is_told, itip_method
 from ..meetings.signals import announced, invitee_removed
@@ -65,7 +65,6 @@ def _mail(
     member = invitation.member
     language = str(member.language) if member else current_app.config["DEFAULT_LANGUAGE"]
     zone = member.timezone if member else current_app.config["TIMEZONE"]
-    local_start = meeting.starts_at.astimezone(ZoneInfo(zone))
     subject = (
         _l("Cancelled: %(title)s", title=meeting.title)
         if method == "CANCEL"
@@ -80,7 +79,7 @@ def _mail(
         "template": "meeting_cancelled" if method == "CANCEL" else "meeting_invitation",
         "calendar": ItipCalendar(method, calendar),
         "meeting": meeting,
-        "when": format_datetime(local_start, "full", tzinfo=local_start.tzinfo, locale=language),
+        "when": format_datetime(meeting.starts_at, "full", locale=language, zone=ZoneInfo(zone)),
         "zone_name": zone,
         "link": ical.meeting_url(meeting),
         "rsvp": rsvp_links(invitation) if method == "REQUEST" else {},

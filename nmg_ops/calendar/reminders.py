@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..delivery.outbox import already_enqueued
 from ..extensions import db
+from ..i18n import format_datetime
 from ..mail import Attachment, MailDeliveryError, send_mail
 from ..models import Invitation, Meeting, MeetingStatus, MeetingType, Member, Rsvp
 from .ical import download, meeting_url
@@ -161,7 +162,6 @@ def sweep(now: datetime | None = None) -> SweepReport:
         meeting = mail.meeting
         if meeting.id not in calendars:
             calendars[meeting.id] = download(meeting)
-        local_start = meeting.starts_at.astimezone(ZoneInfo(mail.timezone))
         subject = (
             _l("Agenda items wanted: %(title)s", title=meeting.title)
             if mail.purpose == "agenda_call"
@@ -179,7 +179,9 @@ def sweep(now: datetime | None = None) -> SweepReport:
                 attachments=(Attachment("meeting.ics", "text/calendar", calendars[meeting.id]),),
                 now=False,
                 meeting=meeting,
-                when=format_datetime(local_start, "full", tzinfo=local_start.tzinfo, locale=mail.language),
+                when=format_datetime(
+                    meeting.starts_at, "full", locale=mail.language, zone=ZoneInfo(mail.timezone)
+                ),
                 zone_name=mail.timezone,
                 time_left=time_left(meeting.starts_at, sent_at, mail.language),
                 link=meeting_url(meeting),

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,6 +15,7 @@ from ..auth.services import safe_next_path
 from ..errors import RuleError, found_or_404, show_on_form
 from ..extensions import db
 from ..forms import page_number
+from ..i18n import format_datetime
 from ..meetings import agenda
 from ..models import ActionItem
 from ..permissions import Right, can, current_roles, require

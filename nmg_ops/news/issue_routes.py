@@ -9,8 +9,8 @@ from datetime import datetime
 from email.utils import make_msgid
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import clock
@@ -20,6 +20,7 @@ from ..delivery.outbox import enqueue
 from ..errors import RuleError, found_or_404, show_on_form
 from ..extensions import db
 from ..forms import page_number
+from ..i18n import format_datetime
 from ..keep_text import keeps_text
 from ..models import DeliveryStatus, NewsEdition, NewsIssue, NewsIssueStatus, OutboundMessage
 from ..permissions import Right, can, require

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from ...i18n import format_datetime
 from ...models import ActionStatus
 from ..charts import BarChart
 from ..composition import Composition
