@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
-from datetime import timedelta
+from datetime import time, timedelta
 
 import icalendar
 import pytest
@@ -14,7 +14,8 @@ import sqlalchemy as sa
 from nmg_ops import clock
 from nmg_ops.calendar import invites
 from nmg_ops.extensions import db
-from nmg_ops.meetings import lifecycle
+from nmg_ops.i18n import format_datetime
+from nmg_ops.meetings import lifecycle, rules
 from nmg_ops.meetings.announcements import announce_soon
 from nmg_ops.meetings.types import meeting_type
 from nmg_ops.models import Invitation, Meeting, OutboundMessage
@@ -172,3 +173,66 @@ def test_the_forms_set_the_attendee_list(app, client, people, sign_in, bilateral
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
     assert meeting_type("thematic").lists_attendees is False
+
+
+# --- an updated invitation says what changed ---------------------------------------------------------------
+
+
+def _moved(meeting: Meeting, days: int, hour: int, **overrides) -> rules.MeetingData:
+    start = clock.local(meeting.starts_at)
+    values = {
+        "type_id": meeting.type_id,
+        "title": meeting.title,
+        "day": start.date() + timedelta(days=days),
+        "start_time": time(hour, 0),
+        "end_time": time(hour + 1, 0),
+        "mode": meeting.mode,
+        "venue": meeting.venue,
+        "video_url": meeting.video_url,
+        "is_public": meeting.is_public,
+        "description": meeting.description,
+    }
+    return rules.MeetingData(**{**values, **overrides})
+
+
+def test_an_updated_invitation_says_what_changed_in_each_language(app, make_meeting, make_member):
+    english = make_member(email="en@example.org", language="en")
+    italian = make_member(email="it@example.org", language="it")
+    meeting = make_meeting("plenary", invitees=[english, italian], mode="hybrid", title="Plenaria")
+    lifecycle.confirm_meeting(meeting, clock.now())
+    was = clock.local(meeting.starts_at)
+    lifecycle.update_meeting(
+        meeting,
+        _moved(
+            meeting,
+            2,
+            15,
+            venue="Istituto Superiore di Sanità, Roma",
+            video_url="https://meet.example.org/new",
+        ),
+    )
+    now = clock.local(meeting.starts_at)
+
+    def when(instant, language):
+        return format_datetime(instant, "full", rebase=False, locale=language)
+
+    text = mails_to("en@example.org")[-1].get_body(("plain",)).get_content()
+    assert f"Was {when(was, 'en')}, now {when(now, 'en')}." in text
+    assert "10:00" in when(was, "en") and "3:00" in when(now, "en")
+    assert "New venue: Istituto Superiore di Sanità, Roma" in text
+    assert "New video link: https://meet.example.org/new" in text
+    italian_text = mails_to("it@example.org")[-1].get_body(("plain",)).get_content()
+    assert f"Prima: {when(was, 'it')}; ora: {when(now, 'it')}." in italian_text
+    assert "15:00" in when(now, "it")
+    assert "Nuovo luogo: Istituto Superiore di Sanità, Roma" in italian_text
+    html = mails_to("en@example.org")[-1].get_body(("html",)).get_content()
+    assert "New venue: Istituto Superiore di Sanità, Roma" in html
+
+
+def test_a_first_invitation_names_no_change(app, make_meeting, make_member):
+    english = make_member(email="en@example.org", language="en")
+    meeting = make_meeting("plenary", invitees=[english], mode="online", title="Plenary")
+    lifecycle.update_meeting(meeting, _moved(meeting, 1, 15))
+    lifecycle.confirm_meeting(meeting, clock.now())
+    text = mails_to("en@example.org")[-1].get_body(("plain",)).get_content()
+    assert "Was " not in text and "New venue" not in text

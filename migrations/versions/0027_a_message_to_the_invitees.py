@@ -1,4 +1,5 @@
-"""a message to the invitees: the organiser's note mailed with a change, such as a cancellation
+"""a message to the invitees: the organiser's note mailed with a change, such as a cancellation, and what
+a change of time or place changed
 
 Revision ID: 0027
 Revises: 0022
@@ -19,8 +20,10 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table('announcement', schema=None) as batch_op:
         batch_op.add_column(sa.Column('note', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('changes', sa.JSON(), nullable=True))
 
 
 def downgrade():
     with op.batch_alter_table('announcement', schema=None) as batch_op:
+        batch_op.drop_column('changes')
         batch_op.drop_column('note')

@@ -58,10 +58,11 @@ def _mail(
     *,
     updated: bool = False,
     note: str | None = None,
+    changes: dict[str, list] | None = None,
 ) -> dict[str, object]:
     """What `compose` takes for one invitee's invitation or cancellation, in their language and zone;
     `updated` when this person was sent an earlier version of the meeting, `note` the organiser's
-    message."""
+    message, `changes` what the change changed ([before, after] by field)."""
     member = invitation.member
     language = str(member.language) if member else current_app.config["DEFAULT_LANGUAGE"]
     zone = member.timezone if member else current_app.config["TIMEZONE"]
@@ -85,7 +86,23 @@ def _mail(
         "rsvp": rsvp_links(invitation) if method == "REQUEST" else {},
         "updated": updated,
         "note": note,
+        "changed": _what_changed(meeting, changes, ZoneInfo(zone)) if updated else {},
     }
+
+
+def _what_changed(meeting: Meeting, changes: dict[str, list] | None, zone: ZoneInfo) -> dict[str, object]:
+    """What an updated invitation names: the start it had and has, in the reader's zone, and the new
+    venue and video link; nothing of a change that removed them (the meeting below shows the rest)."""
+    if not changes:
+        return {}
+    changed: dict[str, object] = {}
+    if "starts_at" in changes and changes["starts_at"][0]:
+        changed["was"] = datetime.fromisoformat(changes["starts_at"][0]).astimezone(zone)
+        changed["now"] = meeting.starts_at.astimezone(zone)
+    for name in ("venue", "video_url"):
+        if name in changes and changes[name][1]:
+            changed[name] = changes[name][1]
+    return changed
 
 
 def _key(meeting: Meeting, method: str, invitation: Invitation) -> str:
@@ -139,6 +156,7 @@ def _send(
     recipients: Iterable[Invitation],
     attendees: list[Invitation],
     note: str | None = None,
+    changes: dict[str, list] | None = None,
 ) -> list[int]:
     """Queue the mails; returns the outbox ids added (none for mail already queued for this SEQUENCE)."""
     calendar_for = ical.invites_for(meeting, method, attendees, list_everyone=lists_attendees(meeting))
@@ -154,6 +172,7 @@ def _send(
                 calendar_for(invitation),
                 updated=invitation.email in mailed_before,
                 note=note,
+                changes=changes,
             ),
         )
         for invitation in recipients
@@ -243,7 +262,14 @@ def send_announcements(now: datetime | None = None, only_ids: list[int] | None =
                 wanted = None if announcement.invitation_ids is None else set(announcement.invitation_ids)
                 recipients = [i for i in meeting.invitations if wanted is None or i.id in wanted]
                 queued.extend(
-                    _send(meeting, announcement.method, recipients, meeting.invitations, announcement.note)
+                    _send(
+                        meeting,
+                        announcement.method,
+                        recipients,
+                        meeting.invitations,
+                        announcement.note,
+                        announcement.changes,
+                    )
                 )
             announcement.done_at = now or clock.now()
             db.session.commit()

@@ -33,10 +33,14 @@ def told(meeting: Meeting) -> list[Invitation]:
 
 
 def announce_soon(
-    meeting: Meeting, added: Iterable[Invitation] | None = None, *, note: str | None = None
+    meeting: Meeting,
+    added: Iterable[Invitation] | None = None,
+    *,
+    note: str | None = None,
+    changes: dict[str, list] | None = None,
 ) -> None:
     """Record that the invitees (or just `added`) are to be told of the meeting as it now is, with the
-    organiser's `note` if there is one."""
+    organiser's `note` and what `changes` ([before, after] by field) if there are any."""
     if added is None:
         method, ids = itip_method(meeting), None
     else:
@@ -46,7 +50,12 @@ def announce_soon(
     if method is None or ids == []:
         return
     announcement = Announcement(
-        meeting_id=meeting.id, method=method, sequence=meeting.sequence, invitation_ids=ids, note=note or None
+        meeting_id=meeting.id,
+        method=method,
+        sequence=meeting.sequence,
+        invitation_ids=ids,
+        note=note or None,
+        changes=changes or None,
     )
     db.session.add(announcement)
     db.session.commit()

@@ -33,6 +33,9 @@ from .rules import (
     place_problems,
 )
 
+#: what an updated invitation names: its time, and its venue and video link when they are new
+CHANGES_TOLD = ("starts_at", "ends_at", "venue", "video_url")
+
 
 def create_meeting(
     data: MeetingData, organiser_id: int | None, *, invite_all: bool = False, today: date | None = None
@@ -90,7 +93,7 @@ def update_meeting(meeting: Meeting, data: MeetingData, now: datetime | None = N
         audit.record("updated", "meeting", meeting.id, meeting.title, changes)
     db.session.commit()
     if material:
-        announce_soon(meeting)
+        announce_soon(meeting, changes={name: changes[name] for name in CHANGES_TOLD if name in changes})
     return material
 
 

@@ -95,6 +95,8 @@ class Announcement(db.Model):
     invitation_ids: so.Mapped[list[int] | None] = so.mapped_column(sa.JSON)
     #: the organiser's message to the invitees, such as why the meeting was cancelled
     note: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    #: what a change of time or place changed, [before, after] by field, for the updated invitation
+    changes: so.Mapped[dict[str, list] | None] = so.mapped_column(sa.JSON)
     #: when it was recorded
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     #: when its mails were in the outbox; empty while pending
