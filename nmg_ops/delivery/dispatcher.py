@@ -34,6 +34,7 @@ from flask import current_app
 from .. import clock
 from ..extensions import db
 from ..models import DeliveryStatus, OutboundMessage
+from .mail_files import write_atomically
 
 _signals = Namespace()
 #: sent when the mail server refuses a message for good (5xx), with its purpose, recipient and reply: the
@@ -231,8 +232,14 @@ def _deliver(
     app = current_app._get_current_object()
     if not current_app.config["MAIL_SERVER"]:
         for message in batch:
-            if not _withheld(app, message, report):
+            if _withheld(app, message, report):
+                continue
+            try:
                 _write_eml(message)
+            except OSError as exc:
+                # A full disk, say: no file is left behind, and the mail is tried again after its back-off.
+                _temporary(message, now, f"could not write the mail file: {exc}", report)
+            else:
                 _sent(message, report)
         return None
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
@@ -382,10 +389,8 @@ def _temporary(message: Claimed, now: datetime, error: str, report: DispatchRepo
 
 def _write_eml(message: Claimed) -> None:
     """Development without an SMTP server: each mail becomes a file that any mail client opens."""
-    outbox = Path(current_app.config["OUTBOX_DIR"])
-    outbox.mkdir(parents=True, exist_ok=True)
     stamp = clock.now().strftime("%Y%m%dT%H%M%S%fZ")
-    (outbox / f"{stamp}-{message.id:08d}.eml").write_bytes(message.content)
+    write_atomically(Path(current_app.config["OUTBOX_DIR"]), f"{stamp}-{message.id:08d}.eml", message.content)
 
 
 def retry(message: OutboundMessage) -> None:
