@@ -134,6 +134,8 @@ def _derive(settings: dict[str, Any], environment: str, instance_path: Path) -> 
         secret_key = _development_secret(instance_path)
 
     settings["SQLALCHEMY_DATABASE_URI"] = database_url
+    if database_url.startswith("sqlite"):
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": _busy_timeout(settings)}}
     settings["SECRET_KEY"] = secret_key
     settings["BABEL_DEFAULT_LOCALE"] = settings["DEFAULT_LANGUAGE"]
     settings["BABEL_DEFAULT_TIMEZONE"] = settings["TIMEZONE"]
@@ -167,6 +169,13 @@ def _check_public_url(url: str) -> None:
         raise ConfigError(f"PUBLIC_URL={url!r} is not an https address; {fix}")
     if _is_loopback(parts.hostname):
         raise ConfigError(f"PUBLIC_URL={url!r} names this machine, where no mail reader arrives; {fix}")
+
+
+def _busy_timeout(settings: dict[str, Any]) -> float:
+    value = settings.get("SQLITE_BUSY_TIMEOUT_SECONDS")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 3600:
+        raise ConfigError(f"SQLITE_BUSY_TIMEOUT_SECONDS={value!r} is not a number of seconds from 0 to 3600")
+    return float(value)
 
 
 def _check_calendar_mailbox(settings: dict[str, Any], environment: str) -> None:

@@ -33,13 +33,13 @@ db = SQLAlchemy(model_class=Base)
 def _tune_sqlite(dbapi_connection, connection_record) -> None:
     """SQLite, the embedded default, in write-ahead mode: readers do not block the writer, and each commit
     (the outbox commits once per mail sent) costs no full disk flush; a crash loses at most the last commit
-    of a power cut, never consistency. Other processes wait for the lock instead of failing at once."""
+    of a power cut, never consistency. Other processes wait for the lock instead of failing at once: the
+    engine's `timeout` (SQLITE_BUSY_TIMEOUT_SECONDS), and `busy_database` for longer waits."""
     if type(dbapi_connection).__module__ != "sqlite3":
         return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 
 

@@ -119,3 +119,16 @@ def test_production_refuses_to_start_with_a_public_address_no_reader_can_reach(
 
 def test_development_keeps_its_local_public_address(monkeypatch):
     assert create_app().config["PUBLIC_URL"] == "http://127.0.0.1:5000"
+
+
+def test_sqlite_waits_the_configured_time_for_a_lock_and_a_wrong_value_is_named(monkeypatch):
+    monkeypatch.setenv("NMG_SQLITE_BUSY_TIMEOUT_SECONDS", "45")
+    app = create_app()
+    with app.app_context():
+        from nmg_ops.extensions import db
+
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 45_000
+    monkeypatch.setenv("NMG_SQLITE_BUSY_TIMEOUT_SECONDS", "forever")
+    with pytest.raises(config.ConfigError, match="SQLITE_BUSY_TIMEOUT_SECONDS='forever'"):
+        create_app()

@@ -4,7 +4,10 @@ providers require of bulk mail, through crashes, kills and refusals."""
 from __future__ import annotations
 
 import signal
+import sqlite3
+import threading
 import time
+from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
@@ -234,6 +237,63 @@ def test_killing_the_sender_mid_send_and_running_it_again_sends_nobody_twice(
     db.session.rollback()
     assert db.session.scalar(sa.select(NewsIssue.status)) is NewsIssueStatus.SENT
     assert set(db.session.scalars(sa.select(OutboundMessage.status))) == {DeliveryStatus.SENT}
+
+
+class WriteLock(threading.Thread):
+    """Another connection that takes the database's write lock once `when()` holds and keeps it a while:
+    on SQLite the lock of the whole file, on PostgreSQL an exclusive lock on the outbox table."""
+
+    def __init__(self, database_url: str, seconds: float, when: Callable[[], bool]) -> None:
+        super().__init__(daemon=True)
+        self.database_url, self.seconds, self.when = database_url, seconds, when
+        self.taken = threading.Event()
+
+    def run(self) -> None:
+        while not self.when():
+            time.sleep(0.01)
+        if self.database_url.startswith("sqlite"):
+            connection = sqlite3.connect(self.database_url.removeprefix("sqlite:///"), isolation_level=None)
+            connection.execute("BEGIN IMMEDIATE")
+            self.taken.set()
+            time.sleep(self.seconds)
+            connection.execute("COMMIT")
+            connection.close()
+            return
+        engine = sa.create_engine(self.database_url)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("LOCK TABLE outbound_message IN EXCLUSIVE MODE")
+            self.taken.set()
+            time.sleep(self.seconds)
+        engine.dispose()
+
+
+def test_a_database_locked_by_another_process_for_seconds_stops_no_sending_and_doubles_no_mail(
+    app, smtp_sink, database_url, tmp_path
+):
+    addresses = _subscribers(40)
+    issue = _issue()
+    smtp_sink.handler.delay = 0.05
+    lock = WriteLock(database_url, 4, lambda: len(smtp_sink.received) >= 5)
+    lock.start()
+    # Each statement waits a moment only, so that the transactions themselves are run again.
+    sender = flask_process(
+        database_url,
+        smtp_sink.port,
+        tmp_path,
+        "news",
+        "send",
+        str(issue.number),
+        merged=True,
+        SQLITE_BUSY_TIMEOUT_SECONDS="0.3",
+    )
+    output, _ = sender.communicate(timeout=120)
+    lock.join(timeout=30)
+    assert lock.taken.is_set(), "the lock was taken while the issue was being sent"
+    assert sender.returncode == 0, output
+    assert "40 sent, 0 failed" in output
+    assert sorted(smtp_sink.handler.count_for(a) for a in addresses) == [1] * 40
+    db.session.rollback()
+    assert db.session.scalar(sa.select(NewsIssue.status)) is NewsIssueStatus.SENT
 
 
 def test_a_scheduled_issue_can_be_unscheduled_until_sending_starts(app, smtp_sink):

@@ -32,6 +32,7 @@ from blinker import Namespace
 from flask import current_app
 
 from .. import clock
+from ..busy_database import retry_when_locked
 from ..extensions import db
 from ..models import DeliveryStatus, OutboundMessage
 from .mail_files import write_atomically
@@ -124,14 +125,22 @@ def backoff(attempts: int) -> timedelta:
 
 def recover_expired_leases(now: datetime) -> int:
     """Give messages claimed by a dispatcher that died back to the queue."""
-    result = db.session.execute(
+    return _commit_update(
         sa.update(OutboundMessage)
         .where(OutboundMessage.status == DeliveryStatus.SENDING, OutboundMessage.lease_expires_at < now)
         .values(status=DeliveryStatus.PENDING, claim_token=None, lease_expires_at=None)
-        .execution_options(synchronize_session=False)
     )
-    db.session.commit()
-    return result.rowcount
+
+
+def _commit_update(statement: sa.Update) -> int:
+    """Run one UPDATE in a transaction of its own, waiting out a locked database; how many rows changed."""
+
+    def transaction() -> int:
+        result = db.session.execute(statement.execution_options(synchronize_session=False))
+        db.session.commit()
+        return result.rowcount
+
+    return retry_when_locked(transaction, db.session.rollback)
 
 
 @dataclass(frozen=True)
@@ -166,7 +175,7 @@ def claim(
         due = due.where(OutboundMessage.id.in_(only_ids))
     if purpose is not None:
         due = due.where(OutboundMessage.purpose == purpose)
-    db.session.execute(
+    _commit_update(
         sa.update(OutboundMessage)
         # The status test is repeated outside the subquery: under concurrency PostgreSQL re-checks it on
         # the row it finally locks, so a row another dispatcher just claimed is never claimed twice.
@@ -179,9 +188,7 @@ def claim(
             lease_expires_at=max(now, clock.now()) + lease_time(),
             attempts=OutboundMessage.attempts + 1,
         )
-        .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     rows = db.session.execute(
         sa.select(
             OutboundMessage.id,
@@ -331,13 +338,18 @@ def _finish(message: Claimed, report: DispatchReport, **values: object) -> None:
     """Record one message's outcome in its own transaction, so that a crash loses at most this one.
 
     On the run's own connection, like the lease keeper's: the session's bookkeeping cost more than the
-    UPDATE itself, and the session holds nothing of the outbox rows that this would leave stale."""
-    assert report.ledger is not None
-    report.ledger.execute(
-        _finish_statement(tuple(sorted(values))),
-        {"b_id": message.id, **{f"b_{column}": value for column, value in values.items()}},
-    )
-    report.ledger.commit()
+    UPDATE itself, and the session holds nothing of the outbox rows that this would leave stale. A locked
+    database is waited out: an outcome given up on would send the message again once its lease lapsed."""
+    ledger = report.ledger
+    assert ledger is not None
+    statement = _finish_statement(tuple(sorted(values)))
+    parameters = {"b_id": message.id, **{f"b_{column}": value for column, value in values.items()}}
+
+    def transaction() -> None:
+        ledger.execute(statement, parameters)
+        ledger.commit()
+
+    retry_when_locked(transaction, ledger.rollback)
 
 
 def _withheld(app: object, message: Claimed, report: DispatchReport) -> bool:

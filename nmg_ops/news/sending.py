@@ -25,6 +25,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from .. import audit, clock
+from ..busy_database import retry_when_locked
 from ..delivery.dispatcher import batch_recorded
 from ..delivery.outbox import HeaderInjectionError, already_enqueued, enqueue_many, enqueue_refused
 from ..errors import RuleError
@@ -175,19 +176,33 @@ def _messages(
 def queue_issue(issue: NewsIssue, on_chunk: Callable[[int, int], None] | None = None) -> int:
     """Put a sending issue's mails in the outbox; resumes where a crashed run stopped. Returns rows added."""
     everyone = recipients()
-    if issue.recipient_count is None:
-        issue.recipient_count = len(everyone)
+
+    def count() -> None:
+        if issue.recipient_count is None:
+            issue.recipient_count = len(everyone)
+            db.session.commit()
+
+    def mark_queued() -> None:
+        issue.queued_at = clock.now()
         db.session.commit()
+
+    # Each transaction waits out a locked database and runs again whole: a chunk re-reads the keys
+    # already queued, so a chunk run twice queues nobody twice.
+    retry_when_locked(count, db.session.rollback)
     added = 0
     templates: dict[tuple[str, str], rendering.MailTemplate] = {}
     for start in range(0, len(everyone), CHUNK):
-        mails = _messages(issue, everyone[start : start + CHUNK], templates)
-        added += len(enqueue_many(mails))
-        db.session.commit()
+        chunk = everyone[start : start + CHUNK]
+
+        def queue_chunk(chunk: list[Recipient] = chunk) -> int:
+            queued = len(enqueue_many(_messages(issue, chunk, templates)))
+            db.session.commit()
+            return queued
+
+        added += retry_when_locked(queue_chunk, db.session.rollback)
         if on_chunk is not None:
             on_chunk(min(start + CHUNK, len(everyone)), len(everyone))
-    issue.queued_at = clock.now()
-    db.session.commit()
+    retry_when_locked(mark_queued, db.session.rollback)
     return added
 
 
@@ -329,7 +344,7 @@ def finish_after_batch(_sender: object, *, purposes: frozenset[str]) -> None:
         if purpose.startswith(PURPOSE_PREFIX) and purpose.removeprefix(PURPOSE_PREFIX).isdigit()
     )
     if issue_ids:
-        finish_sent(clock.now(), issue_ids)
+        retry_when_locked(lambda: finish_sent(clock.now(), issue_ids), db.session.rollback)
 
 
 def send_issues(now: datetime | None = None) -> str:
