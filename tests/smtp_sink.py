@@ -27,8 +27,12 @@ class SinkHandler:
     defer_recipients: dict[str, int] = field(default_factory=dict)
     #: after this many messages in all, the next DATA is answered 421 and the connection closed (once)
     drop_after: int | None = None
-    #: seconds each DATA takes, to let a test kill a sender in the middle of a batch
+    #: seconds each DATA takes before its answer, to let a test kill a sender in the middle of a batch,
+    #: or to answer the end of a message later than a client's step timeout
     delay: float = 0.0
+    #: recipient addresses whose message is lost at the end of DATA: the connection is cut with no answer
+    #: after the final dot, and the message is not kept
+    lose_at_dot: set[str] = field(default_factory=set)
     #: seconds RCPT TO is held before its answer: a sender killed then has not handed over a message
     rcpt_hold: float = 0.0
     #: EHLO/HELO greetings seen, one per connection
@@ -56,6 +60,11 @@ class SinkHandler:
             self.drop_after = None
             asyncio.get_running_loop().call_soon(server.transport.close)
             return "421 4.4.2 closing connection"
+        if self.lose_at_dot.intersection(address.lower() for address in envelope.rcpt_tos):
+            self.lose_at_dot.difference_update(address.lower() for address in envelope.rcpt_tos)
+            # abort, not close: nothing written after this reaches the client, not even the reply below
+            server.transport.abort()
+            return "451 4.3.0 never heard"
         if self.delay:
             await asyncio.sleep(self.delay)
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -190,3 +190,56 @@ def test_killed_mid_batch_then_rerun_sends_everyone_their_mail_once(app, smtp_si
     # The documented window: the one message accepted by the server just before the kill, not yet
     # recorded as sent, may be sent a second time. Never more than that.
     assert sum(count - 1 for count in counts) <= 1, counts
+
+
+# --- the answer to the end of a message -------------------------------------------------------------------
+
+
+def test_a_server_answering_the_end_of_a_message_late_gets_each_message_once(app, smtp_sink):
+    addresses = queue(3)
+    # Every other step must answer within half a second; the end of a message may take its time.
+    app.config.update(MAIL_TIMEOUT_SECONDS=0.5, MAIL_DATA_TIMEOUT_SECONDS=10)
+    smtp_sink.handler.delay = 1.5
+    report = dispatch()
+    assert (report.sent, report.unknown) == (3, 0)
+    assert [smtp_sink.handler.count_for(a) for a in addresses] == [1, 1, 1]
+    assert smtp_sink.handler.greetings == 1, "one connection: no step timed out"
+    assert set(statuses().values()) == {DeliveryStatus.SENT}
+
+
+def test_a_connection_lost_after_the_final_dot_leaves_the_outcome_unknown_and_sends_it_an_hour_later(
+    app, smtp_sink, client, people, sign_in
+):
+    first, lost, last = queue(3)
+    smtp_sink.handler.lose_at_dot.add(lost)
+    report = dispatch()
+    assert (report.sent, report.unknown) == (2, 1)
+    assert smtp_sink.handler.count_for(first) == smtp_sink.handler.count_for(last) == 1
+    assert statuses()[lost] is DeliveryStatus.UNKNOWN
+    sign_in(people["coordinator"])
+    page = client.get("/deliveries?status=unknown").get_data(as_text=True)
+    assert lost in page and first not in page
+    assert "Outcome unknown" in page and "no answer from the mail server after the end of the message" in page
+
+    assert dispatch().sent == 0, "not sent again at once: the server may have it"
+    assert dispatch(clock.now() + timedelta(minutes=50)).sent == 0
+    later = dispatch(clock.now() + timedelta(minutes=61))
+    assert later.sent == 1
+    assert [smtp_sink.handler.count_for(a) for a in (first, lost, last)] == [1, 1, 1]
+    assert statuses()[lost] is DeliveryStatus.SENT
+
+
+def test_a_server_that_never_answers_the_end_of_a_message_gets_it_not_again_at_once(app, smtp_sink):
+    stalled, waiting = queue(2)
+    app.config.update(MAIL_TIMEOUT_SECONDS=5, MAIL_DATA_TIMEOUT_SECONDS=0.5)
+    smtp_sink.handler.delay = 2
+    report = dispatch()
+    assert (report.sent, report.unknown, report.retried) == (0, 1, 1)
+    assert report.unreachable, "the run stops: the next message would wait as long"
+    assert statuses() == {stalled: DeliveryStatus.UNKNOWN, waiting: DeliveryStatus.PENDING}
+    smtp_sink.handler.delay = 0
+    assert dispatch(clock.now() + timedelta(minutes=5)).sent == 1
+    assert smtp_sink.handler.count_for(waiting) == 1
+    assert smtp_sink.handler.count_for(stalled) == 0, "the message the server may have waits its hour"
+    assert dispatch(clock.now() + timedelta(minutes=61)).sent == 1
+    assert smtp_sink.handler.count_for(stalled) == 1

@@ -13,7 +13,13 @@ Liveness. A claim's lease is short (`OUTBOX_LEASE_SECONDS`, 30 s) and a keeper t
 third of that while the run lives, however long the mail server takes: a slow or stalled server never
 lets a second dispatcher take over messages that are still being sent, while a killed process stops
 renewing and its claims return to the queue within one lease. Claims are small, so little waits on a dead
-run. Every SMTP step has a socket timeout (`MAIL_TIMEOUT_SECONDS`), so no run blocks for ever.
+run. Every SMTP step has a socket timeout (`MAIL_TIMEOUT_SECONDS`), so no run blocks for ever; the
+answer to the end of a message has the 10 minutes RFC 5321 gives it (`MAIL_DATA_TIMEOUT_SECONDS`).
+
+An unknown outcome. When that answer never comes (a timeout, or the connection lost after the final
+dot), the server may have the message. It is recorded "unknown" and sent again only after
+`OUTBOX_UNKNOWN_RETRY_MINUTES` (60): a server that took it has delivered it by then, and a second copy an
+hour later, named on the deliveries page, is the price of never losing one.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from ..busy_database import retry_when_locked
 from ..extensions import db
 from ..models import DeliveryStatus, OutboundMessage
 from .mail_files import write_atomically
+from .smtp import ConnectionLost, OutcomeUnknown, Session
 
 _signals = Namespace()
 #: sent when the mail server refuses a message for good (5xx), with its purpose, recipient and reply: the
@@ -51,8 +58,6 @@ batch_recorded = _signals.signal("batch-recorded")
 
 BATCH_SIZE = 20
 MAX_ATTEMPTS = 8
-#: reply codes that mean "the connection is gone, try again on a new one"
-_DROPPED = {421}
 
 
 @dataclass
@@ -63,15 +68,13 @@ class DispatchReport:
     #: withheld by the last check before sending
     withdrawn: int = 0
     recovered: int = 0
+    #: the answer to the end of the message never came: sent again only after a long wait
+    unknown: int = 0
     #: the mail server could not be reached: the run stops, everything waits for its back-off
     unreachable: bool = False
     #: the run's own database connection for recording outcomes, one commit per mail: checking one out of
     #: the pool for every mail cost as much as the UPDATE
     ledger: sa.Connection | None = field(default=None, repr=False, compare=False)
-
-
-class _ConnectionLost(Exception):
-    """The SMTP session ended under us; the current message goes again on a new connection."""
 
 
 def lease_time() -> timedelta:
@@ -124,10 +127,20 @@ def backoff(attempts: int) -> timedelta:
 
 
 def recover_expired_leases(now: datetime) -> int:
-    """Give messages claimed by a dispatcher that died back to the queue."""
+    """Give back to the queue the messages claimed by a dispatcher that died, and those whose outcome was
+    unknown once their long wait is over."""
     return _commit_update(
         sa.update(OutboundMessage)
-        .where(OutboundMessage.status == DeliveryStatus.SENDING, OutboundMessage.lease_expires_at < now)
+        .where(
+            sa.or_(
+                sa.and_(
+                    OutboundMessage.status == DeliveryStatus.SENDING, OutboundMessage.lease_expires_at < now
+                ),
+                sa.and_(
+                    OutboundMessage.status == DeliveryStatus.UNKNOWN, OutboundMessage.next_attempt_at <= now
+                ),
+            )
+        )
         .values(status=DeliveryStatus.PENDING, claim_token=None, lease_expires_at=None)
     )
 
@@ -212,7 +225,7 @@ def dispatch(
     report = DispatchReport(recovered=recover_expired_leases(now))
     token = secrets.token_hex(16)
     # Small claims, one SMTP connection for the whole run.
-    connection: _Smtp | None = None
+    connection: Session | None = None
     keeper = _LeaseKeeper(token)
     try:
         while not report.unreachable and (batch := claim(now, token, only_ids=only_ids, purpose=purpose)):
@@ -233,8 +246,8 @@ def dispatch(
 
 
 def _deliver(
-    batch: list[Claimed], now: datetime, report: DispatchReport, connection: _Smtp | None
-) -> _Smtp | None:
+    batch: list[Claimed], now: datetime, report: DispatchReport, connection: Session | None
+) -> Session | None:
     """Send the batch on `connection` (opened when needed); returns the connection still usable, if any."""
     app = current_app._get_current_object()
     if not current_app.config["MAIL_SERVER"]:
@@ -254,70 +267,41 @@ def _deliver(
         if _withheld(app, message, report):
             continue
         try:
-            connection = connection or _Smtp()
-            connection.send_once_more_on_drop(sender, message)
-        except _ConnectionLost as exc:
+            connection = connection or Session()
+            connection.send_once_more_on_drop(sender, message.recipient, message.content)
+        except ConnectionLost as exc:
             connection = None
             _temporary(message, now, str(exc), report)
+        except OutcomeUnknown as exc:
+            # smtplib closed the connection already; a later message goes on a new one.
+            connection = None
+            _unknown(message, now, str(exc), report)
+            if exc.stalled:
+                # A server that stops answering would make every further message wait its 10 minutes.
+                _stop_run(batch[position + 1 :], now, f"the mail server stopped answering: {exc}", report)
+                return None
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             _refused(message, now, code, reply, report)
         except smtplib.SMTPResponseException as exc:
             _refused(message, now, exc.smtp_code, exc.smtp_error, report)
         except (OSError, smtplib.SMTPException) as exc:
-            # The server cannot be reached (or stopped answering): nothing else in this batch can go.
-            for waiting in batch[position:]:
-                _temporary(waiting, now, f"cannot reach the mail server: {exc}", report)
             if connection is not None:
                 # No QUIT: a server that stopped answering would make us wait another timeout for it.
                 connection.host.close()
-            report.unreachable = True
+            _stop_run(batch[position:], now, f"cannot reach the mail server: {exc}", report)
             return None
         else:
             _sent(message, report)
     return connection
 
 
-class _Smtp:
-    """One SMTP session, set up as Flask-Mail is configured, with a timeout on every step: a server that
-    stops answering fails the step after MAIL_TIMEOUT_SECONDS instead of holding the run for ever
-    (Flask-Mail's own connection has no timeout)."""
-
-    def __init__(self) -> None:
-        self.host = self._open()
-
-    @staticmethod
-    def _open() -> smtplib.SMTP:
-        settings = current_app.extensions["mail"]
-        timeout = float(current_app.config["MAIL_TIMEOUT_SECONDS"])
-        kind = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
-        host = kind(settings.server, int(settings.port), timeout=timeout)
-        if settings.use_tls:
-            host.starttls()
-        if settings.username and settings.password:
-            host.login(settings.username, settings.password)
-        return host
-
-    def close(self) -> None:
-        try:
-            self.host.quit()
-        except (OSError, smtplib.SMTPException):
-            self.host.close()
-
-    def send_once_more_on_drop(self, sender: str, message: Claimed) -> None:
-        """Send; if the server drops the connection (421 or a closed socket), once more on a new one."""
-        for attempt in range(2):
-            try:
-                self.host.sendmail(sender, [message.recipient], message.content)
-                return
-            except (smtplib.SMTPServerDisconnected, smtplib.SMTPResponseException) as exc:
-                dropped = isinstance(exc, smtplib.SMTPServerDisconnected) or exc.smtp_code in _DROPPED
-                if not dropped:
-                    raise
-                if attempt == 1:
-                    raise _ConnectionLost(f"the mail server closed the connection: {exc}") from exc
-                self.close()
-                self.host = self._open()
+def _stop_run(waiting: list[Claimed], now: datetime, error: str, report: DispatchReport) -> None:
+    """The server cannot be reached or stopped answering: the rest of the batch waits for its back-off,
+    and the run ends."""
+    for message in waiting:
+        _temporary(message, now, error, report)
+    report.unreachable = True
 
 
 def _reply_text(reply: bytes | str) -> str:
@@ -397,6 +381,23 @@ def _temporary(message: Claimed, now: datetime, error: str, report: DispatchRepo
             next_attempt_at=now + backoff(message.attempts),
         )
         report.retried += 1
+
+
+def _unknown(message: Claimed, now: datetime, error: str, report: DispatchReport) -> None:
+    """The server may have the message: not sent again before the long wait is over."""
+    if message.attempts >= MAX_ATTEMPTS:
+        _finish(message, report, status=DeliveryStatus.FAILED, last_error=error[:1000])
+        report.failed += 1
+        return
+    wait = timedelta(minutes=float(current_app.config["OUTBOX_UNKNOWN_RETRY_MINUTES"]))
+    _finish(
+        message,
+        report,
+        status=DeliveryStatus.UNKNOWN,
+        last_error=error[:1000],
+        next_attempt_at=max(now, clock.now()) + wait,
+    )
+    report.unknown += 1
 
 
 def _write_eml(message: Claimed) -> None:

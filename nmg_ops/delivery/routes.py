@@ -28,6 +28,7 @@ def deliveries():
         status=status,
         counts=queries.counts_by_status(),
         statuses=list(DeliveryStatus),
+        unknown_status=DeliveryStatus.UNKNOWN,
         refused_replies=queries.refused_replies(),
     )
 

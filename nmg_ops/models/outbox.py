@@ -21,6 +21,9 @@ class DeliveryStatus(StrEnum):
     #: taken back before it was sent, because the recipient withdrew their consent to list mail; the
     #: reason is in `last_error`, and it is never sent
     WITHDRAWN = "withdrawn"
+    #: the whole message went to the mail server and its answer never came, so it may have it: sent again
+    #: only after a long wait (`OUTBOX_UNKNOWN_RETRY_MINUTES`)
+    UNKNOWN = "unknown"
 
 
 class OutboundMessage(db.Model):
@@ -43,7 +46,7 @@ class OutboundMessage(db.Model):
     message_id: so.Mapped[str] = so.mapped_column(sa.String(255))
     #: the complete rendered RFC 5322 message, sent byte for byte on every attempt
     content: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
-    #: pending, sending, sent, failed or withdrawn
+    #: pending, sending, sent, failed, withdrawn or unknown
     status: so.Mapped[DeliveryStatus] = so.mapped_column(
         enum_column(DeliveryStatus, "delivery_status"), default=DeliveryStatus.PENDING
     )

@@ -302,7 +302,7 @@ def progress(issue: NewsIssue) -> Progress:
             counts.failed += count
         elif status is DeliveryStatus.WITHDRAWN:
             counts.withdrawn += count
-        elif status is DeliveryStatus.PENDING and was_tried:
+        elif (status is DeliveryStatus.PENDING and was_tried) or status is DeliveryStatus.UNKNOWN:
             counts.deferred += count
         else:
             counts.queued += count
@@ -314,7 +314,7 @@ def _has_waiting_mail(issue: NewsIssue) -> sa.ColumnElement[bool]:
     # One probe of the (purpose, status) index: cheap enough to ask after every batch the dispatcher sends.
     return sa.exists().where(
         OutboundMessage.purpose == issue.outbox_purpose,
-        OutboundMessage.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING)),
+        OutboundMessage.status.in_((DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.UNKNOWN)),
     )
 
 
