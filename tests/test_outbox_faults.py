@@ -122,3 +122,33 @@ def test_a_scheduler_stopped_at_any_moment_exits_and_gives_its_lease_back(
     output, _ = process.communicate(timeout=20)
     assert "lease released" in output
     assert _leases() == 0
+
+
+def test_a_scheduler_stopped_while_sending_finishes_the_mail_in_flight_and_gives_back_the_rest(
+    app, smtp_sink, database_url, tmp_path
+):
+    addresses = queue(20)
+    smtp_sink.handler.delay = 1  # the whole claim would take twenty seconds
+    process = _flask(database_url, smtp_sink.port, tmp_path, "scheduler")
+    assert _wait_for(lambda: len(smtp_sink.received) >= 2, 60)
+    stopped = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=30)
+    assert time.monotonic() - stopped < 10, output
+    assert "lease released" in output
+    received = len(smtp_sink.received)
+    assert received < 20, "stopped in the middle of its claim"
+    db.session.rollback()
+    # The message in flight was finished and recorded; what was never tried is back in the queue at once.
+    assert _count(OutboundMessage.status == DeliveryStatus.SENT) == received
+    assert (
+        _count(OutboundMessage.status == DeliveryStatus.PENDING, OutboundMessage.attempts == 0)
+        == 20 - received
+    )
+    assert _count(OutboundMessage.claim_token.is_not(None)) == 0
+
+    smtp_sink.handler.delay = 0
+    rerun = _flask(database_url, smtp_sink.port, tmp_path, "tick")
+    output, _ = rerun.communicate(timeout=60)
+    assert rerun.returncode == 0, output
+    assert [smtp_sink.handler.count_for(a) for a in addresses] == [1] * 20

@@ -41,6 +41,7 @@ from .. import clock
 from ..busy_database import retry_when_locked
 from ..extensions import db
 from ..models import DeliveryStatus, OutboundMessage
+from .lease import LeaseKeeper, lease_time
 from .mail_files import write_atomically
 from .smtp import ConnectionLost, OutcomeUnknown, Session
 
@@ -56,6 +57,10 @@ last_check = _signals.signal("last-check")
 #: marks an issue sent as soon as its last mail is done, without waiting for the scheduler
 batch_recorded = _signals.signal("batch-recorded")
 
+#: set when the process is asked to stop (the scheduler's SIGTERM): a run finishes the message in flight,
+#: gives the rest of its claim back to the queue and ends, instead of sending everything it holds first
+stopping = threading.Event()
+
 BATCH_SIZE = 20
 MAX_ATTEMPTS = 8
 
@@ -70,55 +75,13 @@ class DispatchReport:
     recovered: int = 0
     #: the answer to the end of the message never came: sent again only after a long wait
     unknown: int = 0
+    #: claimed but given back untried, because the process was asked to stop
+    returned: int = 0
     #: the mail server could not be reached: the run stops, everything waits for its back-off
     unreachable: bool = False
     #: the run's own database connection for recording outcomes, one commit per mail: checking one out of
     #: the pool for every mail cost as much as the UPDATE
     ledger: sa.Connection | None = field(default=None, repr=False, compare=False)
-
-
-def lease_time() -> timedelta:
-    return timedelta(seconds=float(current_app.config["OUTBOX_LEASE_SECONDS"]))
-
-
-class _LeaseKeeper:
-    """Renews the lease on one run's claims while the run lives, from a thread of its own, started with
-    the first claim: a run that finds nothing due (most runs) starts no thread."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-        self.lease = lease_time()
-        self.engine = db.engine
-        self.logger = current_app.logger
-        self.stopped = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="outbox-lease-keeper", daemon=True)
-
-    def keep(self) -> None:
-        if not self.thread.is_alive():
-            self.thread.start()
-
-    def stop(self) -> None:
-        self.stopped.set()
-        if self.thread.is_alive():
-            self.thread.join()
-
-    def _run(self) -> None:
-        while not self.stopped.wait(self.lease.total_seconds() / 3):
-            until = clock.now() + self.lease
-            try:
-                with self.engine.begin() as connection:
-                    connection.execute(
-                        sa.update(OutboundMessage)
-                        .where(
-                            OutboundMessage.claim_token == self.token,
-                            OutboundMessage.status == DeliveryStatus.SENDING,
-                            OutboundMessage.lease_expires_at < until,
-                        )
-                        .values(lease_expires_at=until)
-                    )
-            except sa.exc.SQLAlchemyError:
-                # The next renewal tries again; only a lease left unrenewed for a whole term lapses.
-                self.logger.warning("could not renew the outbox lease", exc_info=True)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -226,9 +189,13 @@ def dispatch(
     token = secrets.token_hex(16)
     # Small claims, one SMTP connection for the whole run.
     connection: Session | None = None
-    keeper = _LeaseKeeper(token)
+    keeper = LeaseKeeper(token)
     try:
-        while not report.unreachable and (batch := claim(now, token, only_ids=only_ids, purpose=purpose)):
+        while (
+            not report.unreachable
+            and not stopping.is_set()
+            and (batch := claim(now, token, only_ids=only_ids, purpose=purpose))
+        ):
             keeper.keep()
             report.ledger = report.ledger or db.engine.connect()
             connection = _deliver(batch, now, report, connection)
@@ -264,6 +231,9 @@ def _deliver(
         return None
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
     for position, message in enumerate(batch):
+        if stopping.is_set():
+            _give_back(batch[position:], report)
+            return connection
         if _withheld(app, message, report):
             continue
         try:
@@ -324,16 +294,42 @@ def _finish(message: Claimed, report: DispatchReport, **values: object) -> None:
     On the run's own connection, like the lease keeper's: the session's bookkeeping cost more than the
     UPDATE itself, and the session holds nothing of the outbox rows that this would leave stale. A locked
     database is waited out: an outcome given up on would send the message again once its lease lapsed."""
+    _on_ledger(
+        report,
+        _finish_statement(tuple(sorted(values))),
+        {"b_id": message.id, **{f"b_{column}": value for column, value in values.items()}},
+    )
+
+
+def _on_ledger(report: DispatchReport, statement: sa.Update, parameters: dict[str, object]) -> None:
+    """One statement in its own transaction on the run's connection, waiting out a locked database."""
     ledger = report.ledger
     assert ledger is not None
-    statement = _finish_statement(tuple(sorted(values)))
-    parameters = {"b_id": message.id, **{f"b_{column}": value for column, value in values.items()}}
 
     def transaction() -> None:
         ledger.execute(statement, parameters)
         ledger.commit()
 
     retry_when_locked(transaction, ledger.rollback)
+
+
+def _give_back(messages: list[Claimed], report: DispatchReport) -> None:
+    """Messages a stopping run never tried go back to the queue at once, their attempt not counted."""
+    statement = (
+        sa.update(OutboundMessage)
+        .where(
+            OutboundMessage.id.in_([message.id for message in messages]),
+            OutboundMessage.status == DeliveryStatus.SENDING,
+        )
+        .values(
+            status=DeliveryStatus.PENDING,
+            claim_token=None,
+            lease_expires_at=None,
+            attempts=OutboundMessage.attempts - 1,
+        )
+    )
+    _on_ledger(report, statement, {})
+    report.returned += len(messages)
 
 
 def _withheld(app: object, message: Claimed, report: DispatchReport) -> bool:
