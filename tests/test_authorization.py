@@ -253,9 +253,15 @@ MATRIX = [
         SIGNED_IN,
     ),
     (
+        "GET",
+        "/meetings/<int:meeting_id>/minutes/comments/<int:comment_id>/reply",
+        "/meetings/{past_meeting}/minutes/comments/1/reply",
+        TEAM_AND_LEADERS,
+    ),
+    (
         "POST",
-        "/meetings/<int:meeting_id>/minutes/comments/<int:comment_id>/resolve",
-        "/meetings/{past_meeting}/minutes/comments/1/resolve",
+        "/meetings/<int:meeting_id>/minutes/comments/<int:comment_id>/reply",
+        "/meetings/{past_meeting}/minutes/comments/1/reply",
         TEAM_AND_LEADERS,
     ),
     (

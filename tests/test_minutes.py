@@ -187,8 +187,13 @@ def test_members_present_comment_per_section_and_the_team_resolves(held, people)
     with pytest.raises(MinutesError):
         comments.add_comment(held, minutes, "item-424242", "Nowhere", people["member"].id)
     assert [c.body for c in comments.by_section(minutes)["opening"]] == ["It opened at 10:10."]
-    assert comments.resolve(comment, people["coordination_team"].id)
-    assert not comments.resolve(comment, people["coordination_team"].id)
+    comments.reply(minutes, comment, "Corrected.", people["coordination_team"].id, resolves=True)
+    comments.reply(minutes, comment, "And noted again.", people["coordinator"].id, resolves=True)
+    db.session.expire_all()
+    [shown] = comments.by_section(minutes)["opening"]
+    assert [reply.body for reply in shown.replies] == ["Corrected.", "And noted again."]
+    assert shown.resolved_by_id == people["coordination_team"].id, "the first to resolve stays"
+    assert lifecycle.open_comments(minutes) == 0
 
 
 def test_comments_close_after_the_deadline(held, people):
@@ -240,7 +245,7 @@ def test_open_comments_hold_back_approval(held, make_meeting, people):
     plenary = make_meeting(
         "plenary", starts_at=clock.now() - timedelta(hours=3), status=MeetingStatus.CONFIRMED
     )
-    with pytest.raises(MinutesError, match="1 comments are still open"):
+    with pytest.raises(MinutesError, match="1 comment is still open"):
         lifecycle.approve(held, minutes, approved_on=None, at_meeting=plenary, by_id=people["coordinator"].id)
 
 

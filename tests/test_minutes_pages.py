@@ -241,7 +241,7 @@ def test_who_reads_and_comments_on_circulated_minutes(app, held, people, make_me
     team_page = (
         _client(app, people["coordination_team"]).get(f"/meetings/{held.id}/minutes").get_data(as_text=True)
     )
-    assert "Aperta alle 10:10." in team_page and "Mark resolved" in team_page
+    assert "Aperta alle 10:10." in team_page and "Reply and resolve" in team_page
 
 
 def test_the_meeting_page_links_its_minutes_for_those_who_may_read_them(app, held, people):

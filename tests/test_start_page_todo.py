@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -146,7 +147,9 @@ def comments_to_answer(world: World) -> Pending:
     member = world.people["member"]
     minutes = _minutes(world, MinutesStatus.CIRCULATED, attended=member)
     comment = comments.add_comment(minutes.meeting, minutes, "discussion", "A typo.", member.id)
-    return Pending(f"/meetings/{minutes.meeting_id}/minutes", lambda: comments.resolve(comment, member.id))
+    team = world.people["coordination_team"]
+    answered = partial(comments.reply, minutes, comment, "Fixed.", team.id, resolves=True)
+    return Pending(f"/meetings/{minutes.meeting_id}/minutes", answered)
 
 
 def minutes_for_comment(world: World) -> Pending:

@@ -6,6 +6,7 @@ bp = Blueprint("minutes", __name__)
 
 from . import (  # noqa: E402,F401
     action_routes,
+    comment_routes,
     decision_routes,
     export_routes,
     meeting_pages,

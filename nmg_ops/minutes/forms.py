@@ -58,6 +58,15 @@ class CommentForm(Form):
     )
 
 
+class ReplyForm(Form):
+    body = TextAreaField(
+        _l("Your reply"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=comments.BODY_MAX)],
+        render_kw={"rows": 3, "maxlength": comments.BODY_MAX},
+    )
+
+
 class DecisionForm(Form):
     section = HiddenField(validators=[DataRequired(), Length(max=40)])
     text = TextAreaField(

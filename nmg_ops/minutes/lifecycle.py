@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 
 from .. import audit, clock
 from ..auth.services import external_url
@@ -41,7 +42,7 @@ from ..models import (
     ProcedureStatus,
     WrittenProcedure,
 )
-from . import sections
+from . import comments, sections
 from .writing import MinutesError
 
 APPROVAL_KIND = "minutes_approval"
@@ -216,7 +217,7 @@ def open_comments(minutes: Minutes) -> int:
         db.session.scalar(
             sa.select(sa.func.count())
             .select_from(MinutesComment)
-            .where(MinutesComment.minutes_id == minutes.id, MinutesComment.resolved_at.is_(None))
+            .where(MinutesComment.minutes_id == minutes.id, comments.is_open())
         )
         or 0
     )
@@ -258,7 +259,11 @@ def approve(
     unresolved = open_comments(minutes)
     if unresolved:
         raise MinutesError(
-            _l("%(count)d comments are still open: resolve them before approval.", count=unresolved)
+            _ln(
+                "%(num)d comment is still open: resolve it before approval.",
+                "%(num)d comments are still open: resolve them before approval.",
+                unresolved,
+            )
         )
     circulated_on = clock.local(minutes.circulated_at).date()
     if at_meeting is None and meeting.type.minutes_approval is not MinutesApproval.COORDINATOR:

@@ -24,7 +24,7 @@ from ..models import (
     MinutesStatus,
 )
 from ..permissions import Right, can
-from . import actions, written_procedure
+from . import actions, comments, written_procedure
 
 #: how many of my open actions the start page lists
 MY_ACTIONS = 5
@@ -94,7 +94,7 @@ def _comments_to_answer() -> dict[int, int]:
     rows = db.session.execute(
         sa.select(Minutes.meeting_id, sa.func.count(MinutesComment.id))
         .join(MinutesComment, MinutesComment.minutes_id == Minutes.id)
-        .where(Minutes.status == MinutesStatus.CIRCULATED, MinutesComment.resolved_at.is_(None))
+        .where(Minutes.status == MinutesStatus.CIRCULATED, comments.is_open())
         .group_by(Minutes.meeting_id)
     )
     return {meeting_id: count for meeting_id, count in rows}

@@ -63,6 +63,8 @@ def minutes_page(meeting_id: int):
     writes = access.writes_minutes(roles)
     is_open = minutes is None or minutes.status is not MinutesStatus.APPROVED
     procedure = written_procedure.latest_procedure(minutes)
+    # Those present read the comments and their replies after the deadline too.
+    attended = access.may_comment(meeting, minutes, current_user.id)
     return render_template(
         "minutes/page.html",
         meeting=meeting,
@@ -72,8 +74,8 @@ def minutes_page(meeting_id: int):
         apologies=lifecycle.apologies(meeting),
         writes=writes,
         is_open=is_open,
-        may_comment=access.may_comment(meeting, minutes, current_user.id)
-        and (minutes.comments_due_on is None or clock.today() <= minutes.comments_due_on),
+        may_comment=attended and not comments.closed(minutes),
+        sees_comments=attended,
         may_approve=access.may_approve(meeting, roles) and minutes is not None,
         may_erratum=can(Right.APPROVE_MINUTES),
         open_comments=lifecycle.open_comments(minutes) if minutes else 0,
@@ -259,7 +261,8 @@ def approve_minutes(meeting_id: int):
             deadline_on=clock.today() + timedelta(days=written_procedure.USUAL_DAYS)
         ),
         awaited=lifecycle.awaited_meeting(meeting, minutes, now),
-        open_comments=lifecycle.open_comments(minutes),
+        open_comments=comments.still_open(minutes),
+        section_title=lambda key: sections.title_of(meeting, key),
     )
 
 
@@ -312,39 +315,6 @@ def restore_revision(meeting_id: int, number: int):
     else:
         flash(_("Revision %(old)d restored as revision %(new)d.", old=number, new=revision.number), "success")
     return redirect(url_for("minutes.minutes_revisions", meeting_id=meeting_id))
-
-
-@bp.post("/meetings/<int:meeting_id>/minutes/comments")
-@require(Right.VIEW_MEETINGS)
-def comment_minutes(meeting_id: int):
-    """Comment on a section of circulated minutes of a meeting I attended."""
-    meeting, minutes = readable(meeting_id)
-    if not access.may_comment(meeting, minutes, current_user.id):
-        flash(_("Comments come from those present, while the minutes are circulated."), "warning")
-        return _back(meeting_id)
-    form = CommentForm()
-    if not form.validate_on_submit():
-        flash(_("Write your comment (up to %(max)d characters).", max=comments.BODY_MAX), "danger")
-        return _back(meeting_id)
-    try:
-        comment = comments.add_comment(meeting, minutes, form.section.data, form.body.data, current_user.id)
-    except writing.MinutesError as exc:
-        flash(str(exc), "danger")
-        return _back(meeting_id)
-    flash(_("Thank you: your comment is with the coordination team."), "success")
-    return _back(meeting_id, f"comment-{comment.id}")
-
-
-@bp.post("/meetings/<int:meeting_id>/minutes/comments/<int:comment_id>/resolve")
-@require(Right.WRITE_MINUTES)
-def resolve_comment(meeting_id: int, comment_id: int):
-    """Mark a comment as dealt with."""
-    meeting = _meeting(meeting_id)
-    minutes = found_or_404(writing.minutes_of(meeting.id))
-    comment = found_or_404(comments.comment_of(minutes, comment_id))
-    if not comments.resolve(comment, current_user.id):
-        flash(_("This comment was already resolved."), "info")
-    return _back(meeting_id, f"comment-{comment_id}")
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes/decisions")

@@ -177,7 +177,8 @@ class MinutesRevision(db.Model):
 
 
 class MinutesComment(db.Model):
-    """A member's comment on one section of circulated minutes, until the coordination team resolves it."""
+    """A member's comment on one section of circulated minutes, until the coordination team resolves it;
+    or the team's reply under such a comment (one level: a reply is not answered in turn)."""
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     #: the minutes
@@ -194,9 +195,16 @@ class MinutesComment(db.Model):
     resolved_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     #: who resolved it
     resolved_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
+    #: the comment this reply answers; none for a member's comment
+    reply_to_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("minutes_comment.id", ondelete="CASCADE"), index=True
+    )
 
     author: so.Mapped[Member] = so.relationship(foreign_keys=[author_id])
     resolved_by: so.Mapped[Member | None] = so.relationship(foreign_keys=[resolved_by_id])
+    replies: so.Mapped[list[MinutesComment]] = so.relationship(
+        order_by="MinutesComment.id", passive_deletes=True
+    )
 
 
 class Decision(db.Model):
