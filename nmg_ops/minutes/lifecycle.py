@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, format_date
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext as _ln
+from flask_babel import lazy_ngettext as _nl
 
 from .. import audit, clock
 from ..auth.services import external_url
@@ -259,7 +259,7 @@ def approve(
     unresolved = open_comments(minutes)
     if unresolved:
         raise MinutesError(
-            _ln(
+            _nl(
                 "%(num)d comment is still open: resolve it before approval.",
                 "%(num)d comments are still open: resolve them before approval.",
                 unresolved,
