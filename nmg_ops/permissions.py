@@ -32,6 +32,7 @@ class Right(StrEnum):
     VIEW_ANNUAL_REPORT = "view_annual_report"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_GOVERNANCE = "manage_governance"
+    CONFIRM_COORDINATOR = "confirm_coordinator"
     VIEW_AUDIT = "view_audit"
     VIEW_MEETINGS = "view_meetings"
     VIEW_ALL_MEETINGS = "view_all_meetings"
@@ -72,6 +73,9 @@ GRANTS: dict[Right, frozenset[Role]] = {
     Right.VIEW_ANNUAL_REPORT: _TEAM_AND_LEADERSHIP,
     Right.MANAGE_MEMBERS: _LEADERSHIP,
     Right.MANAGE_GOVERNANCE: _LEADERSHIP,
+    # The next coordinator term is confirmed by the team, not by the coordinator alone (governance.rotation
+    # refuses a confirmation of one's own term without a decision of approved minutes).
+    Right.CONFIRM_COORDINATOR: _TEAM_AND_LEADERSHIP,
     Right.VIEW_AUDIT: _TEAM_AND_LEADERSHIP,
     Right.VIEW_MEETINGS: _SIGNED_IN,
     Right.VIEW_ALL_MEETINGS: _TEAM_AND_LEADERSHIP,

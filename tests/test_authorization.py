@@ -104,7 +104,7 @@ MATRIX = [
     ("POST", "/coordinators/<int:term_id>/delete", "/coordinators/{term}/delete", LEADERS),
     # The rotation: proposing and confirming the next coordinator, and the handover page.
     ("POST", "/coordinators/propose", "/coordinators/propose", LEADERS),
-    ("POST", "/coordinators/<int:term_id>/confirm", "/coordinators/{term}/confirm", LEADERS),
+    ("POST", "/coordinators/<int:term_id>/confirm", "/coordinators/{term}/confirm", TEAM_AND_LEADERS),
     ("GET", "/coordinators/handover", "/coordinators/handover", TEAM_AND_LEADERS),
     ("GET", "/working-groups", "/working-groups", SIGNED_IN),
     ("POST", "/working-groups/new", "/working-groups/new", LEADERS),

@@ -21,6 +21,8 @@ from nmg_ops.models import (
     Decision,
     DeliveryStatus,
     MeetingStatus,
+    Minutes,
+    MinutesStatus,
     OutboundMessage,
 )
 from nmg_ops.permissions import Role, roles_of, term_on
@@ -201,16 +203,17 @@ def test_a_proposal_in_rotation_order_has_no_warning_and_a_second_one_is_refused
 
 @pytest.fixture
 def held_decision(make_meeting):
+    """A decision of a plenary held three days ago whose minutes are approved."""
     meeting = make_meeting("plenary", starts_at=clock.now() - timedelta(days=3), status=MeetingStatus.HELD)
     decision = Decision(
         year=2026, number=7, meeting_id=meeting.id, text="The plenary confirms the successor."
     )
-    db.session.add(decision)
+    db.session.add_all([decision, Minutes(meeting_id=meeting.id, status=MinutesStatus.APPROVED)])
     db.session.commit()
     return decision
 
 
-def test_confirmation_by_a_decision_of_a_held_meeting_is_recorded_and_audited(
+def test_confirmation_by_a_decision_of_approved_minutes_is_recorded_and_audited(
     app, people, held_decision, make_member
 ):
     with app.test_request_context():
@@ -223,10 +226,10 @@ def test_confirmation_by_a_decision_of_a_held_meeting_is_recorded_and_audited(
     assert entry.subject_id == term.id
 
 
-def test_confirmation_needs_a_decision_of_a_held_meeting_or_a_note(app, people, make_member, make_meeting):
-    meeting = make_meeting("plenary", status=MeetingStatus.CONFIRMED)
-    not_held = Decision(year=2026, number=8, meeting_id=meeting.id, text="Too early")
-    db.session.add(not_held)
+def test_confirmation_needs_a_decision_of_approved_minutes_or_a_note(app, people, make_member, make_meeting):
+    meeting = make_meeting("plenary", starts_at=clock.now() - timedelta(days=3), status=MeetingStatus.HELD)
+    not_held = Decision(year=2026, number=8, meeting_id=meeting.id, text="Still a draft")
+    db.session.add_all([not_held, Minutes(meeting_id=meeting.id, status=MinutesStatus.CIRCULATED)])
     db.session.commit()
     with app.test_request_context():
         term, _warning = rotation.propose(make_member())

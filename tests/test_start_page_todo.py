@@ -303,7 +303,7 @@ KINDS: dict[str, tuple[Callable[[World], Pending], set[str]]] = {
     "survey-to-answer": (survey_to_answer, set(ROLES)),
     "survey-to-open": (survey_to_open, LEADERS),
     "document-to-approve": (document_to_approve, LEADERS),
-    "coordinator-proposal": (coordinator_proposal, LEADERS),
+    "coordinator-proposal": (coordinator_proposal, TEAM),
     "succession-gap": (succession_gap, TEAM),
 }
 

@@ -42,10 +42,13 @@ class ProposalForm(Form):
 
 class ConfirmationForm(Form):
     decision_id = SelectField(
-        _l("Confirmed by the decision"), coerce=lenient(record_id), validators=[Optional()]
+        _l("Confirmed by the decision"),
+        coerce=lenient(record_id),
+        validators=[Optional()],
+        description=_l("Decisions of approved minutes, newest first: number, day and first words."),
     )
     note = TextAreaField(
-        _l("Or a note by the coordinator"),
+        _l("Or a note, for a term that is not your own"),
         filters=[strip],
         validators=[Optional(), Length(max=1000)],
         description=_l("For example: confirmed by the coordination team by e-mail on 3 March."),

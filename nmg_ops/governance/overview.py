@@ -60,7 +60,7 @@ def overview(member_id: int, now: datetime) -> GovernanceOverview:
                 .order_by(Survey.deadline_at, Survey.id)
             )
         )
-    if can(Right.MANAGE_GOVERNANCE):
+    if can(Right.CONFIRM_COORDINATOR):
         seen.proposal = db.session.scalar(
             sa.select(CoordinatorTerm)
             .where(~CoordinatorTerm.is_confirmed, CoordinatorTerm.ends_on > today)

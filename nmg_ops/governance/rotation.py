@@ -1,8 +1,10 @@
 """The coordinator rotation that does not slip: propose, confirm, warn, announce.
 
 The coordinator proposes the next holder: a term that holds its place in the rotation but gives no rights
-(`permissions.term_on` reads confirmed terms only). The CT or the plenary confirms it, recorded as a decision
-of a held meeting, or the coordinator confirms it with a note. While the current term has no confirmed
+(`permissions.term_on` reads confirmed terms only); a coordinator proposing themselves is shown as such, on
+the page and in the audit trail. A term is confirmed by a decision of approved minutes (the plenary's or the
+CT's), or with a note by a member of the coordination team other than the member proposed: nobody confirms
+their own term alone. While the current term has no confirmed
 successor, the coordinator and the coordination team are warned ROTATION_WARNING_DAYS before it ends: on
 their start page, and by mail once per offset (key: term, offset, person; after an outage only the closest
 offset goes). On the first days of a new term every current member gets one announcement (key: term,
@@ -18,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -36,6 +39,8 @@ from ..models import (
     Meeting,
     MeetingStatus,
     Member,
+    Minutes,
+    MinutesStatus,
     OutboundMessage,
 )
 from ..permissions import term_on
@@ -102,8 +107,9 @@ def rotation_warning(member: Member, starts_on: date) -> str | None:
     return None
 
 
-def propose(member: Member) -> tuple[CoordinatorTerm, str | None]:
-    """Propose `member` for the next term; returns the term and a warning when the rotation rule is broken."""
+def propose(member: Member, by: Member | None = None) -> tuple[CoordinatorTerm, str | None]:
+    """Propose `member` for the next term (`by` proposes); returns the term and a warning when the rotation
+    rule is broken."""
     pending = db.session.scalar(
         sa.select(CoordinatorTerm.id).where(
             ~CoordinatorTerm.is_confirmed, CoordinatorTerm.ends_on > clock.today()
@@ -117,48 +123,82 @@ def propose(member: Member) -> tuple[CoordinatorTerm, str | None]:
     term = add_term(
         member, defaults.starts_on, defaults.ends_on, defaults.rotation_position, is_confirmed=False
     )
+    if by is not None:
+        term.proposed_by_id = by.id
+        changes: dict[str, list[Any]] = {"proposed_by": [None, by.full_name]}
+        if term.is_self_proposed:
+            changes["self_proposal"] = [None, True]
+        audit.record("proposed", "coordinator_term", term.id, _label(term), changes)
     return term, rotation_warning(member, term.starts_on)
 
 
 # --- confirming --------------------------------------------------------------------------------------------
 
+#: how many decisions the confirmation offers, newest first
+DECISION_CHOICES = 30
+#: how many words of a decision its choice shows
+DECISION_WORDS = 12
+
 
 def confirmable_decisions() -> list[Decision]:
-    """Decisions of held meetings, the newest meeting first, each in the order of its minutes: what a
-    confirmation can point to."""
+    """Decisions of approved minutes, the newest meeting first, each in the order of its minutes: what a
+    confirmation can point to. A draft's decision may still change, so it confirms nothing."""
     return list(
         db.session.scalars(
             sa.select(Decision)
             .join(Decision.meeting)
-            .where(Meeting.status == MeetingStatus.HELD)
+            .join(Minutes, Minutes.meeting_id == Meeting.id)
+            .where(Minutes.status == MinutesStatus.APPROVED)
             .options(so.joinedload(Decision.meeting))
             .order_by(Meeting.starts_at.desc(), Meeting.id.desc(), *minutes_order())
-            .limit(100)
+            .limit(DECISION_CHOICES)
         )
     )
 
 
+def decision_choice(decision: Decision) -> str:
+    """A decision as the confirmation lists it: number, day, and its first words."""
+    words = decision.text.split()
+    opening = " ".join(words[:DECISION_WORDS]) + (" …" if len(words) > DECISION_WORDS else "")
+    day = format_date(clock.local(decision.meeting.starts_at).date(), "medium")
+    return f"{decision.code} · {day} · {opening}"
+
+
+def _label(term: CoordinatorTerm) -> str:
+    return f"{term.member.full_name}, {term.starts_on.isoformat()} – {last_day(term).isoformat()}"
+
+
 def confirm(term: CoordinatorTerm, by: Member, decision: Decision | None = None, note: str = "") -> None:
-    """Confirm a proposed term by a decision of a held meeting, or by the coordinator with a note."""
+    """Confirm a proposed term by a decision of approved minutes, or with a note by someone other than the
+    member proposed."""
     note = note.strip()
     if term.is_confirmed:
         raise GovernanceError(_("This term is already confirmed."))
     if decision is None and not note:
         raise GovernanceError(_("Choose the decision that confirmed the term, or write a note."), "note")
-    if decision is not None and decision.meeting.status is not MeetingStatus.HELD:
-        raise GovernanceError(_("Choose a decision of a meeting that has been held."), "decision_id")
+    if decision is not None and decision.id not in {d.id for d in confirmable_decisions()}:
+        raise GovernanceError(_("Choose a decision of approved minutes from the list."), "decision_id")
+    if decision is None and by.id == term.member_id:
+        raise GovernanceError(
+            _(
+                "You cannot confirm your own term alone: choose the decision of approved minutes that "
+                "confirmed it, or ask another member of the coordination team to confirm it."
+            ),
+            "decision_id",
+        )
     term.is_confirmed = True
     term.decision = decision
     term.confirmation_note = note
     term.confirmed_by_id = by.id
     term.confirmed_at = clock.now()
-    changes: dict[str, list[Any]] = {"is_confirmed": [False, True]}
+    changes: dict[str, list[Any]] = {"is_confirmed": [False, True], "confirmed_by": [None, by.full_name]}
     if decision is not None:
         changes["decision"] = [None, decision.code]
     if note:
         changes["confirmation_note"] = [None, note]
-    label = f"{term.member.full_name}, {term.starts_on.isoformat()} – {last_day(term).isoformat()}"
-    audit.record("confirmed", "coordinator_term", term.id, label, changes)
+    if term.is_self_proposed:
+        changes["self_proposal"] = [None, True]
+    audit.record("confirmed", "coordinator_term", term.id, _label(term), changes)
 
 
 # --- warnings and the announcement -------------------------------------------------------------------------

@@ -56,16 +56,11 @@ def _proposal_form() -> ProposalForm:
     return form
 
 
-def _decision_choice(decision: Decision) -> str:
-    label = f"{decision.code} – {decision.meeting.title}: {decision.text[:80]}"
-    return label if decision.stands else f"{label} ({_('provisional')})"
-
-
 def _confirmation_form() -> ConfirmationForm:
     form = ConfirmationForm(prefix="confirmation")
     form.decision_id.choices = [
-        ("", _("No decision: the coordinator confirms with a note")),
-        *((d.id, _decision_choice(d)) for d in rotation.confirmable_decisions()),
+        ("", _("No decision: I confirm with a note")),
+        *((d.id, rotation.decision_choice(d)) for d in rotation.confirmable_decisions()),
     ]
     return form
 
@@ -84,7 +79,8 @@ def _coordinators_page(
             today=clock.today(),
             form=form,
             proposal_form=proposal_form or (_proposal_form() if manages else None),
-            confirmation_form=confirmation_form or (_confirmation_form() if manages else None),
+            confirmation_form=confirmation_form
+            or (_confirmation_form() if can(Right.CONFIRM_COORDINATOR) else None),
             last_day=services.last_day,
             term_status=services.term_status,
         ),
@@ -218,7 +214,7 @@ def propose_term():
     if form.validate_on_submit():
         member = db.get_or_404(Member, form.member_id.data)
         try:
-            _term, warning = rotation.propose(member)
+            _term, warning = rotation.propose(member, current_user)
         except services.GovernanceError as exc:
             show_on_form(form, exc, fallback="member_id")
         else:
@@ -231,9 +227,10 @@ def propose_term():
 
 
 @bp.post("/coordinators/<int:term_id>/confirm")
-@require(Right.MANAGE_GOVERNANCE)
+@require(Right.CONFIRM_COORDINATOR)
 def confirm_term(term_id: int):
-    """Confirm a proposed term, by a decision of a held meeting or with the coordinator's note."""
+    """Confirm a proposed term, by a decision of approved minutes or with the note of a team member other
+    than the one proposed."""
     term = db.get_or_404(CoordinatorTerm, term_id)
     form = _confirmation_form()
     if form.validate_on_submit():

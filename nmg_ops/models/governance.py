@@ -41,9 +41,17 @@ class CoordinatorTerm(db.Model):
     confirmed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id", ondelete="SET NULL"))
     #: when
     confirmed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: who proposed it, when it was proposed (a term recorded directly has none)
+    proposed_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id", ondelete="SET NULL"))
 
     member: so.Mapped[Member] = so.relationship(foreign_keys=[member_id])
     decision: so.Mapped[Decision | None] = so.relationship()
+    confirmed_by: so.Mapped[Member | None] = so.relationship(foreign_keys=[confirmed_by_id])
+
+    @property
+    def is_self_proposed(self) -> bool:
+        """The member proposed themselves for the term."""
+        return self.proposed_by_id is not None and self.proposed_by_id == self.member_id
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day < self.ends_on

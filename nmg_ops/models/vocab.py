@@ -135,6 +135,7 @@ class AuditAction(StrEnum):
     WRITTEN_PROCEDURE = "written_procedure"
     OBJECTED = "objected"
     ERASED = "erased"
+    PROPOSED = "proposed"
 
     @property
     def label(self) -> str:
@@ -166,6 +167,7 @@ _AUDIT_ACTION_LABELS = {
     AuditAction.WRITTEN_PROCEDURE: _l("Written procedure started"),
     AuditAction.OBJECTED: _l("Objection in written procedure"),
     AuditAction.ERASED: _l("Erased on request"),
+    AuditAction.PROPOSED: _l("Proposed"),
 }
 
 
