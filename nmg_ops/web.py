@@ -21,6 +21,7 @@ from .minutes import overview as minutes
 from .navigation import section_of, shown_sections
 from .news import overview as news
 from .permissions import Right, can, current_roles
+from .printing import NotPrinted
 from .text import render_markdown
 
 bp = Blueprint("web", __name__)
@@ -46,6 +47,16 @@ def home():
 def _error_page(error: HTTPException):
     status = error.code or 500
     return render_template("error.html", error=error, status=status), status
+
+
+def _not_printed(refusal: NotPrinted):
+    """A PDF too large to make, or not made in time: the reason, and when to ask again if that may help."""
+    response = current_app.make_response(
+        (render_template("error.html", error=refusal, status=refusal.status), refusal.status)
+    )
+    if refusal.retry_after is not None:
+        response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 def _csrf_error(error: CSRFError):
@@ -101,6 +112,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _error_page)
+    app.register_error_handler(NotPrinted, _not_printed)
     app.before_request(_refuse_nul)
     app.after_request(_security_headers)
 

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 
-from nmg_ops import clock
+from nmg_ops import clock, print_process
 from nmg_ops.extensions import db
-from nmg_ops.minutes import actions, decisions, exports, lifecycle, sections, writing
+from nmg_ops.minutes import actions, decisions, exports, lifecycle, printed, sections, writing
 from nmg_ops.minutes.actions import ActionData, ActionFilter
 from nmg_ops.models import ActionStatus, AgendaItem, Attendance, MeetingStatus, MinutesStatus
 from tests.fixtures import IN_CI
@@ -102,7 +102,7 @@ def _pdf_pages(data: bytes) -> list[str]:
 
 @needs_weasyprint
 def test_the_pdf_names_the_nmg_and_carries_attendance_decisions_and_actions(app, held):
-    data = exports.minutes_pdf(held, _minutes(held))
+    data = printed.minutes_pdf(held, _minutes(held))
     assert data.startswith(b"%PDF")
     pages = _pdf_pages(data)
     text = " ".join(pages)
@@ -197,7 +197,7 @@ def test_a_meeting_without_minutes_has_nothing_to_download(client, sign_in, peop
 
 @needs_weasyprint
 def test_the_pdf_fetches_nothing_but_data_urls():
-    fetcher = exports.url_fetcher()
+    fetcher = print_process.url_fetcher()
     for url in ("file:///etc/hostname", "http://127.0.0.1:9/x.png", "https://evil.example/x.css"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
@@ -344,3 +344,4 @@ def test_approved_minutes_say_when_and_where(held, make_meeting, people):
     assert minutes.status is MinutesStatus.APPROVED
     line = exports.approval_line(minutes)
     assert line.startswith("Approved on ") and line.endswith(" at Autumn plenary")
+

@@ -13,18 +13,15 @@ import sqlalchemy as sa
 from ..documents import library
 from ..extensions import db
 from ..models import DocumentKind, DocumentVisibility, Meeting, MeetingStatus, Member
+from ..print_process import render
 
 
 def _pdf(title: str, paragraphs: list[str]) -> bytes:
-    # Imported here: WeasyPrint loads Pango and HarfBuzz, which only the demo and the minutes PDF need.
-    from weasyprint import HTML
-
-    from ..minutes.exports import url_fetcher
-
     body = "".join(f"<p>{text}</p>" for text in paragraphs)
     html = f"<!doctype html><html lang='it'><meta charset='utf-8'><title>{title}</title>"
     html += f"<h1>{title}</h1>{body}"
-    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
+    # Laid out here rather than in a process under limits (`printing`): the demo's own few lines.
+    return render(html)
 
 
 def load_documents(members: list[Member], coordinator: Member) -> dict[str, int]:

@@ -14,7 +14,7 @@ from ..errors import found_or_404
 from ..extensions import db
 from ..models import Meeting, Minutes
 from ..permissions import Right, current_roles, require
-from . import actions, bp, decisions, exports
+from . import actions, bp, decisions, exports, printed
 from .action_forms import action_filter_form, decision_filter_form
 from .routes import readable
 
@@ -58,11 +58,11 @@ def _table_download(table: exports.Table, stem: str, extension: str) -> Response
 @bp.get("/meetings/<int:meeting_id>/minutes.pdf")
 @require(Right.VIEW_MEETINGS)
 def export_minutes_pdf(meeting_id: int):
-    """Download the minutes as a PDF, to print or to file."""
+    """Download the minutes as a PDF, to print or to file; one too large to print is refused with the
+    reason (`printing.NotPrinted`, shown by the error pages)."""
     meeting, minutes = _readable(meeting_id)
-    return _download(
-        exports.minutes_pdf(meeting, minutes), "application/pdf", _minutes_filename(meeting, "pdf")
-    )
+    filename = _minutes_filename(meeting, "pdf")
+    return _download(printed.minutes_pdf(meeting, minutes), "application/pdf", filename)
 
 
 @bp.get("/meetings/<int:meeting_id>/minutes.md")

@@ -3,8 +3,9 @@ actions registers as CSV and XLSX. Functions from the models to bytes; the route
 
 Every text in them is written by members, so:
 
-- the PDF shows the sections through `render_markdown`, the same allow-list as the pages, and WeasyPrint
-  fetches nothing but `data:` URLs: no text can make the server request a URL or read a local file;
+- the PDF's page shows the sections through `render_markdown`, the same allow-list as the pages, and
+  `printing` makes it fetching nothing but `data:` URLs: no text can make the server request a URL or
+  read a local file (`printed` keeps each PDF made);
 - a CSV or XLSX cell that a spreadsheet would run as a formula gets a leading apostrophe, as in the
   members' export, and characters a spreadsheet file cannot hold are dropped.
 
@@ -18,7 +19,6 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 from flask import current_app, render_template
 from flask_babel import format_date, format_datetime, format_time
@@ -34,9 +34,6 @@ from ..models import ActionItem, Decision, Invitation, Meeting, Minutes, Minutes
 from ..text import defuse_formula
 from . import actions, decisions, lifecycle, sections
 from .sections import Section
-
-if TYPE_CHECKING:
-    from weasyprint.urls import URLFetcher
 
 #: what a cell holds: text, a number or a date; None is an empty cell
 Cell = str | int | date | None
@@ -209,37 +206,17 @@ def minutes_markdown(meeting: Meeting, minutes: Minutes) -> str:
 
 
 def minutes_html(meeting: Meeting, minutes: Minutes) -> str:
-    """The printable page the PDF is made from."""
+    """The printable page the PDF is made from; minutes not yet approved are marked as a draft on every
+    page."""
     # Section texts go through the `markdown` filter: `render_markdown`, the pages' allow-list.
     return render_template(
         "minutes/print.html",
         doc=record(meeting, minutes),
+        draft=minutes.status is not MinutesStatus.APPROVED,
         heading=heading,
         owners_text=owners_text,
         nmg_name=current_app.config["NMG_NAME"],
     )
-
-
-def url_fetcher() -> URLFetcher:
-    """WeasyPrint's fetcher, allowed data: URLs only."""
-    from weasyprint.urls import URLFetcher
-
-    # Members' Markdown decides what the page links to; the server must not fetch any of it (no requests
-    # to internal addresses, no file:// reads). data: URLs carry their content with them.
-    return URLFetcher(allowed_protocols={"data"}, allow_redirects=False, timeout=1)
-
-
-def html_pdf(html: str) -> bytes:
-    """A printable page as a PDF, fetching nothing but data: URLs; every PDF of the NMG is made here."""
-    # Imported here: WeasyPrint loads Pango and HarfBuzz, which only the PDF downloads need.
-    from weasyprint import HTML
-
-    return HTML(string=html, url_fetcher=url_fetcher()).write_pdf()
-
-
-def minutes_pdf(meeting: Meeting, minutes: Minutes) -> bytes:
-    """The minutes as a PDF with the NMG's name above each page and page numbers below."""
-    return html_pdf(minutes_html(meeting, minutes))
 
 
 # --- the registers ---------------------------------------------------------------------------------------

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .. import audit, clock
+from .. import audit, clock, printing
 from ..errors import RuleError
 from ..extensions import db
 from ..models import (
@@ -34,11 +35,16 @@ from ..models import (
     RevisionKind,
     WrittenProcedure,
 )
-from ..text import fold
+from ..text import fold, render_markdown
 from . import sections
 
 #: characters per section; a long plenary's minutes run to some tens of thousands in all
 SECTION_MAX = 50_000
+#: characters of all the sections together: the longest minutes held so far, with room to spare
+MINUTES_MAX = 60_000
+#: formatted parts (paragraphs, list items, table cells, emphasis, links) of all the sections together:
+#: what making the PDF costs grows with them; a long 15-item plenary has about a thousand
+PARTS_MAX = 2_000
 NOTE_MAX = MinutesRevision.__table__.c.note.type.length
 
 
@@ -98,7 +104,39 @@ def _clean(meeting: Meeting, texts: dict[str, str], current: dict[str, str]) -> 
             )
         if text:
             cleaned[key] = text
+    _check_size(cleaned)
     return cleaned
+
+
+def _check_size(texts: dict[str, str]) -> None:
+    """The minutes as a whole stay within what a PDF is made of; the error names the longest section."""
+    if not texts:
+        return
+    length = sum(len(text) for text in texts.values())
+    if length > MINUTES_MAX:
+        longest = max(texts, key=lambda key: len(texts[key]))
+        raise MinutesError(
+            _l(
+                "The minutes are limited to %(max)s characters in all; these have %(count)s. Shorten the "
+                "longest sections, or put long tables in a document and link it.",
+                max=format_decimal(MINUTES_MAX),
+                count=format_decimal(length),
+            ),
+            f"section-{longest}",
+        )
+    # Counted as the pages and the PDF show them: the same Markdown rendering.
+    counts = {key: printing.parts(render_markdown(text)) for key, text in texts.items()}
+    if sum(counts.values()) > PARTS_MAX:
+        raise MinutesError(
+            _l(
+                "The minutes are limited to %(max)s formatted parts in all (paragraphs, list items, table "
+                "cells, emphasis, links); these have %(count)s. Shorten the longest lists and tables, or "
+                "put them in a document and link it.",
+                max=format_decimal(PARTS_MAX),
+                count=format_decimal(sum(counts.values())),
+            ),
+            f"section-{max(counts, key=lambda key: counts[key])}",
+        )
 
 
 def _write(

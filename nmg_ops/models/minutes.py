@@ -176,6 +176,30 @@ class MinutesRevision(db.Model):
     author: so.Mapped[Member | None] = so.relationship()
 
 
+class MinutesPrint(db.Model):
+    """The minutes' PDF as last made in one language, served again while the page it shows is the same."""
+
+    __table_args__ = (sa.UniqueConstraint("minutes_id", "language"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the minutes
+    minutes_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("minutes.id", ondelete="CASCADE"))
+    #: the language of the page
+    language: so.Mapped[str] = so.mapped_column(sa.String(10))
+    #: the revision printed
+    version: so.Mapped[int] = so.mapped_column()
+    #: SHA-256 of the printable page: a revision, decision, action, attendance or status change alters it
+    digest: so.Mapped[str] = so.mapped_column(sa.String(64))
+    #: the PDF; empty while it is being made, and when the page is too large to print
+    pdf: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
+    #: the CPU or memory limit stopped the making: the same page is refused without trying again
+    too_large: so.Mapped[bool] = so.mapped_column(default=False)
+    #: since when a request is making it; empty when none is
+    making_since: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: raised by each request that takes the making on: only the latest one records what it made
+    claim: so.Mapped[int] = so.mapped_column(default=0)
+
+
 class MinutesComment(db.Model):
     """A member's comment on one section of circulated minutes, until the coordination team resolves it;
     or the team's reply under such a comment (one level: a reply is not answered in turn)."""

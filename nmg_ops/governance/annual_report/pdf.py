@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import format_date
 
-from ...minutes.exports import html_pdf
+from ...printing import html_pdf
 from .figures import AnnualReport, generated_line, section_titles
 
 PDF_TYPE = "application/pdf"
