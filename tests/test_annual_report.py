@@ -177,6 +177,12 @@ def _pdf_text(data: bytes) -> tuple[str, list[bytes]]:
     return text, streams
 
 
+def _catalog(data: bytes):
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(data)).trailer["/Root"]
+
+
 def _has_bars(streams: list[bytes]) -> bool:
     """The SVG made it as vectors: each chart's longest bar is a filled rectangle at the left edge, as wide
     as the drawing leaves for bars and as high as a bar."""
@@ -197,6 +203,17 @@ def test_the_pdf_has_the_name_the_year_the_sections_and_the_charts(app, year_202
         assert title in flat, title
     assert "Adopt the work plan" in flat and "Priorities for 2026" in flat
     assert _has_bars(streams)
+    # Tagged for screen readers, in the reader's language.
+    catalog = _catalog(data)
+    assert "/StructTreeRoot" in catalog and catalog["/Lang"] == "en"
+
+
+def test_the_pdf_is_tagged_in_the_readers_language(app, year_2025):
+    with app.test_request_context(headers={"Accept-Language": "it"}):
+        data = pdf.report_pdf(gathering.report_for(2025))
+    catalog = _catalog(data)
+    assert "/StructTreeRoot" in catalog and catalog["/Lang"] == "it"
+    assert "Relazione annuale 2025" in " ".join(_pdf_text(data)[0].split())
 
 
 def test_the_docx_has_headings_tables_and_charts(app, year_2025):

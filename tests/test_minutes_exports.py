@@ -100,6 +100,12 @@ def _pdf_pages(data: bytes) -> list[str]:
     return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
 
 
+def _catalog(data: bytes):
+    from pypdf import PdfReader
+
+    return PdfReader(io.BytesIO(data)).trailer["/Root"]
+
+
 @needs_weasyprint
 def test_the_pdf_names_the_nmg_and_carries_attendance_decisions_and_actions(app, held):
     data = printed.minutes_pdf(held, _minutes(held))
@@ -345,3 +351,33 @@ def test_approved_minutes_say_when_and_where(held, make_meeting, people):
     line = exports.approval_line(minutes)
     assert line.startswith("Approved on ") and line.endswith(" at Autumn plenary")
 
+
+@needs_weasyprint
+def test_the_pdf_is_tagged_in_the_readers_language_and_marks_a_draft_on_every_page(
+    client, sign_in, people, held, make_meeting
+):
+    team = sign_in(people["coordination_team"])
+    minutes = _minutes(held)
+    long = "\n\n".join(["The group went through the regional plans one by one. " * 8] * 40)
+    writing.save(held, {**minutes.sections, "aob": long}, minutes.version, team.id)
+    team.language = "it"
+    db.session.commit()
+    data = client.get(f"/meetings/{held.id}/minutes.pdf").data
+    catalog = _catalog(data)
+    assert "/StructTreeRoot" in catalog and catalog["/Lang"] == "it"
+    pages = _pdf_pages(data)
+    assert len(pages) > 2 and all("BOZZA" in page for page in pages)
+
+    minutes = _minutes(held)
+    lifecycle.circulate(held, minutes, now=clock.now() - timedelta(days=1))
+    approving = make_meeting("plenary", starts_at=clock.now() - timedelta(hours=2), title="Autumn plenary")
+    approving.status = MeetingStatus.CONFIRMED
+    db.session.commit()
+    lifecycle.approve(held, minutes, approved_on=None, at_meeting=approving, by_id=people["coordinator"].id)
+    team.language = "en"
+    db.session.commit()
+    data = client.get(f"/meetings/{held.id}/minutes.pdf").data
+    assert _catalog(data)["/Lang"] == "en"
+    pages = _pdf_pages(data)
+    assert "Approved on" in pages[0]
+    assert not any("DRAFT" in page or "BOZZA" in page for page in pages)
