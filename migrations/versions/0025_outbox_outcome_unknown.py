@@ -1,7 +1,7 @@
 """Outbox: a mail whose outcome is unknown (the server's answer to its end never came), retried later
 
 Revision ID: 0025
-Revises: 0022
+Revises: 0024
 Create Date: 2026-12-07 00:30:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0025'
-down_revision = '0022'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 

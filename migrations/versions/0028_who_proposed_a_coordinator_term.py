@@ -1,7 +1,7 @@
 """who proposed a coordinator term, so that a self-proposal shows as one
 
-Revision ID: 0030
-Revises: 0023
+Revision ID: 0028
+Revises: 0027
 Create Date: 2026-12-07 00:40:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0030'
-down_revision = '0023'
+revision = '0028'
+down_revision = '0027'
 branch_labels = None
 depends_on = None
 

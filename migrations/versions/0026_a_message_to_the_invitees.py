@@ -1,8 +1,8 @@
 """a message to the invitees: the organiser's note mailed with a change, such as a cancellation, and what
 a change of time or place changed
 
-Revision ID: 0027
-Revises: 0022
+Revision ID: 0026
+Revises: 0025
 Create Date: 2026-12-07 00:15:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0027'
-down_revision = '0022'
+revision = '0026'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """E-news: subscription requests counted per address as well, by a keyed mark of it
 
-Revision ID: 0028
-Revises: 0022
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-07 00:20:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0028'
-down_revision = '0022'
+revision = '0027'
+down_revision = '0026'
 branch_labels = None
 depends_on = None
 
