@@ -178,7 +178,9 @@ def test_the_results_download_as_csv_and_xlsx_with_formulas_defused(
     book = load_workbook(io.BytesIO(client.get(f"/consultations/{survey.id}/results.xlsx").data))
     values = [list(row) for row in book.active.iter_rows(values_only=True)]
     assert values[0][:2] == ["Question number", "Question"]
-    assert any(row[5] == "'=HYPERLINK(1)" for row in values)
+    assert any(row[5] == "=HYPERLINK(1)" for row in values)
+    (typed,) = [row[5] for row in book.active.iter_rows() if row[5].value == "=HYPERLINK(1)"]
+    assert typed.data_type == "s" and typed.quotePrefix, "text, not a formula, with no apostrophe shown"
 
 
 def test_members_answer_through_the_page_but_do_not_see_results(build, people, sign_in, client):

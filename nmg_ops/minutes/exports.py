@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 
 from .. import clock
 from ..models import ActionItem, Decision, Invitation, Meeting, Minutes, MinutesApproval, MinutesStatus
-from ..text import defuse_formula
+from ..text import FORMULA_STARTS, defuse_formula
 from . import actions, decisions, lifecycle, sections
 from .sections import Section
 
@@ -278,6 +278,17 @@ def _safe_text(value: str) -> str:
     return defuse_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    """Text as a text cell, shown as typed. openpyxl would store text starting with "=" as a formula; a
+    cell typed as text with Excel's quote prefix is shown without the apostrophe a CSV needs, and stays
+    text when someone edits it."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = text.startswith(FORMULA_STARTS)
+    return cell
+
+
 def _csv_cell(cell: Cell) -> str:
     if cell is None:
         return ""
@@ -315,14 +326,13 @@ def to_xlsx(table: Table) -> bytes:
     bold = Font(bold=True)
     header = []
     for name in table.header:
-        cell = WriteOnlyCell(sheet, value=_safe_text(name))
+        cell = _text_cell(sheet, name)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for row in table.rows:
-        # A date stays a date cell (shown as yyyy-mm-dd); text is defused, since openpyxl itself stores
-        # any text starting with "=" as a formula.
-        sheet.append([_safe_text(cell) if isinstance(cell, str) else cell for cell in row])
+        # A date stays a date cell (shown as yyyy-mm-dd).
+        sheet.append([_text_cell(sheet, cell) if isinstance(cell, str) else cell for cell in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
