@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from nmg_ops.documents import library
 from nmg_ops.extensions import db
@@ -229,6 +230,26 @@ def test_the_docx_has_headings_tables_and_charts(app, year_2025):
     cells = {cell.text for table in doc.tables for row in table.rows for cell in row.cells}
     assert {"2025/01", "Adopt the work plan", "Priorities for 2026"} <= cells
     assert len(doc.inline_shapes) >= 4
+
+
+@pytest.mark.parametrize(("language", "tag"), [("it", "it-IT"), ("en", "en-GB")])
+def test_the_docx_is_on_a4_in_the_readers_language_with_charts_described(app, year_2025, language, tag):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    with app.test_request_context(), force_locale(language):
+        report = gathering.report_for(2025)
+        data = docx_file.report_docx(report)
+    doc = Document(io.BytesIO(data))
+    (section,) = doc.sections
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    lang = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert lang.find(qn("w:lang")).get(qn("w:val")) == tag
+    descriptions = [shape._inline.docPr.get("descr") for shape in doc.inline_shapes]
+    assert descriptions and all(descriptions), "every chart has its alternative text"
+    chart = next(c for c in report.charts.values() if c.bars)
+    assert docx_file.chart_text(chart) in descriptions
+    assert f"{chart.bars[0].label}: {chart.bars[0].value}" in docx_file.chart_text(chart)
 
 
 def test_publishing_adds_a_draft_report_version_that_can_be_approved(app, people, year_2025):

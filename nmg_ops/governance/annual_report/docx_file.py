@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from ..charts import BarChart
@@ -55,12 +55,41 @@ def _chart_png(chart: BarChart) -> bytes:
     return out.getvalue()
 
 
+#: the language tag Word checks spelling and reads aloud with, by the reader's language
+_WORD_LANGUAGES = {"it": "it-IT", "en": "en-GB"}
+
+
+def chart_text(chart: BarChart) -> str:
+    """The chart in words: its title, then each bar's label and value."""
+    return f"{chart.title}: " + "; ".join(f"{bar.label}: {bar.value}" for bar in chart.bars)
+
+
+def _a4_in_the_readers_language(doc) -> None:
+    """The group's paper (A4, 2 cm margins, not python-docx's US Letter) and the reader's language on
+    every style, so that Word checks the spelling in Italian for an Italian report."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Mm
+
+    for section in doc.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Cm(2)
+    language = _WORD_LANGUAGES.get(str(get_locale()), "en-GB")
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    run_properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    tag = run_properties.find(qn("w:lang"))
+    if tag is None:
+        tag = run_properties.makeelement(qn("w:lang"), {})
+        run_properties.append(tag)
+    tag.set(qn("w:val"), language)
+
+
 def report_docx(report: AnnualReport) -> bytes:
     """The report as a DOCX for the coordinator to edit: the same sections, tables and charts."""
     from docx import Document as Docx
     from docx.shared import Cm
 
     doc = Docx()
+    _a4_in_the_readers_language(doc)
     doc.core_properties.title = f"{report.nmg_name} – {report.title}"
     doc.add_paragraph(report.nmg_name)
     doc.add_heading(report.title, level=0)
@@ -83,6 +112,8 @@ def report_docx(report: AnnualReport) -> bytes:
         if picture.bars:
             doc.add_paragraph(picture.title).runs[0].italic = True
             doc.add_picture(io.BytesIO(_chart_png(picture)), width=Cm(15))
+            # A screen reader reads the chart's figures from its description, as the table beside it.
+            doc.inline_shapes[-1]._inline.docPr.set("descr", chart_text(picture))
 
     for heading, fill in _docx_sections(report, table, chart):
         doc.add_heading(heading, level=1)
