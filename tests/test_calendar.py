@@ -217,7 +217,7 @@ def test_feed_token_subscribes_updates_and_dies_when_regenerated(app, client, co
     confirmed.title = "Plenary moved"
     db.session.commit()
     assert client.get(path, headers={"If-None-Match": feed.headers["ETag"]}).status_code == 200
-    client.post("/profile/calendar")
+    client.post("/profile/calendar", data={"confirm": "yes"})
     assert client.get(path).status_code == 404, "the old address is dead"
     assert client.get("/calendar/not-a-token.ics").status_code == 404
 

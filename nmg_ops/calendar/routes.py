@@ -16,6 +16,7 @@ from ..models import Meeting, Member, Rsvp
 from ..permissions import current_roles
 from . import bp, feeds, ical, replies, revalidation
 from .rsvp_links import invitation_for
+from .subscription import subscribe_links
 
 ICS = "text/calendar; charset=utf-8"
 ALARM_CHOICES = (None, 15, 30, 60, 1440)
@@ -80,11 +81,13 @@ def public_event(meeting_id: int):
 @bp.post("/profile/calendar")
 @login_required
 def new_feed_link():
-    """Make (or remake) my personal calendar address; the previous one stops working."""
+    """Make (or remake) my personal calendar address; replacing one is confirmed first, it stops working."""
+    if current_user.feed_token_hash and request.form.get("confirm") != "yes":
+        return render_template("calendar/feed_replace.html")
     token = feeds.new_feed_token(current_user)
     https_url = url_for("calendar.member_feed", token=token, _external=True)
-    webcal_url = "webcal://" + https_url.split("://", 1)[1]
-    return render_template("calendar/feed_link.html", https_url=https_url, webcal_url=webcal_url)
+    links = subscribe_links(https_url, current_app.config["NMG_NAME"])
+    return render_template("calendar/feed_link.html", links=links)
 
 
 @bp.post("/profile/calendar/alarm")
