@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from datetime import time, timedelta
 
 import icalendar
@@ -13,12 +14,13 @@ import sqlalchemy as sa
 
 from nmg_ops import clock
 from nmg_ops.calendar import invites
+from nmg_ops.delivery.dispatcher import dispatch
 from nmg_ops.extensions import db
 from nmg_ops.i18n import format_datetime
 from nmg_ops.meetings import lifecycle, rules
 from nmg_ops.meetings.announcements import announce_soon
 from nmg_ops.meetings.types import meeting_type
-from nmg_ops.models import Invitation, Meeting, OutboundMessage
+from nmg_ops.models import Invitation, Meeting, OutboundMessage, Rsvp
 
 
 def mails_to(address: str) -> list[email.message.EmailMessage]:
@@ -236,3 +238,41 @@ def test_a_first_invitation_names_no_change(app, make_meeting, make_member):
     lifecycle.confirm_meeting(meeting, clock.now())
     text = mails_to("en@example.org")[-1].get_body(("plain",)).get_content()
     assert "Was " not in text and "New venue" not in text
+
+
+# --- guests answer without an account ---------------------------------------------------------------------
+
+
+def _answer_links(message: email.message.EmailMessage) -> dict[str, str]:
+    text = message.get_body(("plain",)).get_content()
+    return dict(re.findall(r"^(Yes|No|Maybe): http://localhost(/rsvp/\S+?)\r?$", text, re.M))
+
+
+@pytest.mark.smtp
+def test_a_guest_answers_from_the_invitation_mail_without_an_account(app, client, smtp_sink, bilateral):
+    lifecycle.confirm_meeting(bilateral, clock.now())
+    dispatch()
+    [received] = [r for r in smtp_sink.received if r.rcpt_tos == ["greta@guest.example"]]
+    links = _answer_links(received.message)
+    assert set(links) == {"Yes", "No", "Maybe"}
+    asked = client.get(links["Maybe"])
+    assert asked.status_code == 200 and "Greta Guest, confirm your answer:" in asked.get_data(as_text=True)
+    done = client.post(links["Maybe"]).get_data(as_text=True)
+    assert "Thank you, Greta Guest" in done
+    guest = db.session.scalar(sa.select(Invitation).where(Invitation.guest_email == "greta@guest.example"))
+    db.session.refresh(guest)
+    assert guest.rsvp == Rsvp.MAYBE
+    guest.guest_email = "greta@elsewhere.example"
+    db.session.commit()
+    assert client.post(links["Yes"]).status_code == 404, "a link dies with the address it was sent to"
+
+
+@pytest.mark.smtp
+def test_with_a_calendar_mailbox_a_guests_reply_reaches_it(app, smtp_sink, bilateral):
+    app.config["CALENDAR_MAILBOX_ADDRESS"] = "calendar@nmg.example"
+    lifecycle.confirm_meeting(bilateral, clock.now())
+    dispatch()
+    [received] = [r for r in smtp_sink.received if r.rcpt_tos == ["greta@guest.example"]]
+    assert received.message["Reply-To"] == "calendar@nmg.example"
+    assert attendees_and_organizer(received.message)[1] == "mailto:calendar@nmg.example"
+    assert _answer_links(received.message), "the links work whether or not the mailbox is read"

@@ -1,17 +1,19 @@
-"""One-click answers from invitation and reminder mails: signed, bound to one member, one meeting and the
-address the mail went to, so that a changed e-mail voids the links sent to the old one."""
+"""One-click answers from invitation and reminder mails: signed, bound to one invitee (a member, or a guest
+who has no account and answers only this way or from their calendar app), one meeting and the address the
+mail went to, so that a changed e-mail voids the links sent to the old one."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 
+import sqlalchemy as sa
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..extensions import db
 from ..meetings import visibility
-from ..models import Invitation, Meeting, Member, Rsvp
+from ..models import Invitation, Meeting, Rsvp
 from ..permissions import roles_of
 
 _SALT = "nmg-ops/rsvp"
@@ -26,15 +28,13 @@ def _address_mark(email: str) -> str:
 
 
 def rsvp_token(invitation: Invitation) -> str:
-    return _serializer().dumps(
-        {"m": invitation.member_id, "i": invitation.meeting_id, "e": _address_mark(invitation.email)}
-    )
+    # A member is named by their record, a guest by their invitation: a guest has nothing else.
+    who = {"m": invitation.member_id} if invitation.member_id is not None else {"g": invitation.id}
+    return _serializer().dumps({**who, "i": invitation.meeting_id, "e": _address_mark(invitation.email)})
 
 
 def rsvp_links(invitation: Invitation) -> dict[str, str]:
-    """Answer -> link, for members (guests answer from their calendar app)."""
-    if invitation.member_id is None:
-        return {}
+    """Answer -> link, for members and guests alike."""
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     token = rsvp_token(invitation)
     return {answer.value: f"{base}/rsvp/{token}/{answer.value}" for answer in Rsvp}
@@ -49,15 +49,16 @@ def invitation_for(token: str) -> Invitation | None:
         return None
     if not isinstance(data, dict):
         return None
-    invitation = db.session.scalar(
-        db.select(Invitation).where(
-            Invitation.member_id == data.get("m"), Invitation.meeting_id == data.get("i")
-        )
-    )
+    who = data.get("g", data.get("m"))
+    if not isinstance(who, int) or not isinstance(data.get("i"), int):
+        return None
+    guest = sa.and_(Invitation.id == who, Invitation.member_id.is_(None))
+    invitee = guest if "g" in data else Invitation.member_id == who
+    invitation = db.session.scalar(db.select(Invitation).where(invitee, Invitation.meeting_id == data["i"]))
     if (
         invitation is None
-        or not isinstance(invitation.member, Member)
         or not isinstance(invitation.meeting, Meeting)
+        or not invitation.email
         or not hmac.compare_digest(str(data.get("e", "")), _address_mark(invitation.email))
         or not visibility.may_see(invitation.meeting, True, roles_of(invitation.member))
     ):
