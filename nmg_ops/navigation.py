@@ -79,7 +79,7 @@ SECTIONS: tuple[Section, ...] = (
         "people",
         _l("Members and organisations"),
         ((Item("members.directory", _l("Members")), Item("members.organisations", _l("Organisations"))),),
-        owns=("members", "privacy.member_data", "privacy.member_data_file"),
+        owns=("members", "privacy.member_data", "privacy.member_data_file", "privacy.erase_member"),
     ),
     Section(
         "governance",

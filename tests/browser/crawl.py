@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from nmg_ops import demo
 
 #: what a link may name that is a file to save, not a page to read
-DOWNLOADS = (".ics", ".csv", ".xlsx", ".pdf", ".md", ".docx")
+DOWNLOADS = (".ics", ".csv", ".xlsx", ".pdf", ".md", ".docx", ".json")
 #: pages no link of the app leads to that anyone can land on: a mistyped address, an old mail's link
 EXTRA_PAGES = [
     "/no-such-page",

@@ -161,8 +161,13 @@ def test_minutes_from_first_draft_to_approval_and_the_action_done(as_person, liv
 
     team.goto(f"/meetings/{held}/minutes")
     expect(team.locator("#section-opening .comments")).to_contain_text("It opened at 10:10")
-    team.locator("#section-opening").get_by_role("button", name="Mark resolved").click()
+    comments = team.locator("#section-opening .comments")
+    comments.locator("details summary").click()
+    comments.get_by_label("Your reply").fill("Corrected: it opened at 10:10.")
+    comments.get_by_role("button", name="Reply and resolve").click()
     expect(team.locator("#section-opening .comments")).to_contain_text("Resolved by Teresa Team")
+    member.goto(f"/meetings/{held}/minutes")
+    expect(member.locator("#section-opening .comments .reply")).to_contain_text("Corrected: it opened")
 
     with live_server.app.app_context():  # ten days later: the plenary has met, after the circulation
         meeting = db.session.get(Meeting, plenary)
