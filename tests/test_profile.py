@@ -1,3 +1,5 @@
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -117,3 +119,21 @@ def test_password_change_keeps_remember_me(client, people):
     # A browser restart drops the session cookie; the remember-me cookie must still sign the member in.
     client.delete_cookie("session")
     assert client.get("/profile").status_code == 200
+
+
+def test_the_profile_offers_time_zones_from_a_list_europe_first(client, people, sign_in):
+    sign_in(people["member"])
+    page = client.get("/profile").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="timezone".*?</select>', page, re.S)[0]
+    zones = re.findall(r'<option[^>]*value="([^"]+)"', select)
+    assert zones[0].startswith("Europe/") and "America/New_York" in zones
+    assert re.search(r'<option selected value="Europe/Rome"|value="Europe/Rome" selected', select)
+
+
+@pytest.mark.parametrize("zone", ["Europe/Atlantis", "Europe/rome", "../../etc/passwd", "x" * 100])
+def test_the_profile_refuses_a_zone_not_in_the_list(client, people, sign_in, zone):
+    sign_in(people["member"])
+    response = client.post("/profile", data={"language": "en", "timezone": zone})
+    assert "Not a known time zone; choose one from the list." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert _me().timezone == "Europe/Rome"

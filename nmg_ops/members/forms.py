@@ -39,7 +39,30 @@ def _zone_names() -> frozenset[str]:
 
 def _known_zone(form: Form, field: Any) -> None:
     if field.data not in _zone_names():
-        raise ValidationError(_l("Not a known time zone; use a name like Europe/Rome."))
+        raise ValidationError(_l("Not a known time zone; choose one from the list."))
+
+
+def _zone_choices() -> list[SelectChoice]:
+    """Every IANA zone, Europe's first since the members are; the list groups them by region."""
+    europe = sorted(zone for zone in _zone_names() if zone.startswith("Europe/"))
+    elsewhere = sorted(_zone_names() - set(europe))
+    return [SelectChoice(value=zone, optgroup=str(_l("Europe"))) for zone in europe] + [
+        SelectChoice(value=zone, optgroup=str(_l("Rest of the world"))) for zone in elsewhere
+    ]
+
+
+class TimeZoneField(SelectField):
+    """A time zone chosen from a list; a name the list does not hold is refused with `_known_zone`'s
+    message rather than WTForms' generic one."""
+
+    def __init__(self, label: Any, **kwargs: Any) -> None:
+        super().__init__(
+            label,
+            choices=_zone_choices(),
+            validate_choice=False,
+            validators=[DataRequired(), Length(max=64), _known_zone],
+            **kwargs,
+        )
 
 
 def _web_address(form: Form, field: Any) -> None:
@@ -134,12 +157,7 @@ class MemberForm(Form):
         default=_default_language,
         validators=[InputRequired()],
     )
-    timezone = StringField(
-        _l("Time zone"),
-        filters=[strip],
-        default=_default_timezone,
-        validators=[DataRequired(), Length(max=64), _known_zone],
-    )
+    timezone = TimeZoneField(_l("Time zone"), default=_default_timezone)
     send_invitation = BooleanField(_l("Send the invitation to choose a password now"))
     submit = SubmitField(_l("Save"))
 
@@ -219,9 +237,7 @@ class OrganisationForm(Form):
 
 class PreferencesForm(Form):
     language = SelectField(_l("Language"), coerce=blank_is_none(Language), validators=[InputRequired()])
-    timezone = StringField(
-        _l("Time zone"), filters=[strip], validators=[DataRequired(), Length(max=64), _known_zone]
-    )
+    timezone = TimeZoneField(_l("Time zone"))
     save_preferences = SubmitField(_l("Save preferences"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
