@@ -1,5 +1,6 @@
-"""Language choice: the member's preference, else the browser's, else the NMG's default; and dates and
-times as people write them in that language.
+"""Language choice: the member's preference, else the visitor's own choice, else the language the page's
+subject was asked in, else the browser's, else the NMG's default; and dates and times as people write
+them in that language.
 
 Babel's "medium" and "full" date-times carry seconds ("10:00:00"), which nobody writes for a meeting.
 `format_datetime` is the one used by pages and mails: the time to the minute, the date with its month
@@ -11,24 +12,42 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from babel import dates
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale, get_timezone
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import get_locale, get_timezone, refresh
 from flask_login import current_user
 
 from .extensions import babel
 
 #: the named widths; any other format is an explicit pattern (such as "HH:mm") and is used as it is
 WIDTHS = ("short", "medium", "long", "full")
+#: the cookie that remembers the language a visitor chose with the switch on the public pages
+LANGUAGE_COOKIE = "nmg_language"
+
+
+def known_language(code: str | None) -> str | None:
+    """`code` if the NMG works in that language, else None."""
+    return code if code in current_app.config["LANGUAGES"] else None
+
+
+def speak_on_this_page(language: str) -> None:
+    """The page answers in `language` unless the reader has chosen one: a confirmation page speaks the
+    language its subscription was asked in, whatever the browser on which the link is opened."""
+    g.page_language = known_language(language)
+    refresh()
 
 
 def select_locale() -> str:
     # Commands and jobs have no browser to ask; they speak the NMG's language unless a mail forces another.
     if not has_request_context():
         return current_app.config["DEFAULT_LANGUAGE"]
-    languages = current_app.config["LANGUAGES"]
     if current_user and current_user.is_authenticated:
         return str(current_user.language)
-    return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LANGUAGE"]
+    return (
+        known_language(request.cookies.get(LANGUAGE_COOKIE))
+        or g.get("page_language")
+        or request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        or current_app.config["DEFAULT_LANGUAGE"]
+    )
 
 
 def select_timezone() -> str:

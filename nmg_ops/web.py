@@ -18,6 +18,7 @@ from .i18n import format_datetime, format_until
 from .keep_text import kept_text_page, offers_kept_text
 from .meetings import overview as meetings
 from .minutes import overview as minutes
+from .models import Language
 from .navigation import section_of, shown_sections
 from .news import overview as news
 from .permissions import Right, can, current_roles
@@ -127,6 +128,7 @@ def init_app(app: Flask) -> None:
             "nmg_name": current_app.config["NMG_NAME"],
             "nmg_short_name": current_app.config["NMG_SHORT_NAME"],
             "current_locale": str(get_locale()),
+            "public_languages": [Language(code) for code in current_app.config["LANGUAGES"]],
             "navigation": shown_sections,
             "section_of": section_of,
             "form_problems": problems_on_page,

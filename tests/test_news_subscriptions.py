@@ -85,7 +85,7 @@ def test_double_opt_in_from_the_page_to_the_mail_to_the_confirmation(client, smt
 
     done = client.post(link)
     assert done.status_code == 200
-    assert "Subscription confirmed" in done.get_data(as_text=True)
+    assert "Iscrizione confermata" in done.get_data(as_text=True), "asked in Italian, confirmed in Italian"
     row = subscriber("anna.rossi@example.org")
     assert row.status is SubscriberStatus.CONFIRMED
     assert row.confirmed_at is not None
@@ -94,7 +94,7 @@ def test_double_opt_in_from_the_page_to_the_mail_to_the_confirmation(client, smt
         (ConsentEvent.REQUESTED, "subscription page from 127.0.0.1"),
         (ConsentEvent.GIVEN, "confirmation link from 127.0.0.1"),
     ]
-    assert "unsubscribe at any time" in history[1].wording
+    assert "annullare l'iscrizione in qualsiasi momento" in history[1].wording
     assert client.post(link).status_code == 200
     assert len(consents(row.email)) == 2, "confirming twice records the consent once"
 

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..after_response import run_after_response
 from ..delivery.dispatcher import dispatch
 from ..extensions import db
+from ..i18n import LANGUAGE_COOKIE, known_language
 from ..mail import MailDeliveryError
 from . import bp
 from .forms import ForgotPasswordForm, NewPasswordForm, SignInForm
@@ -66,6 +67,30 @@ def sign_out():
     end_session(current_user)
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
+
+
+#: how long a visitor's language choice is remembered
+LANGUAGE_COOKIE_DAYS = 365
+
+
+# A link, not a form, so that the switch works without JavaScript on every public page; it only sets a
+# cookie of this browser, which a signed-in member's own preference overrides.
+@bp.get("/language/<code>")
+def choose_language(code: str):
+    """Read the public pages in another language; the browser remembers the choice."""
+    language = known_language(code)
+    if language is None:
+        abort(400, _("This language is not available."))
+    response = redirect(safe_next_path(request.args.get("next")) or url_for("web.home"))
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        language,
+        max_age=LANGUAGE_COOKIE_DAYS * 86400,
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from ..delivery.dispatcher import dispatch
 from ..errors import found_or_404
 from ..extensions import csrf, db
 from ..forms import page_number
+from ..i18n import speak_on_this_page
 from ..mail import MailDeliveryError
 from ..members import services as member_services
 from ..members.mapping.reading import MappingFileError, decode
@@ -84,6 +85,7 @@ def confirm(token: str):
         subscriber = subscriptions.subscriber_for_confirm_link(token)
     except subscriptions.LinkProblem as problem:
         return _link_problem(problem)
+    speak_on_this_page(subscriber.language)
     wording = subscriptions.public_wording()
     form = ConfirmForm()
     if form.validate_on_submit():
