@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
+from datetime import datetime
+
+from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -20,21 +22,24 @@ from .meetings import overview as meetings
 from .minutes import overview as minutes
 from .models import Language
 from .navigation import section_of, shown_sections
+from .news import archive as news_archive
 from .news import overview as news
 from .permissions import Right, can, current_roles
 from .printing import NotPrinted
 from .text import render_markdown
 
 bp = Blueprint("web", __name__)
+#: how many of the latest e-news issues the landing page lists
+LANDING_ISSUES = 3
 
 
 @bp.route("/")
 def home():
     """Members start with their next meetings and everything that waits for them, each domain telling its
-    part for the reader's role; visitors sign in."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.sign_in"))
+    part for the reader's role; visitors land on what the group is and publishes."""
     now = clock.now()
+    if not current_user.is_authenticated:
+        return _landing(now)
     return render_template(
         "home.html",
         overview=meetings.overview(current_user.id, now),
@@ -42,6 +47,18 @@ def home():
         news=news.overview(),
         documents=documents.overview(),
         governance=governance.overview(current_user.id, now),
+    )
+
+
+def _landing(now: datetime):
+    """For visitors: the group in a few words, its next public events, the latest e-news, and the ways
+    to subscribe and to sign in; a fixed number of statements whatever the size of the record."""
+    language = str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])[:2].upper()
+    return render_template(
+        "landing.html",
+        description=current_app.config.get(f"NMG_DESCRIPTION_{language}", ""),
+        events=meetings.next_public_events(now),
+        issues=news_archive.latest_sent(LANDING_ISSUES),
     )
 
 

@@ -85,3 +85,25 @@ def overview(member_id: int, now: datetime) -> Overview:
         if db.session.scalar(planned) is None and db.session.scalar(targets) is not None:
             seen.year_to_plan = this_year + 1
     return seen
+
+
+#: how many of the group's next public events the landing page lists
+NEXT_PUBLIC_EVENTS = 5
+
+
+def next_public_events(now: datetime) -> list[Meeting]:
+    """The group's next public meetings that go ahead, for visitors: what the public feed carries, less
+    the cancelled ones and those already over."""
+    return list(
+        db.session.scalars(
+            sa.select(Meeting)
+            .where(
+                visibility.published_clause(),
+                Meeting.status == MeetingStatus.CONFIRMED,
+                Meeting.ends_at > now,
+            )
+            .options(so.joinedload(Meeting.type))
+            .order_by(Meeting.starts_at)
+            .limit(NEXT_PUBLIC_EVENTS)
+        )
+    )

@@ -38,6 +38,18 @@ def sent_issues(page: int) -> Pagination:
     )
 
 
+def latest_sent(count: int) -> list[NewsIssue]:
+    """The newest sent issues, for the landing page."""
+    return list(
+        db.session.scalars(
+            sa.select(NewsIssue)
+            .where(NewsIssue.status == NewsIssueStatus.SENT)
+            .order_by(NewsIssue.number.desc())
+            .limit(count)
+        )
+    )
+
+
 def sent_issue(number: int) -> NewsIssue | None:
     return db.session.scalar(
         sa.select(NewsIssue).where(NewsIssue.number == number, NewsIssue.status == NewsIssueStatus.SENT)
@@ -74,12 +86,7 @@ def feed() -> Feed:
     Each entry's id is its issue's permanent address, which never changes; the group is the author
     (RFC 4287 §4.1.1) of the feed and so of every entry. Nothing in it depends on the time of the request,
     so that a reader asking again gets the same bytes, or a 304 by their hash."""
-    issues = db.session.scalars(
-        sa.select(NewsIssue)
-        .where(NewsIssue.status == NewsIssueStatus.SENT)
-        .order_by(NewsIssue.number.desc())
-        .limit(FEED_ENTRIES)
-    ).all()
+    issues = latest_sent(FEED_ENTRIES)
     generator = FeedGenerator()
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     archive = f"{base}/news"
