@@ -112,7 +112,7 @@ class MeetingForm(Form):
     )
     is_public = BooleanField(_l("Public: every member sees it, and so will the public calendar"))
     lists_attendees = SelectField(
-        _l("Attendees named in the calendar invitation"),
+        _l("Names shown in the calendar invitation"),
         coerce=lists_attendees_choice,
         choices=[
             SelectChoice("", _l("As the type says; only the recipient when external guests are invited")),
