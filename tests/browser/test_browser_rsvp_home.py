@@ -86,3 +86,18 @@ def test_a_member_answers_a_meeting_from_the_start_page(browser_page, sign_in_pa
     expect(yes).to_have_attribute("aria-pressed", "false")
     expect(card).to_contain_text("Your answer: I will not attend")
     assert _answer(live_server, plenary) is Rsvp.NO
+
+
+def test_on_a_phone_the_confirmation_shows_where_the_member_answered(
+    browser_page, sign_in_page, live_server, plenary
+):
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_page("plain@example.org")
+    page.goto("/")
+    page.get_by_role("button", name="Maybe (I may attend Plenary 3/6)").click()
+    page.wait_for_url(lambda url: url.endswith(f"/#meeting-{plenary}"))
+
+    confirmation = page.get_by_role("status").filter(has_text="has been recorded: Maybe.")
+    expect(confirmation).to_be_in_viewport()
+    expect(page.locator(f"#flashes + #meeting-{plenary}")).to_have_count(1)
