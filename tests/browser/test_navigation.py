@@ -177,7 +177,7 @@ def test_a_member_is_not_offered_the_coordinators_pages(browser_page, sign_in_pa
         "/actions",
         "/audit",
         "/deliveries",
-    "/privacy/retention",
+        "/privacy/retention",
         "/news/issues",
         "/news/subscribers",
     } & set(links)
