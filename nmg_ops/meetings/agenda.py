@@ -20,6 +20,7 @@ from .. import audit
 from ..errors import RuleError, lock_row
 from ..extensions import db
 from ..models import AgendaItem, Meeting, MeetingStatus
+from . import agenda_order
 
 TITLE_MAX = AgendaItem.__table__.c.title.type.length
 PRESENTER_MAX = AgendaItem.__table__.c.presenter.type.length
@@ -146,7 +147,7 @@ def _state(item: AgendaItem) -> dict[str, Any]:
 
 
 def add_item(meeting: Meeting, data: AgendaItemData, *, may_correct: bool = False) -> AgendaItem:
-    """Append an item at the end of the agenda."""
+    """Add the team's item at the end of the agenda, before a last "any other business"."""
     correction = check_editable(meeting, may_correct)
     item = append_item(meeting, data, audit_as=correction or "created")
     db.session.commit()
@@ -156,23 +157,41 @@ def add_item(meeting: Meeting, data: AgendaItemData, *, may_correct: bool = Fals
 def append_item(
     meeting: Meeting, data: AgendaItemData, *, kind: str = "", audit_as: str = "created"
 ) -> AgendaItem:
-    """Append an item in the caller's transaction: for the items the application adds itself (matters
-    arising, approval of minutes), which the caller commits with the change that called for them."""
+    """Add an item in the caller's transaction, in the place agenda_order gives it; the items the
+    application adds itself (matters arising, approval of minutes) are committed by the caller with the
+    change that called for them."""
     data = _clean(data)
     items = _items_locked(meeting)
-    _renumber(items)
     item = AgendaItem(
         meeting_id=meeting.id,
-        position=len(items) + 1,
+        position=0,
         title=data.title,
         presenter=data.presenter,
         duration_minutes=data.duration_minutes,
         notes=data.notes,
         kind=kind,
     )
+    items.insert(agenda_order.place_of(items, kind, data.title), item)
+    _renumber(items)
     db.session.add(item)
     db.session.flush()
     audit.record(audit_as, "agenda_item", item.id, _label(meeting, item), _state(item))
+    return item
+
+
+def claim_or_add(meeting: Meeting, data: AgendaItemData, kind: str) -> AgendaItem:
+    """The application's item of `kind` in the caller's transaction: the item the team already wrote for
+    it, which takes the kind and keeps its title and place, or else a new one."""
+    item = agenda_order.team_written(_items_locked(meeting), kind)
+    if item is None:
+        return append_item(meeting, data, kind=kind)
+    before = _state(item)
+    item.kind = kind
+    item.duration_minutes = item.duration_minutes or data.duration_minutes
+    item.notes = "\n".join(filter(None, [item.notes, data.notes]))[:NOTES_MAX]
+    changes = audit.diff(before, _state(item))
+    if changes:
+        audit.record("updated", "agenda_item", item.id, _label(meeting, item), changes)
     return item
 
 

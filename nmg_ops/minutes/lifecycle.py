@@ -28,7 +28,7 @@ from ..auth.services import external_url
 from ..errors import lock_row
 from ..extensions import db
 from ..mail import queue_mails
-from ..meetings import agenda
+from ..meetings import agenda, agenda_order
 from ..models import (
     AgendaItem,
     Attendance,
@@ -45,7 +45,7 @@ from ..models import (
 from . import comments, sections
 from .writing import MinutesError
 
-APPROVAL_KIND = "minutes_approval"
+APPROVAL_KIND = agenda_order.APPROVAL
 
 
 @dataclass
@@ -105,8 +105,8 @@ def _add_approval_item(minutes: Minutes, meeting: Meeting, now: datetime) -> tup
     approver = next_approving_meeting(meeting, max(now, meeting.starts_at))
     if approver is None:
         return None, True
-    item = agenda.append_item(
-        approver, agenda.AgendaItemData(title=approval_title(meeting), duration_minutes=5), kind=APPROVAL_KIND
+    item = agenda.claim_or_add(
+        approver, agenda.AgendaItemData(title=approval_title(meeting), duration_minutes=5), APPROVAL_KIND
     )
     minutes.approval_item_id = item.id
     return item, False

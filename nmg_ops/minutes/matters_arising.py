@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..extensions import db
-from ..meetings import agenda
+from ..meetings import agenda, agenda_order
 from ..models import (
     ActionEvent,
     ActionEventKind,
@@ -25,7 +25,7 @@ from ..models import (
 from .actions import ActionError, listed
 
 #: the kind of the agenda item the application adds and keeps
-MATTERS_ARISING = "matters_arising"
+MATTERS_ARISING = agenda_order.MATTERS_ARISING
 
 
 def matters_arising(meeting: Meeting) -> list[ActionItem]:
@@ -86,9 +86,7 @@ def carry_over(
         sa.select(AgendaItem).where(AgendaItem.meeting_id == meeting.id, AgendaItem.kind == MATTERS_ARISING)
     )
     if item is None:
-        item = agenda.append_item(
-            meeting, agenda.AgendaItemData(title=title, notes=lines), kind=MATTERS_ARISING
-        )
+        item = agenda.claim_or_add(meeting, agenda.AgendaItemData(title=title, notes=lines), MATTERS_ARISING)
     else:
         item.notes = f"{item.notes}\n{lines}".strip()[: agenda.NOTES_MAX]
     for action in chosen:
