@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
-from .. import audit
+from .. import audit, clock
 from ..errors import RuleError, lock_row
 from ..extensions import db
 from ..models import AgendaItem, Meeting, MeetingStatus
@@ -193,6 +194,34 @@ def claim_or_add(meeting: Meeting, data: AgendaItemData, kind: str) -> AgendaIte
     if changes:
         audit.record("updated", "agenda_item", item.id, _label(meeting, item), changes)
     return item
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An item on the timetable; `starts` is None once an item before it has no duration."""
+
+    item: AgendaItem
+    starts: datetime | None
+
+    def clock_time(self, zone: str) -> str:
+        """The start on the clock in `zone`, as mails show it to each reader."""
+        return f"{clock.local(self.starts, zone):%H:%M}" if self.starts else ""
+
+
+def timetable(meeting: Meeting) -> list[Slot]:
+    """Each item with the instant it starts: the meeting's start plus the durations of the items before it.
+
+    Durations are elapsed time, so on the night the clocks change an item of an hour that starts at 01:30
+    is followed by one at 03:30 (spring) or at 01:30 again (autumn). After an item without a duration the
+    following starts cannot be known and are left out.
+    """
+    slots = []
+    starts: datetime | None = meeting.starts_at
+    for item in meeting.agenda_items:
+        slots.append(Slot(item, starts))
+        known = starts is not None and item.duration_minutes
+        starts = starts + timedelta(minutes=item.duration_minutes or 0) if known else None
+    return slots
 
 
 def update_item(

@@ -33,7 +33,12 @@ MARK_PREFIX = "mark-"
 
 class AgendaItemForm(Form):
     title = StringField(_l("Title"), filters=[strip], validators=[DataRequired(), Length(max=TITLE_MAX)])
-    presenter = StringField(_l("Presenter"), filters=[strip], validators=[Length(max=PRESENTER_MAX)])
+    presenter = StringField(
+        _l("Presenter"),
+        filters=[strip],
+        validators=[Length(max=PRESENTER_MAX)],
+        description=_l("A member from the list, or anyone else’s name."),
+    )
     duration_minutes = IntegerField(
         _l("Duration (minutes)"),
         validators=[Optional(), NumberRange(min=DURATION_MIN, max=DURATION_MAX)],

@@ -11,6 +11,7 @@ from ..models import Meeting
 from ..permissions import Right, can, require
 from . import agenda, bp, signals
 from .agenda_forms import AgendaItemForm, MoveForm
+from .invitees import current_members
 
 
 def _agenda_page(meeting: Meeting, form: AgendaItemForm):
@@ -24,6 +25,7 @@ def _agenda_page(meeting: Meeting, form: AgendaItemForm):
         held=agenda.is_held(meeting),
         total_minutes=agenda.total_minutes(meeting.agenda_items),
         meeting_minutes=agenda.meeting_minutes(meeting),
+        presenters=current_members(clock.today()),
         **signals.page_values(signals.agenda_page, meeting, editable=editable),
     )
 
@@ -83,7 +85,13 @@ def edit_agenda_item(meeting_id: int, item_id: int):
             "success" if changed else "info",
         )
         return _back_to_agenda(meeting_id, item_id)
-    return render_template("meetings/agenda_item_form.html", meeting=meeting, item=item, form=form)
+    return render_template(
+        "meetings/agenda_item_form.html",
+        meeting=meeting,
+        item=item,
+        form=form,
+        presenters=current_members(clock.today()),
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/agenda/<int:item_id>/delete")

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from .. import clock
 from ..models import Meeting, MeetingStatus
-from . import bp
+from . import agenda, bp
 
 
 @bp.app_template_global()
@@ -97,3 +97,9 @@ def _day_and_time(instant: datetime) -> str:
         day=dates.format_date(local, "medium", locale=locale),
         time=dates.format_time(local, "short", locale=locale),
     )
+
+
+@bp.app_template_global()
+def agenda_timetable(meeting: Meeting) -> list[agenda.Slot]:
+    """The agenda's items with their start times, for pages and mails."""
+    return agenda.timetable(meeting)
