@@ -17,16 +17,12 @@ from werkzeug.exceptions import HTTPException
 from nmg_ops import clock, demo
 from nmg_ops.extensions import db
 from nmg_ops.models import Language, Member
+from tests.browser import crawl
+from tests.browser.crawl import ROLES
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "nmg_ops/translations/it/LC_MESSAGES/messages.po"
-ROLES = {
-    "visitor": None,
-    "member": "member@demo.nmg",
-    "coordination team": "ct@demo.nmg",
-    "coordinator": "coordinator@demo.nmg",
-    "admin": "admin@demo.nmg",
-}
-DOWNLOADS = (".ics", ".csv", ".xlsx", ".pdf", ".md", ".docx", ".atom", ".json")
+#: the feed is a download too, here where links are read from the page's text rather than followed
+DOWNLOADS = (*crawl.DOWNLOADS, ".atom")
 PAGES_PER_ROLE = 200
 _PLACEHOLDER = re.compile(r"%\([^)]*\)[sd]|%[sd]|<[^>]+>|\{[^}]*\}")
 _HIDDEN = re.compile(r"<(script|style|template)\b.*?</\1>", re.S | re.I)

@@ -182,7 +182,8 @@ def coordinator(live_server: LiveServer) -> str:
 def browser_page(browser: Any, live_server: LiveServer) -> Iterator[Any]:
     """A fresh page (own cookies) on the live server; relative URLs resolve against it."""
     context = browser.new_context(base_url=live_server.url, locale="en-US")
-    context.set_default_timeout(5000)
+    # A page after signing in may take longer than 5 s on a machine busy with other test workers.
+    context.set_default_timeout(10_000)
     page = context.new_page()
     try:
         yield page
