@@ -46,14 +46,21 @@ def _client(app, member):
 def _self_proposed(app, people) -> CoordinatorTerm:
     coordinator = _client(app, people["coordinator"])
     assert (
-        coordinator.post("/coordinators/propose", data={"member_id": people["coordinator"].id}).status_code
+        coordinator.post(
+            "/coordinators/propose", data={"proposal-member_id": people["coordinator"].id}
+        ).status_code
         == 302
     )
     return db.session.scalar(sa.select(CoordinatorTerm).where(~CoordinatorTerm.is_confirmed))
 
 
 def _confirm(client, term, **data):
-    return client.post(f"/coordinators/{term.id}/confirm", data={"decision_id": "", **data})
+    # The page holds the proposal and the confirmation forms, their fields named apart by a prefix.
+    fields = {"decision_id": "", **data}
+    return client.post(
+        f"/coordinators/{term.id}/confirm",
+        data={f"confirmation-{name}": value for name, value in fields.items()},
+    )
 
 
 def _is_confirmed(term) -> bool:
@@ -127,7 +134,10 @@ def test_a_self_proposal_shows_on_the_page_and_in_the_audit_trail(app, people):
 def test_proposing_someone_else_is_no_self_proposal(app, people, make_member):
     coordinator = _client(app, people["coordinator"])
     successor = make_member(full_name="Sara Successor")
-    assert coordinator.post("/coordinators/propose", data={"member_id": successor.id}).status_code == 302
+    assert (
+        coordinator.post("/coordinators/propose", data={"proposal-member_id": successor.id}).status_code
+        == 302
+    )
     page = html.unescape(coordinator.get("/coordinators").get_data(as_text=True))
     assert "Self-proposal" not in page and "proposed themselves" not in page
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "proposed"))
