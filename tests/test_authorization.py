@@ -29,6 +29,7 @@ TEAM_AND_LEADERS = frozenset({"coordination_team", "coordinator", "admin"})
 MATRIX = [
     ("GET", "/", "/", ANYONE),
     ("GET", "/sign-in", "/sign-in", ANYONE),
+    ("GET", "/language/<code>", "/language/en", ANYONE),
     ("POST", "/sign-in", "/sign-in", ANYONE),
     ("POST", "/sign-out", "/sign-out", SIGNED_IN),
     ("GET", "/password/forgot", "/password/forgot", ANYONE),

@@ -389,6 +389,7 @@ def test_no_link_token_is_logged_in_full(app, people, caplog, confirmed_meeting_
 #: the string variables of routes that are no secret
 _NOT_SECRET = {
     ("governance.answer_measure", "measure"),
+    ("auth.choose_language", "code"),
     ("static", "filename"),
     ("bootstrap.static", "filename"),
 }
