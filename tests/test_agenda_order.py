@@ -14,7 +14,7 @@ from nmg_ops.meetings import agenda
 from nmg_ops.meetings.agenda import AgendaItemData
 from nmg_ops.minutes import actions, lifecycle, matters_arising, writing
 from nmg_ops.minutes.actions import ActionData, ActionError
-from nmg_ops.models import AgendaItem, Attendance, MeetingStatus
+from nmg_ops.models import AgendaItem, MeetingStatus
 
 
 def _titles(meeting_id: int) -> list[str]:
@@ -33,17 +33,9 @@ def _add(meeting, *titles: str) -> None:
 
 
 @pytest.fixture
-def last_plenary(make_meeting, people):
+def last_plenary(make_held, people):
     """The plenary held last week, with an open action of its own and its minutes written."""
-    meeting = make_meeting(
-        "plenary",
-        starts_at=clock.now() - timedelta(days=7),
-        invitees=[people["member"]],
-        status=MeetingStatus.CONFIRMED,
-        title="Plenaria di novembre",
-    )
-    meeting.invitations[0].attendance = Attendance.PRESENT
-    db.session.commit()
+    meeting = make_held("Plenaria di novembre")
     actions.record(
         ActionData(title="Send the roadmap", owner_ids=[people["member"].id], meeting_id=meeting.id),
         people["coordination_team"].id,

@@ -12,30 +12,21 @@ import sqlalchemy as sa
 from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.minutes import comments, lifecycle, writing
-from nmg_ops.models import AgendaItem, Attendance, MeetingStatus, MinutesComment
+from nmg_ops.models import MeetingStatus, MinutesComment
 from tests.fixtures.factories import PASSWORD
 
 
-def _held(make_meeting, people, title):
-    meeting = make_meeting(
-        "plenary",
-        starts_at=clock.now() - timedelta(days=7),
-        invitees=[people["member"]],
-        status=MeetingStatus.CONFIRMED,
-        title=title,
-    )
-    db.session.add(AgendaItem(meeting_id=meeting.id, position=1, title="Piano annuale"))
-    meeting.invitations[0].attendance = Attendance.PRESENT
-    db.session.commit()
+def _held(make_held, people, title):
+    meeting = make_held(title, ["Piano annuale"])
     writing.save(meeting, {"opening": "Aperta."}, 0, people["coordination_team"].id)
     lifecycle.circulate(meeting, writing.minutes_of(meeting.id), now=clock.now() - timedelta(days=1))
     return meeting
 
 
 @pytest.fixture
-def held(make_meeting, people):
+def held(make_held, people):
     """A plenary held last week whose minutes are circulated; the member was present."""
-    return _held(make_meeting, people, "Plenaria di novembre")
+    return _held(make_held, people, "Plenaria di novembre")
 
 
 def _client(app, member, language="en"):
@@ -153,8 +144,8 @@ def test_a_reply_to_a_reply_is_refused(app, held, people):
     assert [reply.body for reply in _replies()] == ["Vediamo."]
 
 
-def test_a_reply_through_another_meeting_finds_nothing(app, held, people, make_meeting):
-    other = _held(make_meeting, people, "Plenaria di dicembre")
+def test_a_reply_through_another_meeting_finds_nothing(app, held, people, make_held):
+    other = _held(make_held, people, "Plenaria di dicembre")
     comment = _comment(other, people)
     team = _client(app, people["coordination_team"])
     response = team.post(_reply_url(held, comment), data={"body": "Risposta.", "then": "resolve"})

@@ -14,7 +14,6 @@ from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.minutes import lifecycle, writing
 from nmg_ops.models import (
-    AgendaItem,
     Attendance,
     Invitation,
     MeetingStatus,
@@ -26,20 +25,9 @@ from tests.fixtures.factories import PASSWORD
 
 
 @pytest.fixture
-def held(make_meeting, people):
+def held(make_held):
     """A plenary held last week: the member was present; two agenda items."""
-    meeting = make_meeting(
-        "plenary",
-        starts_at=clock.now() - timedelta(days=7),
-        invitees=[people["member"]],
-        status=MeetingStatus.CONFIRMED,
-        title="Plenaria di novembre",
-    )
-    for position, title in enumerate(["Benvenuto", "Piano annuale"], start=1):
-        db.session.add(AgendaItem(meeting_id=meeting.id, position=position, title=title))
-    meeting.invitations[0].attendance = Attendance.PRESENT
-    db.session.commit()
-    return meeting
+    return make_held("Plenaria di novembre", ["Benvenuto", "Piano annuale"])
 
 
 #: what a browser sends with a form of our own pages

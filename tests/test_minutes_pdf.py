@@ -7,34 +7,22 @@ from __future__ import annotations
 
 import resource
 import time
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from nmg_ops import clock, printing
+from nmg_ops import printing
 from nmg_ops.extensions import db
 from nmg_ops.minutes import decisions, printed, sections, writing
-from nmg_ops.models import AgendaItem, Attendance, MeetingStatus, MinutesPrint
+from nmg_ops.models import MinutesPrint
 
 ITEMS = 8
 
 
 @pytest.fixture
-def held(make_meeting, people):
+def held(make_held, people):
     """A plenary held last week with eight agenda items and short minutes."""
-    meeting = make_meeting(
-        "plenary",
-        starts_at=clock.now() - timedelta(days=7),
-        invitees=[people["member"]],
-        status=MeetingStatus.CONFIRMED,
-        title="Winter plenary",
-    )
-    for position in range(1, ITEMS + 1):
-        db.session.add(AgendaItem(meeting_id=meeting.id, position=position, title=f"Item {position}"))
-    meeting.invitations[0].attendance = Attendance.PRESENT
-    db.session.commit()
-    meeting = writing.meeting_for_minutes(meeting.id)
+    meeting = make_held("Winter plenary", [f"Item {position}" for position in range(1, ITEMS + 1)])
     writing.save(meeting, {"opening": "The chair opened the meeting."}, 0, people["coordination_team"].id)
     return meeting
 

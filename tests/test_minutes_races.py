@@ -8,15 +8,13 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.models import AgendaItem, MeetingStatus, Minutes, MinutesRevision
+from nmg_ops.models import Minutes, MinutesRevision
 from tests.fixtures.factories import PASSWORD
 from tests.test_minutes_pages import _editor_fields
 
@@ -69,19 +67,6 @@ def writers(server, people, make_member):
     return [Browser(server, member) for member in (people["coordination_team"], people["coordinator"], third)]
 
 
-def _held_meeting(make_meeting, people, title: str) -> int:
-    meeting = make_meeting(
-        "plenary",
-        starts_at=clock.now() - timedelta(days=7),
-        invitees=[people["member"]],
-        status=MeetingStatus.CONFIRMED,
-        title=title,
-    )
-    db.session.add(AgendaItem(meeting_id=meeting.id, position=1, title="Benvenuto"))
-    db.session.commit()
-    return meeting.id
-
-
 def _race(writers: list[Browser], path: str, forms: list[dict[str, str]]) -> list[tuple[int, str]]:
     """Post every form at the same instant, each from its own browser; the answers in the same order."""
     barrier = threading.Barrier(len(writers))
@@ -125,11 +110,9 @@ def _one_wins_and_the_others_keep_their_text(writers, forms, answers) -> int:
     return winner
 
 
-def test_three_first_saves_at_once_one_wins_and_each_other_gets_its_own_text_back(
-    app, writers, people, make_meeting
-):
+def test_three_first_saves_at_once_one_wins_and_each_other_gets_its_own_text_back(app, writers, make_held):
     for round_ in range(ROUNDS):
-        meeting_id = _held_meeting(make_meeting, people, f"Plenaria {round_}")
+        meeting_id = make_held(f"Plenaria {round_}", ["Benvenuto"]).id
         path = f"/meetings/{meeting_id}/minutes/edit"
         forms = []
         for writer in writers:
@@ -155,10 +138,10 @@ def test_three_first_saves_at_once_one_wins_and_each_other_gets_its_own_text_bac
 
 
 def test_three_later_saves_from_the_same_revision_one_wins_and_each_other_gets_its_own_text_back(
-    app, writers, people, make_meeting
+    app, writers, make_held
 ):
     for round_ in range(ROUNDS):
-        meeting_id = _held_meeting(make_meeting, people, f"Plenaria {round_}")
+        meeting_id = make_held(f"Plenaria {round_}", ["Benvenuto"]).id
         path = f"/meetings/{meeting_id}/minutes/edit"
         first = _editor_fields(writers[0].open(path)[1])
         assert writers[0].open(path, {**first, "section-opening": "Opened."})[0] == 302
