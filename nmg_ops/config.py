@@ -39,6 +39,7 @@ _WHOLE_NUMBERS = (
     ("RETENTION_AUDIT_DAYS", 30, 36500, "a number of days from 30 to 36500"),
     ("RETENTION_CALENDAR_REPLY_DAYS", 1, 3650, "a number of days from 1 to 3650"),
     ("RETENTION_FORMER_MEMBER_DAYS", 0, 3650, "a number of days from 0 to 3650"),
+    ("RETENTION_GUEST_DAYS", 1, 3650, "a number of days from 1 to 3650"),
 )
 #: settings that are secrets: read from the environment or the instance file, never from the repository
 _SECRETS_OUTSIDE_REPOSITORY = ("CALENDAR_MAILBOX_PASSWORD", "DOCUMENTS_S3_SECRET_ACCESS_KEY")

@@ -13,6 +13,7 @@ from nmg_ops.models import (
     AuditEntry,
     CalendarReply,
     DeliveryStatus,
+    Invitation,
     Member,
     OutboundMessage,
     PasswordResetRequest,
@@ -136,3 +137,27 @@ def test_former_members_lose_their_contact_data_after_the_period(app, make_membe
     assert db.session.get(Member, current.id).password_hash is not None
     # A second run finds nothing more to do.
     assert "RETENTION_FORMER_MEMBER_DAYS: 0" in run_job("apply_retention", now)
+
+
+def test_guests_lose_their_address_after_the_period_and_keep_their_name(app, make_meeting, people):
+    now = clock.now()
+    period = _days(app, "RETENTION_GUEST_DAYS")
+    # The first ended an hour before the cutoff, the second ends an hour after it.
+    old = make_meeting("thematic", starts_at=now - period - timedelta(hours=3), title="Old workshop")
+    recent = make_meeting("thematic", starts_at=now - period - timedelta(hours=1), title="Recent one")
+    for meeting in (old, recent):
+        guest = Invitation(meeting_id=meeting.id, guest_name="Gina Guest", guest_email="gina@example.org")
+        db.session.add(guest)
+        db.session.add(Invitation(meeting_id=meeting.id, member_id=people["member"].id))
+    db.session.commit()
+    run_job("apply_retention", now)
+    db.session.expire_all()
+    guests = {
+        i.meeting.title: (i.name, i.guest_email)
+        for i in db.session.scalars(sa.select(Invitation).where(Invitation.member_id.is_(None)))
+    }
+    assert guests["Recent one"] == ("Gina Guest", "gina@example.org")
+    name, address = guests["Old workshop"]
+    assert name == "Gina Guest" and address.endswith("@former.invalid") and "gina" not in address
+    assert db.session.get(Member, people["member"].id).email == people["member"].email
+    assert "RETENTION_GUEST_DAYS: 0" in run_job("apply_retention", now)

@@ -25,6 +25,8 @@ from ..models import (
     AuditEntry,
     CalendarReply,
     DeliveryStatus,
+    Invitation,
+    Meeting,
     Member,
     OutboundMessage,
     PasswordResetRequest,
@@ -106,6 +108,23 @@ def _forget_former_members(cutoff: datetime) -> int:
     return len(former)
 
 
+def _forget_guest_addresses(cutoff: datetime) -> int:
+    """Guests of meetings that ended before `cutoff` keep their name in the record of who attended; the
+    address they were invited at becomes a reserved one, as a former member's does, since nothing is sent
+    to them about a meeting that long past and the address is what tells a guest's invitation apart."""
+    ended = sa.select(Meeting.id).where(Meeting.ends_at < cutoff)
+    return db.session.execute(
+        sa.update(Invitation)
+        .where(
+            Invitation.member_id.is_(None),
+            sa.not_(Invitation.guest_email.endswith(f"@{FORMER_DOMAIN}")),
+            Invitation.meeting_id.in_(ended),
+        )
+        .values(guest_email=sa.literal("guest-") + sa.cast(Invitation.id, sa.String) + f"@{FORMER_DOMAIN}")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
 @dataclass(frozen=True)
 class Period:
     """One kind of personal data, how long it is kept, and what happens to it then."""
@@ -153,6 +172,12 @@ PERIODS: tuple[Period, ...] = (
         _l("Contact data of former members, from the day they left"),
         _l("address, password, calendar feed and sessions removed; the name stays in the record"),
         _forget_former_members,
+    ),
+    Period(
+        "RETENTION_GUEST_DAYS",
+        _l("Addresses of guests invited to a meeting, from the end of the meeting"),
+        _l("address removed; the name stays in the record"),
+        _forget_guest_addresses,
     ),
     Period(
         "NEWS_PURGE_UNCONFIRMED_DAYS",
