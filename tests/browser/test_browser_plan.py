@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
-from nmg_ops.models import Meeting, MeetingStatus
+from nmg_ops.models import Meeting, MeetingStatus, OutboundMessage
+from tests.browser.outbox import queued_a_minute_later
 from tests.fixtures.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -59,15 +60,27 @@ def test_the_coordinator_adjusts_and_commits_next_years_plan(
         moved = next(m for m in meetings if m.plan_key == f"{year}/plenary/2")
         assert clock.local(moved.starts_at).date() == chosen
 
-    # The drafts are confirmed together, after one page that says what goes out.
+    # The drafts are confirmed together, after one page that says what goes out; the same question left
+    # open in a second tab confirms nothing more afterwards.
+    second_tab = page.context.new_page()
+    second_tab.goto(page.url)
+    second_tab.get_by_role("button", name="Confirm all drafts").click()
     page.get_by_role("button", name="Confirm all drafts").click()
     expect(page.get_by_text("8 draft meetings will be confirmed.")).to_be_visible()
     expect(page.get_by_text("8 invitations will be sent.")).to_be_visible()
     page.get_by_role("button", name="Confirm", exact=True).click()
     expect(page.get_by_text("8 meetings confirmed; the invitations are on their way.")).to_be_visible()
+    second_tab.get_by_role("button", name="Confirm", exact=True).click()
+    expect(second_tab.get_by_text("No draft of this plan can be confirmed now.")).to_be_visible()
     with live_server.app.app_context():
         statuses = set(db.session.scalars(sa.select(Meeting.status)))
         assert statuses == {MeetingStatus.CONFIRMED}
+    assert queued_a_minute_later(live_server, "itip_request", 8) == {coordinator: 8}
+    with live_server.app.app_context():
+        invited_to = db.session.scalars(
+            sa.select(OutboundMessage.subject).where(OutboundMessage.purpose == "itip_request")
+        ).all()
+        assert len(set(invited_to)) == 8, "one invitation to each meeting"
 
 
 def test_the_plan_fits_a_phone_screen(browser, live_server, coordinator):
