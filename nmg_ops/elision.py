@@ -13,12 +13,14 @@ from werkzeug.utils import cached_property
 
 #: the elided form of each article and articulated preposition
 _ELIDED = {"il": "l'", "al": "all'", "dal": "dall'", "del": "dell'", "nel": "nell'", "sul": "sull'"}
-_BEFORE = re.compile(r"\b(il|al|dal|del|nel|sul|Il|Al|Dal|Del|Nel|Sul) (\d[\d.,]*|NMG\b)")
+_BEFORE = re.compile(r"\b(il|al|dal|del|nel|sul|Il|Al|Dal|Del|Nel|Sul) (\d[\d.,]*|NMG\b|[AEIOUaeiou]\w*)")
 
 
 def _sounds_like_a_vowel(word: str) -> bool:
-    """Otto, ottanta, ottocento…; undici and undicimila; NMG is read "enne-emme-gi"."""
-    if word == "NMG":
+    """Otto, ottanta, ottocento…; undici and undicimila; NMG is read "enne-emme-gi"; a name filled in
+    that starts with a vowel ("IT NMG", "Italian National Mirror Group"), since a translation never puts
+    these articles before a vowel itself."""
+    if word == "NMG" or word[0] in "AEIOUaeiou":
         return True
     whole = word.split(",")[0].replace(".", "")
     return whole.startswith("8") or (whole.startswith("11") and len(whole) in (2, 5, 8))

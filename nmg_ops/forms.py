@@ -183,6 +183,12 @@ def _target(field: Field) -> str | None:
     return field.id
 
 
+def _name_in_summary(field: Field) -> str:
+    """What the summary calls a field: its short name where its label is a whole sentence (a consent's
+    wording), and never a sentence's full stop before the colon that follows."""
+    return str(getattr(field, "summary_name", None) or field.label.text).rstrip(" .")
+
+
 def problems_on_page() -> list[Problem]:
     """Every error of the forms the request built, in the order of their fields.
 
@@ -190,7 +196,7 @@ def problems_on_page() -> list[Problem]:
     forms' cached `errors`.
     """
     return [
-        Problem(_target(field), str(field.label.text), str(message))
+        Problem(_target(field), _name_in_summary(field), str(message))
         for form in g.get("nmg_forms", [])
         for field in _fields(form)
         for message in field.errors

@@ -79,3 +79,12 @@ def test_a_page_without_errors_has_no_summary(client, people, sign_in):
     html = client.get("/members/new").get_data(as_text=True)
     assert 'id="form-problems"' not in html and "aria-invalid" not in html
     assert not re.search(r"<title>Error: ", html)
+
+
+def test_a_field_labelled_by_a_sentence_is_summed_up_by_its_short_name(client):
+    html = client.post("/news/subscribe", data={"email": "reader@example.org", "language": "en"}).get_data(
+        as_text=True
+    )
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', html[html.index('id="form-problems"') :])
+    assert ("consent", "Consent: Tick the box to subscribe.") in links
+    assert ".:" not in html

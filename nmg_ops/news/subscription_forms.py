@@ -56,6 +56,7 @@ class SubscribeForm(Form):
         kwargs.setdefault("language", Language.EN if str(get_locale()) == "en" else Language.IT)
         super().__init__(*args, **kwargs)
         self.consent.label.text = wording
+        self.consent.summary_name = _l("Consent")
         self.language.choices = [(language.value, language.label) for language in Language]
 
     @property
