@@ -215,6 +215,20 @@ def test_circulating_twice_from_the_same_page_mails_once(app, held, people, make
     assert "Circulated on" in page
 
 
+def test_circulating_says_so_once_with_the_count_and_where_the_approval_goes(app, held, people, make_meeting):
+    make_meeting("plenary", starts_at=clock.now() + timedelta(days=30), status=MeetingStatus.CONFIRMED)
+    team = _client(app, people["coordination_team"])
+    writing.save(held, {"opening": "Aperta."}, 0, people["coordination_team"].id)
+    _circulate(team, held.id)
+    page = team.get(f"/meetings/{held.id}/minutes").get_data(as_text=True)
+    alerts = re.findall(r'<(?:div|p)[^>]*class="alert[^"]*"[^>]*>(.*?)</(?:div|p)>', page, re.S)
+    about_it = [" ".join(alert.split()) for alert in alerts if "irculated" in alert or "approval" in alert]
+    assert len(about_it) == 2, about_it
+    flash, line = sorted(about_it, key=lambda text: not text.startswith("Circulated to"))
+    assert flash.startswith("Circulated to 1 person present. Their approval is on the agenda of ")
+    assert line.startswith("Circulated on ") and "comments are open until" in line
+
+
 def test_who_reads_and_comments_on_circulated_minutes(app, held, people, make_member):
     writing.save(held, {"opening": "Aperta."}, 0, people["coordination_team"].id)
     outsider = make_member(email="outsider@example.org", full_name="Olga Outsider")

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -181,29 +181,25 @@ def circulate_minutes(meeting_id: int):
     except writing.MinutesError as exc:
         flash(str(exc), "danger")
         return _back(meeting_id)
-    minutes = writing.minutes_of(meeting.id)
-    flash(
-        _(
-            "Circulated to %(count)d people present; comments are open until %(day)s.",
-            count=done.mailed,
-            day=format_date(minutes.comments_due_on, "long"),
-        ),
-        "success",
-    )
+    # One message: the page's circulation line already says until when comments are open.
+    said = [
+        ngettext(
+            "Circulated to %(num)d person present.", "Circulated to %(num)d people present.", done.mailed
+        )
+    ]
     if done.approval_item is not None:
-        flash(
-            _("Their approval is on the agenda of %(meeting)s.", meeting=done.approval_item.meeting.title),
-            "info",
+        said.append(
+            _("Their approval is on the agenda of %(meeting)s.", meeting=done.approval_item.meeting.title)
         )
     if done.no_approving_meeting:
-        flash(
+        said.append(
             _(
                 "No meeting of the type “%(type)s” is planned yet: "
                 "put their approval on its agenda once it is.",
                 type=lifecycle.approving_type(meeting).label,
-            ),
-            "warning",
+            )
         )
+    flash(" ".join(said), "warning" if done.no_approving_meeting else "success")
     return _back(meeting_id)
 
 
