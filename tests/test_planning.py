@@ -151,7 +151,10 @@ def test_a_plan_page_round_trip_as_the_coordinator(client, people, sign_in):
 
     form["rows-0-day"] = plan.slots[0].day.isoformat()
     saved = client.post(f"/meetings/plan?year={year}", data={**form, "commit": "1"}, follow_redirects=True)
-    assert f"9 meetings added to {year} as drafts." in saved.get_data(as_text=True)
+    html = saved.get_data(as_text=True)
+    assert f"9 meetings added to {year} as drafts." in html
+    header = html[html.index("<thead>") : html.index("</thead>")]
+    assert ">Added<" in header and ">Status<" in header and ">Add<" not in header, "nothing left to add"
     second = db.session.scalar(sa.select(Meeting).where(Meeting.plan_key == moved.key))
     assert second.starts_at.date() == date.fromisoformat(form["rows-1-day"])
 
