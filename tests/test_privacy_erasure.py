@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 from nmg_ops import audit, clock
 from nmg_ops.extensions import db
+from nmg_ops.minutes import decisions, writing
 from nmg_ops.models import (
     ActionItem,
     AuditAction,
@@ -14,6 +17,9 @@ from nmg_ops.models import (
     ConsentEvent,
     Invitation,
     Member,
+    Minutes,
+    MinutesComment,
+    MinutesRevision,
     NewsConsent,
     NewsEdition,
     NewsSubscriber,
@@ -98,3 +104,59 @@ def test_members_cannot_erase_anyone(client, people, sign_in, make_member, make_
     sign_in(people["member"])
     assert client.post(f"/members/{gone.id}/erase", data={"confirm": "y"}).status_code == 403
     assert db.session.get(Member, gone.id).full_name == "Gina Gone"
+
+
+def test_the_name_others_wrote_is_replaced_everywhere_and_search_no_longer_finds_it(
+    client, people, sign_in, make_member, make_meeting, make_held
+):
+    gone = _former(make_member, make_meeting)
+    team = people["coordination_team"].id
+    held = make_held("Plenaria di ottobre", ["Registri"])
+    item = held.agenda_items[0]
+    item.presenter = "Gina Gone"
+    writing.save(held, {"opening": "Gina Gone presented the registry."}, 0, team)
+    writing.save(
+        held,
+        {"opening": "GINA GONE presented the registry;\nthanks to Gina\nGone and to Gina Gonetti."},
+        1,
+        team,
+    )
+    decisions.record(held, writing.minutes_of(held.id), "opening", "Gina Gone drafts the terms.", team)
+    db.session.add(
+        MinutesComment(
+            minutes_id=writing.minutes_of(held.id).id,
+            section="opening",
+            body="Ask Gina Gone.",
+            author_id=team,
+        )
+    )
+    db.session.commit()
+    sign_in(people["coordinator"])
+    assert "Gina Gone" in client.get("/records/search?q=gina+gone").get_data(as_text=True)
+    assert client.post(f"/members/{gone.id}/erase", data={"confirm": "y"}).status_code == 302
+
+    pseudonym = f"Former member {gone.id}"
+    pages = [
+        client.get(path).get_data(as_text=True)
+        for path in (
+            f"/meetings/{held.id}/minutes",
+            f"/meetings/{held.id}/minutes/revisions",
+            f"/meetings/{held.id}",
+            "/decisions",
+            "/actions",
+        )
+    ]
+    # Search, which echoes the words asked for, finds nothing under the old name (the minutes still match
+    # for Gina Gonetti's sake, though not for the erased member's).
+    found = client.get("/records/search?q=gina+gone").get_data(as_text=True)
+    assert all(f"No {what} match." in found for what in ("decisions", "actions"))
+    kept = db.session.scalar(sa.select(Minutes.search_text))
+    assert "gina gonetti" in kept and not re.search(r"gina\s+gone\b", kept)
+    for page in pages:
+        found = re.search(r"gina\s+gone\b", page, re.IGNORECASE)
+        assert not found, page[found.start() - 300 : found.end() + 50]
+    assert pseudonym in pages[0] and pseudonym in pages[3]
+    assert "Gina Gonetti" in pages[0], "another person's name stays"
+    texts = {rev.number: rev.sections["opening"] for rev in db.session.scalars(sa.select(MinutesRevision))}
+    assert texts[1] == f"{pseudonym} presented the registry."
+    assert texts[2].startswith(f"{pseudonym} presented the registry;\nthanks to {pseudonym} and")

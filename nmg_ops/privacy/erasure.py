@@ -3,8 +3,9 @@
 A former member's contact data goes by itself after RETENTION_FORMER_MEMBER_DAYS (`retention`); on a
 request for erasure the coordinator erases the rest at once. The record of meetings, minutes and
 decisions keeps its shape: invitations, attendance, comments and actions stay, under a pseudonym made from
-the member's id ("Former member 17"), which never changes and names nobody. Text written about the person
-in minutes or agendas is not rewritten: the coordinator corrects it by erratum where it must go.
+the member's id ("Former member 17"), which never changes and names nobody. Where others wrote the
+person's name (minutes, agendas, decisions, actions, comments, e-news, answers), the pseudonym replaces it
+(`names_in_text`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ..models import (
     SignInAttempt,
 )
 from ..permissions import current_coordinator_id
+from .names_in_text import replace_name
 from .retention import forget_contact_data
 
 
@@ -63,6 +65,7 @@ def erase(member: Member) -> None:
     db.session.execute(
         mails.values(recipient=member.email, content=b"").execution_options(synchronize_session=False)
     )
+    replace_name(member.full_name, pseudonym(member))
     member.full_name = pseudonym(member)
     member.position = member.gender = member.region = member.expertise = None
     member.working_groups = []
