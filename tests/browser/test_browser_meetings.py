@@ -63,9 +63,21 @@ def test_the_team_builds_the_agenda_and_reorders_it(browser_page, sign_in_page, 
 
     items = page.locator("#agenda-items .agenda-title")
     expect(items).to_have_text(["Welcome", "THCS joint call 2027"])
+    # Moving does not load the page again: the list changes in place and the keyboard stays on the item.
+    page.evaluate("window.sameDocument = true")
     page.get_by_role("button", name="Move “THCS joint call 2027” up").click()
     expect(items).to_have_text(["THCS joint call 2027", "Welcome"])
+    expect(page.locator("#agenda-announce")).to_have_text("“THCS joint call 2027” is now item 1.")
+    assert page.evaluate("window.sameDocument === true"), "moved without a reload"
+    expect(page.get_by_role("button", name="Move “THCS joint call 2027” down")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(items).to_have_text(["Welcome", "THCS joint call 2027"])
+    page.get_by_role("button", name="Move “THCS joint call 2027” up").click()
+    expect(items).to_have_text(["THCS joint call 2027", "Welcome"])
+    assert page.evaluate("window.sameDocument === true")
     expect(page.locator("#agenda-total")).to_contain_text("Planned: 55 of 120 minutes.")
+    page.reload()
+    expect(items).to_have_text(["THCS joint call 2027", "Welcome"])
 
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "fits a phone"
