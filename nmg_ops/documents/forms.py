@@ -58,3 +58,16 @@ class ApprovalForm(Form):
 class VisibilityForm(Form):
     visibility = SelectField(_l("Who may read it"), choices=_visibility_choices, validators=[DataRequired()])
     submit = SubmitField(_l("Save"))
+
+
+class MaterialDocumentForm(Form):
+    document_id = SelectField(_l("Document of the library"), coerce=lenient(record_id), validate_choice=False)
+    submit = SubmitField(_l("Add the document"))
+
+
+class MaterialLinkForm(Form):
+    url = StringField(_l("Link (https://…)"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
+    label = StringField(
+        _l("What it is"), filters=[strip], validators=[DataRequired(), Length(max=200), single_line]
+    )
+    submit = SubmitField(_l("Add the link"))

@@ -11,7 +11,14 @@ from .consultations import (
     SurveyQuestion,
     SurveyResponse,
 )
-from .documents import Document, DocumentKind, DocumentVersion, DocumentVisibility, VersionStatus
+from .documents import (
+    AgendaMaterial,
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    DocumentVisibility,
+    VersionStatus,
+)
 from .governance import AnsweredMeasure, CoordinatorTerm, FiguresVersion, SelfAssessmentAnswer
 from .meetings import (
     AgendaItem,
@@ -65,6 +72,7 @@ __all__ = [
     "ActionItem",
     "ActionStatus",
     "AgendaItem",
+    "AgendaMaterial",
     "Announcement",
     "AnsweredMeasure",
     "Attendance",

@@ -169,3 +169,27 @@ class DocumentVersion(db.Model):
 
     def __repr__(self) -> str:
         return f"<DocumentVersion {self.document_id}/{self.number} {self.status}>"
+
+
+class AgendaMaterial(db.Model):
+    """What an agenda item is to be read with: a document of the group's library, or a link elsewhere."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("agenda_item_id", "document_id"),
+        sa.CheckConstraint("(document_id IS NULL) <> (url IS NULL)", name="document_or_link"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the item
+    agenda_item_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True
+    )
+    #: a document of the library, read in its current approved version (or the latest, for the team)
+    document_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("document.id", ondelete="CASCADE"))
+    #: or an https link, with the words shown for it
+    url: so.Mapped[str | None] = so.mapped_column(sa.String(2000))
+    label: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    #: when it was added, which orders an item's materials
+    added_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    document: so.Mapped[Document | None] = so.relationship()
