@@ -3,6 +3,7 @@ rule for single-line values (names, titles) that every way in applies."""
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from urllib.parse import urljoin, urlsplit
@@ -93,6 +94,20 @@ def render_markdown(text: str | None, *, images: bool = False, base_url: str | N
     )
     # Safe to mark: nh3 has just removed everything outside the allow-list.
     return Markup(cleaned)
+
+
+#: what Markdown reads as markup in running text: escaped where plain text goes into Markdown
+_MARKDOWN_MARKS = re.compile(r"([\\`*_\[\]<>#|!])")
+
+
+def plain_start(text: str | None, length: int) -> str:
+    """The first words of a Markdown text as plain text, cut at a word within `length` characters with an
+    ellipsis, written again as Markdown that shows them as they read (the e-news quotes a summary)."""
+    plain = html.unescape(nh3.clean(render_markdown(text), tags=set()))
+    words = " ".join(plain.split())
+    if len(words) > length:
+        words = words[: length + 1].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+    return _MARKDOWN_MARKS.sub(r"\\\1", words)
 
 
 def absolute_url(target: str, base_url: str) -> str:

@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 from . import clock
 from .documents import overview as documents
 from .forms import MAX_ID, problems_on_page
+from .governance import consultation_publishing
 from .governance import overview as governance
 from .i18n import format_datetime, format_until
 from .keep_text import kept_text_page, offers_kept_text
@@ -31,6 +32,8 @@ from .text import render_markdown
 bp = Blueprint("web", __name__)
 #: how many of the latest e-news issues the landing page lists
 LANDING_ISSUES = 3
+#: how many of the latest consultation results published to anyone the landing page lists
+LANDING_RESULTS = 3
 
 
 @bp.route("/")
@@ -51,14 +54,16 @@ def home():
 
 
 def _landing(now: datetime):
-    """For visitors: the group in a few words, its next public events, the latest e-news, and the ways
-    to subscribe and to sign in; a fixed number of statements whatever the size of the record."""
+    """For visitors: the group in a few words, its next public events, the latest e-news and consultation
+    results, and the ways to subscribe and to sign in; a fixed number of statements whatever the size of
+    the record."""
     language = str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])[:2].upper()
     return render_template(
         "landing.html",
         description=current_app.config.get(f"NMG_DESCRIPTION_{language}", ""),
         events=meetings.next_public_events(now),
         issues=news_archive.latest_sent(LANDING_ISSUES),
+        results=consultation_publishing.latest_public(LANDING_RESULTS),
     )
 
 

@@ -15,7 +15,7 @@ from nmg_ops import clock
 from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
 from nmg_ops.models import ActionItem, AgendaItem, DeliveryStatus, MeetingStatus, OutboundMessage
-from tests.fixtures.consultations import open_survey
+from tests.fixtures.consultations import open_survey, published_survey
 from tests.fixtures.factories import PASSWORD
 from tests.fixtures.news import news_world
 
@@ -366,6 +366,17 @@ MATRIX = [
         "/consultations/{survey}/results.csv",
         TEAM_AND_LEADERS,
     ),
+    # Published results: the coordinator publishes and takes back; a page published to anyone (the
+    # target) is read, and downloaded, without an account.
+    ("POST", "/consultations/<int:survey_id>/publish", "/consultations/{survey}/publish", LEADERS),
+    ("POST", "/consultations/<int:survey_id>/unpublish", "/consultations/{published}/unpublish", LEADERS),
+    ("GET", "/consultations/<int:survey_id>/published", "/consultations/{published}/published", ANYONE),
+    (
+        "GET",
+        "/consultations/<int:survey_id>/published.<any(csv, xlsx):extension>",
+        "/consultations/{published}/published.xlsx",
+        ANYONE,
+    ),
     # Documents: the list for members; the document page and downloads are open to anyone, and show a
     # public document (the target) to anyone; new documents and versions for the team, approval for leaders.
     ("GET", "/documents/", "/documents/", SIGNED_IN),
@@ -565,4 +576,4 @@ def _news() -> dict[str, int]:
 
 def _survey_and_question() -> dict[str, int]:
     survey = open_survey()
-    return {"survey": survey.id, "question": survey.questions[0].id}
+    return {"survey": survey.id, "question": survey.questions[0].id, "published": published_survey().id}

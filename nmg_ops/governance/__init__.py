@@ -2,4 +2,10 @@ from flask import Blueprint
 
 bp = Blueprint("governance", __name__)
 
-from . import consultation_routes, report_routes, routes, self_assessment_routes  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    consultation_routes,
+    publication_routes,
+    report_routes,
+    routes,
+    self_assessment_routes,
+)

@@ -127,3 +127,23 @@ def answer_values(survey: Survey, form: Form) -> dict[int, list[str]]:
         elif data:
             values[question.id] = [str(data)]
     return values
+
+
+def readers_labels() -> list[SelectChoice]:
+    return [
+        SelectChoice("public", _l("Anyone: a public page, linked from the home page and the e-news")),
+        SelectChoice("members", _l("The members only, signed in")),
+    ]
+
+
+class PublicationForm(Form):
+    summary = TextAreaField(
+        _l("Summary of the results"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=4000)],
+        description=_l(
+            "A few lines on what the answers say, in Markdown. Free-text answers are never published."
+        ),
+    )
+    readers = RadioField(_l("Published to"), choices=readers_labels, default="members")
+    submit = SubmitField(_l("Publish the results"))

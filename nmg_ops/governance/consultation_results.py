@@ -12,6 +12,11 @@ offices apply to small counts (docs/decisions/0017-consultations.md):
 
 Which groups are suppressed depends on the groups' sizes only, never on the answers, and is the same for
 every question of the survey.
+
+Published results (`published=True`, the page the coordinator publishes to members or to anyone) follow
+the anonymous survey's rules whatever the survey was: a reader of a published page may know who sits in a
+group of two, named survey or not. They show no free text at all: a free text may name its author or
+someone else, and no rule on counts can make that safe; the coordinator's summary says what they said.
 """
 
 from __future__ import annotations
@@ -99,9 +104,10 @@ def _breakdown(
     return [(labels[key], group, all_hidden or key in hidden) for key, group in groups.items()]
 
 
-def results(survey: Survey) -> Results:
+def results(survey: Survey, *, published: bool = False) -> Results:
+    """The survey's results as the team reads them, or (`published`) as a published page shows them."""
     asked = db.session.scalar(sa.select(sa.func.count(Member.id)).where(audience_clause(survey))) or 0
-    anonymous = survey.is_anonymous
+    anonymous = survey.is_anonymous or published
     responses = list(
         db.session.scalars(
             sa.select(SurveyResponse)
@@ -135,7 +141,7 @@ def results(survey: Survey) -> Results:
     for question in survey.questions:
         overall = _group(str(_l("All respondents")), responses, question, too_few)
         texts = []
-        if question.kind is QuestionKind.TEXT and not overall.is_hidden:
+        if question.kind is QuestionKind.TEXT and not overall.is_hidden and not published:
             texts = sorted(a.value for r in responses for a in r.answers if a.question_id == question.id)
         out.append(
             QuestionResult(

@@ -17,7 +17,15 @@ from ..models import QuestionKind, StakeholderType, Survey, SurveyAudience, Work
 from ..permissions import Right, can, require
 from . import bp, consultations
 from .charts import Row, bar_chart
-from .consultation_forms import KIND_LABELS, QuestionForm, SurveyForm, answer_form, answer_values
+from .consultation_forms import (
+    KIND_LABELS,
+    PublicationForm,
+    QuestionForm,
+    SurveyForm,
+    answer_form,
+    answer_values,
+)
+from .consultation_publishing import is_closed, is_published
 from .consultation_results import MIN_ANONYMOUS_GROUP, Results, results, results_table
 from .consultations import ConsultationError
 
@@ -189,7 +197,7 @@ def answer_consultation(survey_id: int):
     return _survey_page(survey, form=form, status=400)
 
 
-def _charts(result: Results) -> dict[int, object]:
+def charts(result: Results) -> dict[int, object]:
     return {
         item.question.id: bar_chart(item.question.text, (Row(c, n) for c, n in item.overall.counts.items()))
         for item in result.questions
@@ -197,17 +205,45 @@ def _charts(result: Results) -> dict[int, object]:
     }
 
 
+def results_page(survey: Survey, publication_form: PublicationForm | None = None, status: int = 200):
+    """The team's results page; once the survey has closed, the coordinator's form to publish them."""
+    result = results(survey)
+    if publication_form is None and can(Right.MANAGE_CONSULTATIONS) and is_closed(survey):
+        publication_form = PublicationForm(
+            summary=survey.results_summary,
+            # Anyone reads a page only when the coordinator says so: members is where the form starts.
+            readers="public" if is_published(survey) and survey.results_are_public else "members",
+        )
+    return (
+        render_template(
+            "governance/consultation_results.html",
+            result=result,
+            charts=charts(result),
+            minimum=MIN_ANONYMOUS_GROUP,
+            publication_form=publication_form,
+            is_published=is_published(survey),
+        ),
+        status,
+    )
+
+
 @bp.route("/consultations/<int:survey_id>/results")
 @require(Right.VIEW_CONSULTATION_RESULTS)
 def consultation_results(survey_id: int):
     """Answers counted per question, overall and by stakeholder type and region."""
-    result = results(_survey(survey_id))
-    return render_template(
-        "governance/consultation_results.html",
-        result=result,
-        charts=_charts(result),
-        minimum=MIN_ANONYMOUS_GROUP,
-    )
+    return results_page(_survey(survey_id))
+
+
+def spreadsheet(result: Results, extension: str) -> Response:
+    """The results as a CSV or XLSX download, as the page that links to it counted them."""
+    table = results_table(result)
+    if extension == "csv":
+        body, mimetype = to_csv(table), "text/csv; charset=utf-8"
+    else:
+        body = to_xlsx(table)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    name = f"survey-{result.survey.id}-results.{extension}"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 @bp.route("/consultations/<int:survey_id>/results.<any(csv, xlsx):extension>")
@@ -218,14 +254,4 @@ def consultation_results_file(survey_id: int, extension: str):
     if result.is_withheld:
         flash(_("The results of an anonymous survey are shown once it has closed."), "info")
         return redirect(url_for("governance.consultation_results", survey_id=survey_id))
-    table = results_table(result)
-    if extension == "csv":
-        body, mimetype = to_csv(table), "text/csv; charset=utf-8"
-    else:
-        body = to_xlsx(table)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(
-        body,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f"attachment; filename=survey-{survey_id}-results.{extension}"},
-    )
+    return spreadsheet(result, extension)

@@ -71,6 +71,12 @@ class Survey(db.Model):
     opened_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     #: when the record was created
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: the coordinator's summary of the results, in Markdown, written once the survey has closed
+    results_summary: so.Mapped[str | None] = so.mapped_column(sa.String(4000))
+    #: when the results page (summary, charts, tables, downloads) was published; empty while it is not
+    results_published_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: published to anyone, without an account; otherwise to the members only
+    results_are_public: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     audience_working_group: so.Mapped[WorkingGroup | None] = so.relationship()
     questions: so.Mapped[list[SurveyQuestion]] = so.relationship(

@@ -43,6 +43,7 @@ class NewsSectionKind(StrEnum):
     EVENTS = "events"
     DECISIONS = "decisions"
     MINUTES = "minutes"
+    RESULTS = "results"
     CALLS = "calls"
     NEWS = "news"
 

@@ -136,6 +136,8 @@ class AuditAction(StrEnum):
     OBJECTED = "objected"
     ERASED = "erased"
     PROPOSED = "proposed"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
 
     @property
     def label(self) -> str:
@@ -168,6 +170,8 @@ _AUDIT_ACTION_LABELS = {
     AuditAction.OBJECTED: _l("Objection in written procedure"),
     AuditAction.ERASED: _l("Erased on request"),
     AuditAction.PROPOSED: _l("Proposed"),
+    AuditAction.PUBLISHED: _l("Published"),
+    AuditAction.UNPUBLISHED: _l("Unpublished"),
 }
 
 
@@ -187,6 +191,7 @@ class AuditSubject(StrEnum):
     DOCUMENT = "document"
     SELF_ASSESSMENT_ANSWER = "self_assessment_answer"
     NEWS_ISSUE = "news_issue"
+    CONSULTATION = "consultation"
 
     @property
     def label(self) -> str:
@@ -207,4 +212,5 @@ _AUDIT_SUBJECT_LABELS = {
     AuditSubject.DOCUMENT: _l("Document"),
     AuditSubject.SELF_ASSESSMENT_ANSWER: _l("Self-assessment answer"),
     AuditSubject.NEWS_ISSUE: _l("E-news issue"),
+    AuditSubject.CONSULTATION: _l("Consultation"),
 }

@@ -1,8 +1,10 @@
-"""Next month's issue writes half of itself: the group's meetings, decisions and approved minutes.
+"""Next month's issue writes half of itself: the group's meetings, decisions, approved minutes and
+published consultation results.
 
 On NEWS_DRAFT_DAY the scheduler drafts the issue for the coming month and tells the coordination team.
 The draft holds, in the NMG's language, the public events of that month, the meetings every member is
-invited to, and the minutes approved (with their decisions) in the month before; the team writes the
+invited to, the minutes approved (with their decisions) and the consultation results published to anyone
+in the month before, each with its link and the start of its summary; the team writes the
 editorial, the open calls and the news around them. What a public reader may see goes into sections of
 both editions; the rest into members-only sections, and only for meetings every member may see anyway.
 """
@@ -34,10 +36,14 @@ from ..models import (
     NewsIssue,
     NewsSection,
     NewsSectionKind,
+    Survey,
 )
 from ..permissions import Role, current_coordinator_id
+from ..text import plain_start
 
 DRAFT_PURPOSE = "enews_draft"
+#: how much of a consultation's summary the draft quotes after its link
+SUMMARY_START = 240
 
 
 def first_of_next_month(day: date) -> date:
@@ -125,6 +131,27 @@ def _record_lines(month: date, *where: sa.ColumnElement[bool]) -> str:
     return "\n".join(lines)
 
 
+def _results_lines(month: date) -> str:
+    """Consultation results published to anyone in the month, each linked to its public page with the start
+    of its summary. Results kept for the members stay out: the e-news also goes to the public."""
+    start, end = _month_bounds(month)
+    published = db.session.scalars(
+        sa.select(Survey)
+        .where(
+            Survey.results_are_public,
+            Survey.results_published_at >= start,
+            Survey.results_published_at < end,
+        )
+        .order_by(Survey.results_published_at, Survey.id)
+    )
+    base = _base()
+    return "\n".join(
+        f"- [{survey.title}]({base}/consultations/{survey.id}/published): "
+        + plain_start(survey.results_summary, SUMMARY_START)
+        for survey in published
+    )
+
+
 @dataclass(frozen=True)
 class _Planned:
     kind: NewsSectionKind
@@ -164,6 +191,12 @@ def _planned_sections(month: date) -> list[_Planned]:
             str(_l("For members: decisions and minutes approved in %(month)s", month=past_name)),
             _record_lines(past, for_members),
             True,
+        ),
+        _Planned(
+            NewsSectionKind.RESULTS,
+            str(_l("Consultation results published in %(month)s", month=past_name)),
+            _results_lines(past),
+            False,
         ),
         _Planned(NewsSectionKind.CALLS, str(_l("Open calls")), "", False),
         _Planned(NewsSectionKind.NEWS, str(_l("News from the partnership")), "", False),
