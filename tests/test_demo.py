@@ -1,3 +1,4 @@
+import re
 from datetime import date, time, timedelta
 
 import sqlalchemy as sa
@@ -74,6 +75,15 @@ def test_demo_loads_the_italian_nmg_as_of_its_kick_off(app, runner, client):
         assert response.status_code == 302, email
         assert client.get("/members/").status_code == 200
         client.post("/sign-out")
+
+
+def test_demo_visitors_find_the_published_consultation_results_on_the_landing_page(app, runner, client):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    landing = client.get("/").get_data(as_text=True)
+    (link,) = re.findall(r'href="(/consultations/\d+/published)"', landing)
+    page = client.get(link).get_data(as_text=True)
+    assert "integrazione tra assistenza sanitaria e sociale" in page
+    assert "Free-text answers are not published." in page
 
 
 def test_demo_refuses_a_second_load_unless_asked_to_skip(app, runner):

@@ -1,5 +1,6 @@
 """The demo's consultation: the kick-off's initial survey on priorities and barriers for THCS
-implementation, opened at the kick-off and closed a few weeks later, with the members' answers.
+implementation, opened at the kick-off and closed a few weeks later, with the members' answers, and its
+results published to anyone with the coordinator's summary, so that visitors find them on the home page.
 
 The answers are written as they stand once collected (the survey is closed by now), chosen with a fixed
 seed so that every demo shows the same results.
@@ -48,11 +49,21 @@ ACTIONS = [
 ]
 #: members asked who answered, by their place in the demo's list of people
 ANSWERED_SHARE = 0.8
+SUMMARY = (
+    "Il gruppo indica come priorità più urgente l'**integrazione tra assistenza sanitaria e sociale** e "
+    "la **trasformazione digitale**; tra le barriere pesano soprattutto la frammentazione delle competenze "
+    "tra Stato e Regioni e la scarsa interoperabilità dei dati.\n\n"
+    "Ne discendono le prime azioni del piano di lavoro: una mappatura dei progetti regionali in corso e "
+    "incontri tematici con le Regioni sulla preparazione dei bandi."
+)
+#: the results were published this many days after the deadline
+PUBLISHED_AFTER_DAYS = 6
 
 
 def load_consultations(members: list[Member], kick_off: date) -> dict[str, int]:
     """The kick-off survey with its answers; returns counts of what was added."""
     rng = random.Random(2024)
+    deadline_at = clock.from_local(kick_off + timedelta(days=25), time(0))
     survey = Survey(
         title=TITLE,
         description=(
@@ -60,9 +71,12 @@ def load_consultations(members: list[Member], kick_off: date) -> dict[str, int]:
             "vedono per l'attuazione della partnership THCS in Italia."
         ),
         audience=SurveyAudience.ALL,
-        deadline_at=clock.from_local(kick_off + timedelta(days=25), time(0)),
+        deadline_at=deadline_at,
         is_anonymous=False,
         opened_at=clock.from_local(kick_off, time(13, 0)),
+        results_summary=SUMMARY,
+        results_published_at=deadline_at + timedelta(days=PUBLISHED_AFTER_DAYS, hours=10),
+        results_are_public=True,
     )
     questions = [
         SurveyQuestion(
