@@ -29,7 +29,7 @@ from nmg_ops.models import (
     OutboundMessage,
     WorkingGroup,
 )
-from tests.fixtures.consultations import open_survey
+from tests.fixtures.consultations import open_survey, published_survey
 from tests.fixtures.factories import PASSWORD
 from tests.fixtures.news import news_world
 
@@ -217,13 +217,39 @@ def _posted_fields(client, app, world) -> dict[str, set[str]]:
 @pytest.mark.parametrize("part", _parts())
 @pytest.mark.parametrize("role", ROLES)
 def test_no_route_answers_500_to_hostile_input(app, people, world, role, part):
+    walked = list(_rules(app, part))
+    assert walked, f"no route of {part} was walked"
+    problems = _walk(app, people, world, role, walked)
+    assert not problems, "\n".join(problems[:60])
+
+
+#: the routes that publish a consultation's results, and those that show them
+PUBLISHING = {
+    "governance.publish_consultation_results",
+    "governance.unpublish_consultation_results",
+    "governance.published_results",
+    "governance.published_results_file",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_publishing_a_closed_survey_answers_no_500_to_hostile_input(app, people, world, role):
+    """The world's survey is open, which the publishing routes refuse before reading a field: here they
+    are walked again with a closed survey whose results are published, so that every field is read."""
+    closed = {**world, "survey_id": published_survey().id}
+    walked = [(method, rule) for method, rule in _rules(app, "governance") if rule.endpoint in PUBLISHING]
+    assert len(walked) == len(PUBLISHING)
+    problems = _walk(app, people, closed, role, walked)
+    assert not problems, "\n".join(problems[:60])
+
+
+def _walk(app, people, world, role, walked) -> list[str]:
+    """Each route of `walked` with real and hostile path values, fed hostile values in every field."""
     problems: list[str] = []
     signed_in = app.test_client()
     if role != "public":
         signed_in.post("/sign-in", data={"email": people[role].email, "password": PASSWORD})
     posted = _posted_fields(signed_in, app, world)
-    walked = list(_rules(app, part))
-    assert walked, f"no route of {part} was walked"
     for method, rule in walked:
         client = app.test_client()
         if role != "public":
@@ -255,7 +281,7 @@ def test_no_route_answers_500_to_hostile_input(app, people, world, role, part):
         for wrong in ("PUT", "DELETE", "PATCH"):
             if wrong not in rule.methods:
                 _check(client.open(_paths(rule, world)[0], method=wrong), wrong, rule.rule, None, problems)
-    assert not problems, "\n".join(problems[:60])
+    return problems
 
 
 def _news() -> dict[str, int]:
