@@ -17,6 +17,7 @@ from .documents import overview as documents
 from .forms import MAX_ID, problems_on_page
 from .governance import consultation_publishing
 from .governance import overview as governance
+from .governance import public_answers
 from .i18n import format_datetime, format_until
 from .keep_text import kept_text_page, offers_kept_text
 from .meetings import overview as meetings
@@ -54,9 +55,9 @@ def home():
 
 
 def _landing(now: datetime):
-    """For visitors: the group in a few words, its next public events, the latest e-news and consultation
-    results, and the ways to subscribe and to sign in; a fixed number of statements whatever the size of
-    the record."""
+    """For visitors: the group in a few words, its open public consultations, its next public events, the
+    latest e-news and consultation results, and the ways to subscribe and to sign in; a fixed number of
+    statements whatever the size of the record."""
     language = str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])[:2].upper()
     return render_template(
         "landing.html",
@@ -64,6 +65,7 @@ def _landing(now: datetime):
         events=meetings.next_public_events(now),
         issues=news_archive.latest_sent(LANDING_ISSUES),
         results=consultation_publishing.latest_public(LANDING_RESULTS),
+        consultations=public_answers.open_to_the_public(now),
     )
 
 

@@ -14,7 +14,14 @@ import sqlalchemy as sa
 from nmg_ops import clock
 from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
-from nmg_ops.models import ActionItem, AgendaItem, DeliveryStatus, MeetingStatus, OutboundMessage
+from nmg_ops.models import (
+    ActionItem,
+    AgendaItem,
+    DeliveryStatus,
+    MeetingStatus,
+    OutboundMessage,
+    SurveyReach,
+)
 from tests.fixtures.consultations import open_survey, published_survey
 from tests.fixtures.factories import PASSWORD
 from tests.fixtures.news import news_world
@@ -360,6 +367,10 @@ MATRIX = [
     ("POST", "/consultations/<int:survey_id>/open", "/consultations/{survey}/open", LEADERS),
     ("POST", "/consultations/<int:survey_id>/answer", "/consultations/{survey}/answer", SIGNED_IN),
     ("GET", "/consultations/<int:survey_id>/results", "/consultations/{survey}/results", TEAM_AND_LEADERS),
+    ("GET", "/public-consultations/<int:survey_id>", "/public-consultations/{public_survey}", ANYONE),
+    ("POST", "/public-consultations/<int:survey_id>", "/public-consultations/{public_survey}", ANYONE),
+    ("GET", "/public-consultations/confirm/<token>", "/public-consultations/confirm/not-a-token", ANYONE),
+    ("POST", "/public-consultations/confirm/<token>", "/public-consultations/confirm/not-a-token", ANYONE),
     (
         "GET",
         "/consultations/<int:survey_id>/results.<any(csv, xlsx):extension>",
@@ -576,4 +587,10 @@ def _news() -> dict[str, int]:
 
 def _survey_and_question() -> dict[str, int]:
     survey = open_survey()
-    return {"survey": survey.id, "question": survey.questions[0].id, "published": published_survey().id}
+    public = open_survey(SurveyReach.PUBLIC)
+    return {
+        "survey": survey.id,
+        "question": survey.questions[0].id,
+        "published": published_survey().id,
+        "public_survey": public.id,
+    }

@@ -27,6 +27,7 @@ from nmg_ops.models import (
     Invitation,
     MeetingStatus,
     OutboundMessage,
+    SurveyReach,
     WorkingGroup,
 )
 from tests.fixtures.consultations import open_survey, published_survey
@@ -295,5 +296,6 @@ def _news() -> dict[str, int]:
 
 
 def _survey_and_question() -> dict[str, int]:
-    survey = open_survey()
+    # Open to the public as well, so that the public page's form is walked too.
+    survey = open_survey(SurveyReach.BOTH)
     return {"survey_id": survey.id, "question_id": survey.questions[0].id}

@@ -39,7 +39,7 @@ from ..models import (
 )
 from ..models import Minutes as MinutesRecord
 from ..models.people import Organisation, WorkingGroup
-from ..models.vocab import Gender, StakeholderType
+from ..models.vocab import ITALIAN_REGIONS, Gender, StakeholderType
 from ..news.subscriptions import public_wording
 from .meetings import ONSITE_VENUE, VIDEO_URL
 from .members import KICK_OFF
@@ -52,29 +52,6 @@ SCALE_MEETINGS = 1000
 SCALE_ACTIONS = 10_000
 #: confirmed e-news subscribers `--scale` adds
 SCALE_SUBSCRIBERS = 10_000
-
-REGIONS = [
-    "Abruzzo",
-    "Basilicata",
-    "Calabria",
-    "Campania",
-    "Emilia-Romagna",
-    "Friuli-Venezia Giulia",
-    "Lazio",
-    "Liguria",
-    "Lombardia",
-    "Marche",
-    "Molise",
-    "Piemonte",
-    "Puglia",
-    "Sardegna",
-    "Sicilia",
-    "Toscana",
-    "Trentino-Alto Adige",
-    "Umbria",
-    "Valle d'Aosta",
-    "Veneto",
-]
 
 
 def add_scale(count: int, organisations: int | None = None, seed: int = 2024) -> int:
@@ -89,7 +66,7 @@ def add_scale(count: int, organisations: int | None = None, seed: int = 2024) ->
             name=f"Synthetic organisation {i:04d}",
             acronym=f"SYN{i:04d}",
             stakeholder_type=list(StakeholderType)[i % len(StakeholderType)],
-            region=REGIONS[i % len(REGIONS)],
+            region=ITALIAN_REGIONS[i % len(ITALIAN_REGIONS)],
         )
         for i in range(organisations or max(len(StakeholderType), count // 10))
     ]
@@ -103,7 +80,7 @@ def add_scale(count: int, organisations: int | None = None, seed: int = 2024) ->
                 organisation=orgs[i % len(orgs)],
                 gender=genders[i % len(genders)],
                 position="Expert",
-                region=rng.choice(REGIONS),
+                region=rng.choice(ITALIAN_REGIONS),
                 joined_on=KICK_OFF,
                 working_groups=rng.sample(groups, k=min(len(groups), rng.randint(0, 2))),
             )

@@ -1,6 +1,6 @@
-"""Who a consultation asks: every current member, the members of a working group, or those of a
-stakeholder type, resolved when it is read (answering, announcing, reminding, the start page), not
-frozen when the survey opens.
+"""Which members a consultation asks (none when it is open to the public only): every current member,
+the members of a working group, or those of a stakeholder type, resolved when it is read (answering,
+announcing, reminding, the start page), not frozen when the survey opens.
 
 The rule is written once, as SQL over a survey and a member together (`asked_clause`); a given survey's
 audience and a given member's surveys are both read through it.
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from .. import clock
 from ..extensions import db
-from ..models import Member, Organisation, Survey, SurveyAudience, member_working_group
+from ..models import Member, Organisation, Survey, SurveyAudience, SurveyReach, member_working_group
 
 
 def asked_clause(today: date) -> sa.ColumnElement[bool]:
@@ -28,6 +28,7 @@ def asked_clause(today: date) -> sa.ColumnElement[bool]:
         sa.select(Organisation.id).where(Organisation.stakeholder_type == Survey.audience_stakeholder_type)
     )
     return sa.and_(
+        Survey.reach != SurveyReach.PUBLIC,
         Member.current_clause(today),
         sa.or_(
             Survey.audience == SurveyAudience.ALL,

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import DateField, Form, MultiCheckboxField, blank_is_none, record_id, single_line, strip
-from ..models import QuestionKind, StakeholderType, Survey, SurveyAudience
+from ..models import QuestionKind, StakeholderType, Survey, SurveyAudience, SurveyReach
 
 
 def audience_labels() -> list[SelectChoice]:
@@ -24,6 +24,14 @@ def audience_labels() -> list[SelectChoice]:
         SelectChoice(SurveyAudience.ALL.value, _l("All members")),
         SelectChoice(SurveyAudience.WORKING_GROUP.value, _l("A working group")),
         SelectChoice(SurveyAudience.STAKEHOLDER_TYPE.value, _l("A stakeholder type")),
+    ]
+
+
+def reach_labels() -> list[SelectChoice]:
+    return [
+        SelectChoice(SurveyReach.MEMBERS.value, _l("Members only")),
+        SelectChoice(SurveyReach.PUBLIC.value, _l("The public only, on a page open to everyone")),
+        SelectChoice(SurveyReach.BOTH.value, _l("Members and the public")),
     ]
 
 
@@ -46,7 +54,18 @@ class SurveyForm(Form):
     description = TextAreaField(
         _l("Introduction"), filters=[strip], validators=[Optional(), Length(max=2000)]
     )
-    audience = RadioField(_l("Who is asked"), choices=audience_labels, default=SurveyAudience.ALL.value)
+    reach = RadioField(
+        _l("Open to"),
+        choices=reach_labels,
+        default=SurveyReach.MEMBERS.value,
+        description=_l(
+            "The public answers without an account and confirms by a link mailed to their address; one "
+            "answer per address counts."
+        ),
+    )
+    audience = RadioField(
+        _l("Which members are asked"), choices=audience_labels, default=SurveyAudience.ALL.value
+    )
     working_group_id = SelectField(
         _l("Working group"), coerce=blank_is_none(record_id), validators=[Optional()]
     )
@@ -89,10 +108,11 @@ class QuestionForm(Form):
     submit = SubmitField(_l("Add the question"))
 
 
-def answer_form(survey: Survey, given: dict[int, list[str]]) -> Form:
-    """A form with one field per question, named q<question id>, filled with `given` answers."""
+def answer_form(survey: Survey, given: dict[int, list[str]], base: type[Form] = Form, **data) -> Form:
+    """A form with one field per question, named q<question id>, filled with `given` answers; `base` adds
+    its own fields (the public page's), `data` their values."""
 
-    class AnswerForm(Form):
+    class AnswerForm(base):  # type: ignore[misc, valid-type]
         pass
 
     for question in survey.questions:
@@ -115,7 +135,7 @@ def answer_form(survey: Survey, given: dict[int, list[str]]) -> Form:
             )
         setattr(AnswerForm, f"q{question.id}", field)
     AnswerForm.submit = SubmitField(_l("Send my answers"))
-    return AnswerForm()
+    return AnswerForm(**data)
 
 
 def answer_values(survey: Survey, form: Form) -> dict[int, list[str]]:

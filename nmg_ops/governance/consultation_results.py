@@ -22,7 +22,7 @@ someone else, and no rule on counts can make that safe; the coordinator's summar
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -31,7 +31,16 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
-from ..models import Member, QuestionKind, StakeholderType, Survey, SurveyQuestion, SurveyResponse
+from ..models import (
+    Member,
+    PublicCapacity,
+    PublicResponse,
+    QuestionKind,
+    StakeholderType,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from .consultation_audience import audience_clause
 from .consultations import is_accepting
 
@@ -39,6 +48,9 @@ from .consultations import is_accepting
 MIN_ANONYMOUS_GROUP = 3
 
 K = TypeVar("K", bound=Hashable)
+#: a member's or the public's response: both have answers of (question id, value)
+Answered = SurveyResponse | PublicResponse
+R = TypeVar("R", SurveyResponse, PublicResponse)
 
 
 @dataclass
@@ -62,6 +74,27 @@ class QuestionResult:
 
 
 @dataclass
+class PublicQuestionResult:
+    question: SurveyQuestion
+    overall: GroupCounts
+    by_capacity: list[GroupCounts]
+    by_region: list[GroupCounts]
+    texts: list[str]
+
+
+@dataclass
+class PublicResults:
+    """The public's confirmed answers, counted like an anonymous survey's: the respondents are not members
+    and gave no name, so small groups and their complements are never shown."""
+
+    #: how many confirmed answers; None with fewer than the minimum
+    respondents: int | None
+    questions: list[PublicQuestionResult]
+    #: still accepting answers: only the number of respondents is shown
+    is_withheld: bool = False
+
+
+@dataclass
 class Results:
     survey: Survey
     #: how many answered; None for an anonymous survey with fewer than the minimum
@@ -70,6 +103,8 @@ class Results:
     questions: list[QuestionResult]
     #: an anonymous survey still accepting answers: nothing counted is shown
     is_withheld: bool = False
+    #: the public's answers, for a survey open to the public
+    public: PublicResults | None = None
 
 
 def suppressed(sizes: dict[K, int], minimum: int = MIN_ANONYMOUS_GROUP) -> set[K]:
@@ -82,9 +117,7 @@ def suppressed(sizes: dict[K, int], minimum: int = MIN_ANONYMOUS_GROUP) -> set[K
     return hidden
 
 
-def _group(
-    label: str, responses: list[SurveyResponse], question: SurveyQuestion, hidden: bool
-) -> GroupCounts:
+def _group(label: str, responses: Sequence[Answered], question: SurveyQuestion, hidden: bool) -> GroupCounts:
     if hidden:
         return GroupCounts(label=label, respondents=None, counts={}, is_hidden=True)
     counts: Counter[str] = Counter()
@@ -98,8 +131,8 @@ def _group(
 
 
 def _breakdown(
-    groups: dict[K, list[SurveyResponse]], labels: dict[K, str], anonymous: bool, all_hidden: bool
-) -> list[tuple[str, list[SurveyResponse], bool]]:
+    groups: dict[K, list[R]], labels: dict[K, str], anonymous: bool, all_hidden: bool
+) -> list[tuple[str, list[R], bool]]:
     hidden = suppressed({key: len(group) for key, group in groups.items()}) if anonymous else set()
     return [(labels[key], group, all_hidden or key in hidden) for key, group in groups.items()]
 
@@ -140,9 +173,7 @@ def results(survey: Survey, *, published: bool = False) -> Results:
     out = []
     for question in survey.questions:
         overall = _group(str(_l("All respondents")), responses, question, too_few)
-        texts = []
-        if question.kind is QuestionKind.TEXT and not overall.is_hidden and not published:
-            texts = sorted(a.value for r in responses for a in r.answers if a.question_id == question.id)
+        texts = [] if published else _texts(question, responses, overall)
         out.append(
             QuestionResult(
                 question=question,
@@ -152,7 +183,79 @@ def results(survey: Survey, *, published: bool = False) -> Results:
                 texts=texts,
             )
         )
-    return Results(survey=survey, respondents=respondents, asked=asked, questions=out)
+    return Results(
+        survey=survey,
+        respondents=respondents,
+        asked=asked,
+        questions=out,
+        public=public_results(survey) if survey.asks_public else None,
+    )
+
+
+def _texts(question: SurveyQuestion, responses: Sequence[Answered], overall: GroupCounts) -> list[str]:
+    if question.kind is not QuestionKind.TEXT or overall.is_hidden:
+        return []
+    return sorted(a.value for r in responses for a in r.answers if a.question_id == question.id)
+
+
+def public_results(survey: Survey) -> PublicResults:
+    """The public's confirmed answers, overall and by capacity and region, under the anonymous rules."""
+    responses = list(
+        db.session.scalars(
+            sa.select(PublicResponse)
+            .where(PublicResponse.survey_id == survey.id)
+            .options(so.selectinload(PublicResponse.answers))
+        )
+    )
+    too_few = len(responses) < MIN_ANONYMOUS_GROUP
+    respondents = None if too_few else len(responses)
+    if is_accepting(survey):
+        return PublicResults(respondents=respondents, questions=[], is_withheld=True)
+    by_capacity: dict[PublicCapacity, list[PublicResponse]] = {}
+    by_region: dict[str, list[PublicResponse]] = {}
+    for response in responses:
+        by_capacity.setdefault(response.capacity, []).append(response)
+        by_region.setdefault(response.region or "", []).append(response)
+    capacity_groups = _breakdown(
+        dict(sorted(by_capacity.items(), key=lambda item: list(PublicCapacity).index(item[0]))),
+        {capacity: capacity.label for capacity in by_capacity},
+        True,
+        too_few,
+    )
+    no_region = str(_l("No region given"))
+    region_groups = _breakdown(
+        dict(sorted(by_region.items(), key=lambda item: (item[0] == "", item[0]))),
+        {region: region or no_region for region in by_region},
+        True,
+        too_few,
+    )
+    out = []
+    for question in survey.questions:
+        overall = _group(str(_l("All respondents")), responses, question, too_few)
+        out.append(
+            PublicQuestionResult(
+                question=question,
+                overall=overall,
+                by_capacity=[_group(label, g, question, hide) for label, g, hide in capacity_groups],
+                by_region=[_group(label, g, question, hide) for label, g, hide in region_groups],
+                texts=_texts(question, responses, overall),
+            )
+        )
+    return PublicResults(respondents=respondents, questions=out)
+
+
+def _table_rows(
+    q: SurveyQuestion, groups: list[tuple[str, GroupCounts]], texts: list[str], free_text: str
+) -> list[list[Any]]:
+    rows: list[list[Any]] = []
+    for breakdown, group in groups:
+        if group.is_hidden:
+            rows.append([q.position, q.text, breakdown, group.label, None, None, None])
+            continue
+        for choice, count in group.counts.items():
+            rows.append([q.position, q.text, breakdown, group.label, group.respondents, choice, count])
+    rows.extend([q.position, q.text, free_text, "", None, text, None] for text in texts)
+    return rows
 
 
 def results_table(result: Results):
@@ -161,17 +264,15 @@ def results_table(result: Results):
 
     rows: list[list[Any]] = []
     for item in result.questions:
-        q = item.question
         groups = [(str(_l("Overall")), item.overall)]
         groups += [(str(_l("Stakeholder type")), g) for g in item.by_stakeholder_type]
         groups += [(str(_l("Region")), g) for g in item.by_region]
-        for breakdown, group in groups:
-            if group.is_hidden:
-                rows.append([q.position, q.text, breakdown, group.label, None, None, None])
-                continue
-            for choice, count in group.counts.items():
-                rows.append([q.position, q.text, breakdown, group.label, group.respondents, choice, count])
-        rows.extend([q.position, q.text, str(_l("Free text")), "", None, text, None] for text in item.texts)
+        rows.extend(_table_rows(item.question, groups, item.texts, str(_l("Free text"))))
+    for public in result.public.questions if result.public else []:
+        groups = [(str(_l("Public: overall")), public.overall)]
+        groups += [(str(_l("Public: capacity")), g) for g in public.by_capacity]
+        groups += [(str(_l("Public: region")), g) for g in public.by_region]
+        rows.extend(_table_rows(public.question, groups, public.texts, str(_l("Public: free text"))))
     header = [
         str(_l("Question number")),
         str(_l("Question")),

@@ -13,7 +13,7 @@ from .. import clock
 from ..errors import show_on_form
 from ..extensions import db
 from ..minutes.exports import to_csv, to_xlsx
-from ..models import QuestionKind, StakeholderType, Survey, SurveyAudience, WorkingGroup
+from ..models import QuestionKind, StakeholderType, Survey, SurveyAudience, SurveyReach, WorkingGroup
 from ..permissions import Right, can, require
 from . import bp, consultations
 from .charts import Row, bar_chart
@@ -71,6 +71,7 @@ def new_consultation():
             audience=SurveyAudience(form.audience.data),
             deadline_at=clock.from_local(form.deadline_on.data + timedelta(days=1), time(0)),
             is_anonymous=form.is_anonymous.data,
+            reach=SurveyReach(form.reach.data),
             working_group_id=form.working_group_id.data,
             stakeholder_type=StakeholderType(form.stakeholder_type.data)
             if form.stakeholder_type.data

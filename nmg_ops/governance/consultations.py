@@ -35,6 +35,7 @@ from ..models import (
     SurveyAudience,
     SurveyParticipation,
     SurveyQuestion,
+    SurveyReach,
     SurveyResponse,
 )
 from ..models.consultations import random_id
@@ -53,6 +54,7 @@ class SurveyDraft:
     audience: SurveyAudience
     deadline_at: datetime
     is_anonymous: bool
+    reach: SurveyReach = SurveyReach.MEMBERS
     working_group_id: int | None = None
     stakeholder_type: StakeholderType | None = None
 
@@ -87,6 +89,7 @@ def create_survey(draft: SurveyDraft) -> Survey:
         ),
         deadline_at=draft.deadline_at,
         is_anonymous=draft.is_anonymous,
+        reach=draft.reach,
     )
     db.session.add(survey)
     db.session.commit()
@@ -180,7 +183,12 @@ def named_answers(survey: Survey, member: Member) -> dict[int, list[str]]:
     return answers
 
 
-def _checked(survey: Survey, values: dict[int, list[str]]) -> list[tuple[int, str]]:
+#: the longest free-text answer kept, the column's size
+ANSWER_MAX = SurveyAnswer.__table__.c.value.type.length
+
+
+def checked_answers(survey: Survey, values: dict[int, list[str]]) -> list[tuple[int, str]]:
+    """The answers as rows of (question id, value); ConsultationError on the first one the survey refuses."""
     rows = []
     for question in survey.questions:
         given = [v.strip() for v in values.get(question.id, []) if v and v.strip()]
@@ -190,6 +198,10 @@ def _checked(survey: Survey, values: dict[int, list[str]]) -> list[tuple[int, st
             raise ConsultationError(_l("Choose among the choices offered."), f"q{question.id}")
         if question.kind is not QuestionKind.MULTIPLE and len(given) > 1:
             raise ConsultationError(_l("Choose one answer."), f"q{question.id}")
+        if any(len(v) > ANSWER_MAX for v in given):
+            raise ConsultationError(
+                _l("Keep the answer under %(max)d characters.", max=ANSWER_MAX), f"q{question.id}"
+            )
         rows.extend((question.id, value) for value in dict.fromkeys(given))
     return rows
 
@@ -200,7 +212,7 @@ def answer(survey: Survey, member: Member, values: dict[int, list[str]]) -> None
         raise ConsultationError(_l("The survey is closed: answers are no longer accepted."))
     if not is_asked(survey, member):
         raise ConsultationError(_l("This survey is not addressed to you."))
-    rows = _checked(survey, values)
+    rows = checked_answers(survey, values)
     if survey.is_anonymous:
         _answer_anonymously(survey, member, rows)
         return

@@ -9,6 +9,7 @@ from .consultations import (
     SurveyAudience,
     SurveyParticipation,
     SurveyQuestion,
+    SurveyReach,
     SurveyResponse,
 )
 from .documents import (
@@ -63,10 +64,21 @@ from .news import (
 )
 from .outbox import Announcement, DeliveryStatus, OutboundMessage, SchedulerLease
 from .people import Member, Organisation, WorkingGroup, member_working_group
+from .public_consultations import PublicAnswer, PublicAnswerAttempt, PublicAnswerRequest, PublicResponse
 from .security import PasswordResetRequest, SignInAttempt, SignInSession
-from .vocab import AuditAction, AuditSubject, Gender, Language, MemberRole, StakeholderType
+from .vocab import (
+    ITALIAN_REGIONS,
+    AuditAction,
+    AuditSubject,
+    Gender,
+    Language,
+    MemberRole,
+    PublicCapacity,
+    StakeholderType,
+)
 
 __all__ = [
+    "ITALIAN_REGIONS",
     "ActionEvent",
     "ActionEventKind",
     "ActionItem",
@@ -118,6 +130,11 @@ __all__ = [
     "PasswordResetRequest",
     "ProcedureAnswer",
     "ProcedureStatus",
+    "PublicAnswer",
+    "PublicAnswerAttempt",
+    "PublicAnswerRequest",
+    "PublicCapacity",
+    "PublicResponse",
     "QuestionKind",
     "ReplyOutcome",
     "RevisionKind",
@@ -133,6 +150,7 @@ __all__ = [
     "SurveyAudience",
     "SurveyParticipation",
     "SurveyQuestion",
+    "SurveyReach",
     "SurveyResponse",
     "VersionStatus",
     "WorkingGroup",

@@ -33,6 +33,14 @@ class SurveyAudience(StrEnum):
     STAKEHOLDER_TYPE = "stakeholder_type"
 
 
+class SurveyReach(StrEnum):
+    """Who may answer: the members asked, the public (with no account), or both."""
+
+    MEMBERS = "members"
+    PUBLIC = "public"
+    BOTH = "both"
+
+
 class QuestionKind(StrEnum):
     SINGLE = "single"
     MULTIPLE = "multiple"
@@ -63,6 +71,10 @@ class Survey(db.Model):
     audience_stakeholder_type: so.Mapped[StakeholderType | None] = so.mapped_column(
         enum_column(StakeholderType, "survey_stakeholder_type")
     )
+    #: members only, the public only, or both; the audience above applies to members
+    reach: so.Mapped[SurveyReach] = so.mapped_column(
+        enum_column(SurveyReach, "survey_reach"), default=SurveyReach.MEMBERS, server_default="members"
+    )
     #: answers are accepted (and named ones edited) until this instant
     deadline_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     #: chosen before opening and fixed after: anonymous answers store no link to the member
@@ -86,6 +98,14 @@ class Survey(db.Model):
     @property
     def is_open_for_building(self) -> bool:
         return self.opened_at is None
+
+    @property
+    def asks_members(self) -> bool:
+        return self.reach is not SurveyReach.PUBLIC
+
+    @property
+    def asks_public(self) -> bool:
+        return self.reach is not SurveyReach.MEMBERS
 
     def __repr__(self) -> str:
         return f"<Survey {self.id} {self.title!r}>"

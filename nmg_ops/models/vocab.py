@@ -76,6 +76,57 @@ _GENDER_LABELS = {
 }
 
 
+class PublicCapacity(StrEnum):
+    """In which capacity a member of the public answers a consultation open to the public."""
+
+    CITIZEN = "citizen"
+    PATIENT_CARER = "patient_carer"
+    HEALTH_PROFESSIONAL = "health_professional"
+    RESEARCHER = "researcher"
+    INDUSTRY = "industry"
+    PUBLIC_BODY = "public_body"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(_CAPACITY_LABELS[self])
+
+
+_CAPACITY_LABELS = {
+    PublicCapacity.CITIZEN: _l("Citizen"),
+    PublicCapacity.PATIENT_CARER: _l("Patient or carer"),
+    PublicCapacity.HEALTH_PROFESSIONAL: _l("Health professional"),
+    PublicCapacity.RESEARCHER: _l("Researcher"),
+    PublicCapacity.INDUSTRY: _l("Industry"),
+    PublicCapacity.PUBLIC_BODY: _l("Public body"),
+    PublicCapacity.OTHER: _l("Other"),
+}
+
+#: the Italian regions and autonomous provinces' region, as people write them
+ITALIAN_REGIONS = (
+    "Abruzzo",
+    "Basilicata",
+    "Calabria",
+    "Campania",
+    "Emilia-Romagna",
+    "Friuli-Venezia Giulia",
+    "Lazio",
+    "Liguria",
+    "Lombardia",
+    "Marche",
+    "Molise",
+    "Piemonte",
+    "Puglia",
+    "Sardegna",
+    "Sicilia",
+    "Toscana",
+    "Trentino-Alto Adige",
+    "Umbria",
+    "Valle d'Aosta",
+    "Veneto",
+)
+
+
 class MemberRole(StrEnum):
     """What a member is in the group; coordinator rights come from the coordinator term, not from here."""
 

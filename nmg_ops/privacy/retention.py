@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..extensions import db
+from ..governance.public_answers import purge_unconfirmed_answers
 from ..models import (
     AuditEntry,
     CalendarReply,
@@ -178,6 +179,12 @@ PERIODS: tuple[Period, ...] = (
         _l("Addresses of guests invited to a meeting, from the end of the meeting"),
         _l("address removed; the name stays in the record"),
         _forget_guest_addresses,
+    ),
+    Period(
+        "RETENTION_UNCONFIRMED_ANSWER_DAYS",
+        _l("Public answers to consultations never confirmed, with the address they were sent from"),
+        _l("deleted"),
+        purge_unconfirmed_answers,
     ),
     Period(
         "NEWS_PURGE_UNCONFIRMED_DAYS",

@@ -3,13 +3,8 @@ subscribes, confirms from the mail, and later leaves with one click from an issu
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import time
 from datetime import timedelta
-from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -19,31 +14,9 @@ from nmg_ops.delivery.dispatcher import dispatch
 from nmg_ops.extensions import db
 from nmg_ops.models import NewsSubscriber, SubscriberStatus
 from nmg_ops.news import drafting, sending
+from tests.browser.mailbox import path_of, wait_for_mail
 
 pytestmark = pytest.mark.browser
-
-
-def _mails_to(live_server, address: str) -> list[email.message.EmailMessage]:
-    folder = Path(live_server.app.config["OUTBOX_DIR"])
-    found = []
-    for path in sorted(folder.glob("*.eml")) if folder.is_dir() else []:
-        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-        if address in str(message["To"]):
-            found.append(message)
-    return found
-
-
-def _wait_for_mail(live_server, address: str) -> email.message.EmailMessage:
-    deadline = time.monotonic() + 10
-    while not (mails := _mails_to(live_server, address)):
-        assert time.monotonic() < deadline, f"no mail reached {address}"
-        time.sleep(0.1)
-    return mails[-1]
-
-
-def _path(url: str) -> str:
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def test_the_team_edits_previews_and_schedules_the_drafted_issue(browser_page, sign_in_page, coordinator):
@@ -84,9 +57,9 @@ def test_a_visitor_subscribes_confirms_from_the_mail_and_leaves_with_one_click(b
     page.get_by_role("button", name="Subscribe").click()
     expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
 
-    confirmation = _wait_for_mail(live_server, "visitor@example.org")
+    confirmation = wait_for_mail(live_server, "visitor@example.org")
     link = re.search(r"https?://\S+/news/confirm/\S+", confirmation.get_body(("plain",)).get_content())[0]
-    page.goto(_path(link))
+    page.goto(path_of(link))
     page.get_by_role("button", name="Confirm my subscription").click()
     expect(page.get_by_role("heading", name="Subscription confirmed")).to_be_visible()
 
@@ -97,11 +70,11 @@ def test_a_visitor_subscribes_confirms_from_the_mail_and_leaves_with_one_click(b
         sending.send_now(issue)
         sending.queue_issue(issue)
         dispatch(clock.now())
-    issue_mail = _wait_for_mail(live_server, "visitor@example.org")
+    issue_mail = wait_for_mail(live_server, "visitor@example.org")
     assert issue_mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     one_click = issue_mail["List-Unsubscribe"].split(",")[0].strip(" <>")
 
-    page.goto(_path(one_click))
+    page.goto(path_of(one_click))
     expect(page.locator("#subscription-state")).to_contain_text("You are subscribed")
     page.get_by_role("button", name="Unsubscribe").click()
     expect(page.locator("#subscription-state")).to_contain_text("You are unsubscribed")

@@ -1,0 +1,249 @@
+"""Consultations open to the public: the public page, answers confirmed by mail, one per address, the
+brakes on abuse, the retention of unconfirmed answers, and the results by capacity and region."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from nmg_ops import clock
+from nmg_ops.extensions import db
+from nmg_ops.governance import consultation_results, consultations, public_answers
+from nmg_ops.governance.consultations import QuestionDraft, SurveyDraft
+from nmg_ops.models import (
+    PublicAnswer,
+    PublicAnswerAttempt,
+    PublicAnswerRequest,
+    PublicCapacity,
+    PublicResponse,
+    QuestionKind,
+    SurveyAudience,
+    SurveyReach,
+)
+from nmg_ops.scheduler import run_job
+
+
+@pytest.fixture
+def public_survey(app):
+    def make(reach: SurveyReach = SurveyReach.PUBLIC, days: int = 10):
+        survey = consultations.create_survey(
+            SurveyDraft(
+                title="Dati sanitari e cittadini",
+                description="Tell us how health data should serve care.",
+                audience=SurveyAudience.ALL,
+                deadline_at=clock.now() + timedelta(days=days),
+                is_anonymous=False,
+                reach=reach,
+            )
+        )
+        consultations.add_question(
+            survey, QuestionDraft(QuestionKind.SINGLE, "Share data for research?", ["Yes", "No"], True)
+        )
+        consultations.add_question(survey, QuestionDraft(QuestionKind.TEXT, "Why?"))
+        consultations.open_survey(survey)
+        return survey
+
+    return make
+
+
+def answer(client, survey, email: str, choice: str = "Yes", remote: str = "198.51.100.7", **fields):
+    first, why = (q.id for q in survey.questions)
+    data = {
+        f"q{first}": choice,
+        f"q{why}": "Because.",
+        "capacity": "citizen",
+        "region": "Veneto",
+        "email": email,
+        "website": "",
+        "shown": public_answers.shown_stamp(survey),
+        **fields,
+    }
+    return client.post(f"/public-consultations/{survey.id}", data=data, environ_base={"REMOTE_ADDR": remote})
+
+
+def link_in(message) -> str:
+    text = message.get_body(("plain",)).get_content()
+    return urlsplit(re.search(r"https?://\S+/public-consultations/confirm/\S+", text)[0]).path
+
+
+def confirmed(client, outbox, survey, email: str, **fields):
+    answer(client, survey, email, **fields)
+    link = link_in(outbox()[-1])
+    assert "Confirm my answer" in client.get(link).get_data(as_text=True)
+    return link, client.post(link)
+
+
+def counted(survey) -> dict[str, int]:
+    first = survey.questions[0].id
+    rows = db.session.execute(
+        sa.select(PublicAnswer.value, sa.func.count())
+        .join(PublicResponse)
+        .where(PublicResponse.survey_id == survey.id, PublicAnswer.question_id == first)
+        .group_by(PublicAnswer.value)
+    )
+    return dict(rows.all())
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_the_public_page_shows_the_introduction_privacy_notice_and_questions_and_the_landing_links_it(
+    client, public_survey
+):
+    survey = public_survey()
+    members_only = public_survey(SurveyReach.MEMBERS)
+    page = client.get(f"/public-consultations/{survey.id}").get_data(as_text=True)
+    assert "Tell us how health data should serve care." in page
+    assert "/privacy" in page and "Share data for research?" in page and "Patient or carer" in page
+    assert "Valle d&#39;Aosta" in page
+    landing = client.get("/").get_data(as_text=True)
+    assert f"/public-consultations/{survey.id}" in landing
+    assert f"/public-consultations/{members_only.id}" not in landing
+    assert client.get(f"/public-consultations/{members_only.id}").status_code == 404
+
+
+def test_an_answer_counts_only_once_confirmed_and_a_second_one_replaces_the_first(
+    client, outbox, public_survey
+):
+    survey = public_survey()
+    answer(client, survey, "Anna@Example.org", choice="Yes")
+    assert counted(survey) == {}, "not counted before confirmation"
+    assert db.session.scalar(sa.select(PublicAnswerRequest.email)) == "anna@example.org"
+
+    link, page = confirmed(client, outbox, survey, "anna@example.org", choice="No")
+    assert page.status_code == 200 and "now counts" in page.get_data(as_text=True)
+    assert counted(survey) == {"No": 1}
+    # The first, unconfirmed answer still waits; confirming it later replaces the counted one.
+    first_link = link_in(outbox()[0])
+    replaced = client.post(first_link).get_data(as_text=True)
+    assert "in place of the one you sent before" in replaced
+    assert counted(survey) == {"Yes": 1}
+    assert count(PublicResponse) == 1
+    stored = db.session.execute(sa.select(PublicResponse.__table__)).one()._asdict()
+    assert "anna" not in str(stored), "a confirmed answer keeps no address"
+    assert count(PublicAnswerRequest) == 0, "the addresses go with their confirmation"
+
+    again = client.post(link)
+    assert again.status_code == 410 and "already been used" in again.get_data(as_text=True)
+    assert counted(survey) == {"Yes": 1}
+
+
+def test_an_expired_or_forged_link_and_a_closed_consultation_are_refused(
+    client, outbox, public_survey, monkeypatch
+):
+    survey = public_survey()
+    answer(client, survey, "late@example.org")
+    link = link_in(outbox()[-1])
+    later = clock.now() + timedelta(days=3)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later.timestamp())
+    expired = client.post(link)
+    assert expired.status_code == 410 and "expired" in expired.get_data(as_text=True)
+    assert client.post(link[:-3] + "abc").status_code == 404
+    monkeypatch.undo()
+
+    answer(client, survey, "closing@example.org")
+    link = link_in(outbox()[-1])
+    survey.deadline_at = clock.now() - timedelta(minutes=1)
+    db.session.commit()
+    closed = client.post(link)
+    assert closed.status_code == 410 and "closed" in closed.get_data(as_text=True)
+    refused = answer(client, survey, "after@example.org")
+    assert refused.status_code == 410 and "closed" in refused.get_data(as_text=True)
+    assert count(PublicResponse) == 0
+
+
+def test_bad_answers_are_refused_with_a_message_and_write_nothing(client, outbox, public_survey, app):
+    survey = public_survey()
+    first, why = (q.id for q in survey.questions)
+    cases = [
+        ({f"q{first}": "Maybe"}, "Not a valid choice"),
+        ({f"q{why}": "x" * 2001}, "2000"),
+        ({"capacity": "alien"}, "Not a valid choice"),
+        ({"region": "Atlantis"}, "Not a valid choice"),
+        ({"website": "https://spam.example"}, "filled in by a program"),
+        ({"shown": "forged"}, "could not be read back"),
+    ]
+    for fields, message in cases:
+        page = answer(client, survey, "bad@example.org", **fields)
+        assert page.status_code == 400 and message in page.get_data(as_text=True), fields
+    page = answer(client, survey, "not-an-address")
+    assert page.status_code == 400 and "not an e-mail address" in page.get_data(as_text=True)
+    app.config["PUBLIC_CONSULTATION_MIN_SECONDS"] = 5
+    fast = answer(client, survey, "fast@example.org")
+    assert fast.status_code == 400 and "too fast" in fast.get_data(as_text=True)
+    assert count(PublicAnswerRequest) == count(PublicAnswerAttempt) == 0 and outbox() == []
+
+
+def test_the_limits_treat_known_and_unknown_addresses_alike_per_address_and_per_network(
+    app, client, outbox, public_survey
+):
+    app.config["PUBLIC_CONSULTATION_MAX_PER_ADDRESS"] = 2
+    app.config["PUBLIC_CONSULTATION_MAX_PER_HOUR"] = 5
+    survey = public_survey()
+    confirmed(client, outbox, survey, "known@example.org", remote="192.0.2.1")
+    db.session.execute(sa.delete(PublicAnswerAttempt))
+    db.session.commit()
+    seen = {}
+    for state, email in (("unknown", "new@example.org"), ("known", "known@example.org")):
+        before = len(outbox())
+        statuses = [
+            answer(app.test_client(), survey, email, remote=f"203.0.113.{n}").status_code for n in range(3)
+        ]
+        seen[state] = (statuses, len(outbox()) - before)
+    assert seen["unknown"] == seen["known"] == ([200, 200, 429], 2)
+
+    flood = [answer(app.test_client(), survey, f"p{n}@example.org", remote="198.51.100.9") for n in range(6)]
+    assert [page.status_code for page in flood] == [200] * 5 + [429]
+    assert "Too many answers" in flood[-1].get_data(as_text=True)
+    marks = db.session.scalars(sa.select(PublicAnswerAttempt.address_mark)).all()
+    assert all("@" not in mark for mark in marks), "the count names no address"
+
+
+def test_unconfirmed_answers_are_not_counted_and_are_purged_after_their_retention_period(
+    app, client, outbox, public_survey
+):
+    survey = public_survey()
+    answer(client, survey, "never@example.org")
+    assert consultation_results.public_results(survey).respondents is None
+    assert counted(survey) == {}
+    days = int(app.config["RETENTION_UNCONFIRMED_ANSWER_DAYS"])
+    run_job("apply_retention", clock.now() + timedelta(days=days - 1))
+    assert count(PublicAnswerRequest) == 1, "kept within its period"
+    run_job("apply_retention", clock.now() + timedelta(days=days, minutes=1))
+    assert count(PublicAnswerRequest) == 0
+    assert client.post(link_in(outbox()[-1])).status_code == 410
+    notice = client.get("/privacy").get_data(as_text=True)
+    assert "Public answers to consultations never confirmed" in notice
+
+
+def test_results_by_capacity_hide_a_group_under_the_threshold_and_its_complement(public_survey):
+    survey = public_survey(SurveyReach.BOTH)
+    first = survey.questions[0]
+    groups = [(PublicCapacity.CITIZEN, "Veneto")] * 4 + [(PublicCapacity.RESEARCHER, "Veneto")] * 3
+    groups += [(PublicCapacity.INDUSTRY, "Lazio")]
+    for n, (capacity, region) in enumerate(groups):
+        response = PublicResponse(survey_id=survey.id, address_hash=f"h{n}", capacity=capacity, region=region)
+        response.answers = [PublicAnswer(question_id=first.id, value="Yes" if n % 2 else "No")]
+        db.session.add(response)
+    db.session.commit()
+    assert consultation_results.public_results(survey).is_withheld, "nothing counted while open"
+
+    survey.deadline_at = clock.now() - timedelta(minutes=1)
+    db.session.commit()
+    result = consultation_results.public_results(survey)
+    assert result.respondents == 8
+    item = result.questions[0]
+    by_capacity = {g.label: g for g in item.by_capacity}
+    assert by_capacity["Industry"].is_hidden and by_capacity["Industry"].counts == {}
+    # Hiding only the lone industry answer would let 8 - 4 - 3 give it away: the smallest other goes too.
+    assert by_capacity["Researcher"].is_hidden
+    assert not by_capacity["Citizen"].is_hidden and by_capacity["Citizen"].respondents == 4
+    by_region = {g.label: g for g in item.by_region}
+    assert by_region["Lazio"].is_hidden and by_region["Veneto"].is_hidden
+    assert item.overall.counts == {"Yes": 4, "No": 4}
