@@ -1,6 +1,7 @@
-"""The demo's consultation: the kick-off's initial survey on priorities and barriers for THCS
+"""The demo's consultations: the kick-off's initial survey on priorities and barriers for THCS
 implementation, opened at the kick-off and closed a few weeks later, with the members' answers, and its
-results published to anyone with the coordinator's summary, so that visitors find them on the home page.
+results published to anyone with the coordinator's summary, so that visitors find them on the home page;
+and a consultation open to the public today, linked from the home page, with a few confirmed answers.
 
 The answers are written as they stand once collected (the survey is closed by now), chosen with a fixed
 seed so that every demo shows the same results.
@@ -14,13 +15,18 @@ from datetime import date, time, timedelta
 from .. import clock
 from ..extensions import db
 from ..models import (
+    ITALIAN_REGIONS,
     Member,
+    PublicAnswer,
+    PublicCapacity,
+    PublicResponse,
     QuestionKind,
     Survey,
     SurveyAnswer,
     SurveyAudience,
     SurveyParticipation,
     SurveyQuestion,
+    SurveyReach,
     SurveyResponse,
 )
 
@@ -130,4 +136,59 @@ def load_consultations(members: list[Member], kick_off: date) -> dict[str, int]:
             )
         )
     db.session.commit()
-    return {"survey": 1, "survey answers": len(respondents)}
+    public_answers = load_public_consultation(rng)
+    return {"survey": 2, "survey answers": len(respondents), "public answers": public_answers}
+
+
+PUBLIC_TITLE = "Dati sanitari e cure integrate: la voce dei cittadini"
+USES = ["Sì, senza riserve", "Sì, con garanzie sulla riservatezza", "No"]
+#: how many confirmed public answers the demo holds
+PUBLIC_ANSWERS = 12
+
+
+def load_public_consultation(rng: random.Random) -> int:
+    """A consultation open to the public until a month from today, with its confirmed answers."""
+    now = clock.now()
+    survey = Survey(
+        title=PUBLIC_TITLE,
+        description=(
+            "Il gruppo prepara il suo contributo alla partnership THCS sull'uso dei dati sanitari per "
+            "l'integrazione tra assistenza sanitaria e sociale. Ci interessa il parere di cittadini, "
+            "pazienti, professionisti e ricercatori: bastano due minuti."
+        ),
+        audience=SurveyAudience.ALL,
+        reach=SurveyReach.PUBLIC,
+        deadline_at=clock.from_local(clock.local(now).date() + timedelta(days=31), time(0)),
+        is_anonymous=False,
+        opened_at=now,
+    )
+    survey.questions = [
+        SurveyQuestion(
+            position=1,
+            kind=QuestionKind.SINGLE,
+            text="I dati del Fascicolo sanitario dovrebbero servire anche alla ricerca?",
+            options="\n".join(USES),
+            is_required=True,
+        ),
+        SurveyQuestion(
+            position=2,
+            kind=QuestionKind.TEXT,
+            text="Che cosa renderebbe più semplice il passaggio tra servizi sanitari e sociali?",
+        ),
+    ]
+    db.session.add(survey)
+    db.session.flush()
+    first = survey.questions[0]
+    capacities = list(PublicCapacity)
+    for n in range(PUBLIC_ANSWERS):
+        response = PublicResponse(
+            survey_id=survey.id,
+            # Demo answers stand for addresses nobody owns; the mark only has to be unique.
+            address_hash=f"demo-{n}",
+            capacity=rng.choice(capacities),
+            region=rng.choice([*ITALIAN_REGIONS, None]),
+        )
+        response.answers = [PublicAnswer(question_id=first.id, value=rng.choice(USES))]
+        db.session.add(response)
+    db.session.commit()
+    return PUBLIC_ANSWERS
