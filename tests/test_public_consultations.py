@@ -222,7 +222,9 @@ def test_unconfirmed_answers_are_not_counted_and_are_purged_after_their_retentio
     assert "Public answers to consultations never confirmed" in notice
 
 
-def test_results_by_capacity_hide_a_group_under_the_threshold_and_its_complement(public_survey):
+def test_results_by_capacity_hide_a_group_under_the_threshold_and_its_complement(
+    public_survey, people, sign_in, client
+):
     survey = public_survey(SurveyReach.BOTH)
     first = survey.questions[0]
     groups = [(PublicCapacity.CITIZEN, "Veneto")] * 4 + [(PublicCapacity.RESEARCHER, "Veneto")] * 3
@@ -247,3 +249,13 @@ def test_results_by_capacity_hide_a_group_under_the_threshold_and_its_complement
     by_region = {g.label: g for g in item.by_region}
     assert by_region["Lazio"].is_hidden and by_region["Veneto"].is_hidden
     assert item.overall.counts == {"Yes": 4, "No": 4}
+
+    sign_in(people["coordination_team"])
+    page = client.get(f"/consultations/{survey.id}/results").get_data(as_text=True)
+    assert "8 confirmed answers from the public." in page
+    capacities = page[page.index(f'id="public-capacities-{first.id}"') :]
+    capacities = capacities[: capacities.index("</table>")]
+    assert "Citizen" in capacities and "Industry" in capacities
+    assert capacities.count("Not shown: it would reveal a group") == 2
+    csv_text = client.get(f"/consultations/{survey.id}/results.csv").get_data().decode("utf-8-sig")
+    assert "Public: capacity,Citizen,4" in csv_text
