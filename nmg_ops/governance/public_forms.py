@@ -38,7 +38,8 @@ def _deliverable(form: Any, field: Any) -> None:
 class _AboutYou(Form):
     capacity = RadioField(
         _l("You answer as"),
-        choices=[SelectChoice(capacity.value, capacity.label) for capacity in PublicCapacity],
+        # Called when the form is built, so that the labels are in the reader's language.
+        choices=lambda: [SelectChoice(capacity.value, capacity.label) for capacity in PublicCapacity],
         validators=[InputRequired(_l("Say in which capacity you answer."))],
     )
     region = SelectField(
