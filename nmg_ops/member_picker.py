@@ -1,10 +1,10 @@
-"""Choosing one member in a form by typing, instead of a select of every member.
+"""Choosing members in a form by typing, instead of a select of every member.
 
 A select of 500 members weighs 30 KB and takes longer to build than the rest of its page. The picker is a
 text field: with JavaScript it offers the members whose name or e-mail holds what was typed (from
 `/members/search.json`, `static/member_picker.js`); without, the reader types an e-mail address or a name.
 The server reads either, and an id as links carry it, and says so under the field when nothing or
-several members match.
+several members match. `MembersField` reads several members the same way, separated by semicolons.
 """
 
 from __future__ import annotations
@@ -132,6 +132,61 @@ class MemberField(StringField):
     def _value(self) -> str:
         if self.member is not None:
             return label(self.member)
+        return getattr(self, "raw_text", "") or ""
+
+
+#: what separates the members of a `MembersField`; names and e-mail addresses hold none
+SEPARATOR = ";"
+#: how many members a `MembersField` reads at most, each a query
+SEVERAL_MAX = 10
+
+
+class MembersField(StringField):
+    """Several members typed or picked, separated by semicolons; `data` is their ids in the order given,
+    each once, and an empty list when the field was left empty.
+
+    Every part is read as `MemberField` reads its text; a part that names nobody or several members is
+    refused with its message, and the text stays in the field as typed.
+    """
+
+    def __init__(self, *args: Any, scope: str = "all", offer: str | None = None, **kwargs: Any) -> None:
+        render_kw = {"autocomplete": "off", "spellcheck": "false", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(*args, render_kw=render_kw, **kwargs)
+        self.scope = scope
+        #: whom the search offers, when narrower than whom the field reads (so that rules can name the rest)
+        self.offer = offer or scope
+        self.members: list[Member] = []
+
+    def __call__(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("data-member-search", url_for("members.search_members", scope=self.offer))
+        kwargs.setdefault("data-member-several", SEPARATOR)
+        return super().__call__(**kwargs)
+
+    def process_data(self, value: Any) -> None:
+        self.data = list(value or [])
+        self.members = [member for member in (db.session.get(Member, id_) for id_ in self.data) if member]
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.raw_text = (valuelist[0] if valuelist else "") or ""
+        self.data, self.members = [], []
+        if not isinstance(self.raw_text, str):
+            self.raw_text = ""
+        parts = [part for part in self.raw_text[: TEXT_MAX * SEVERAL_MAX].split(SEPARATOR) if part.strip()]
+        if not parts:
+            self.raw_data = []
+            return
+        if len(parts) > SEVERAL_MAX:
+            raise ValueError(_l("Name at most %(max)d members here.", max=SEVERAL_MAX))
+        where = SCOPES[self.scope]()
+        for part in parts:
+            member = resolve(part, where)
+            if member.id not in self.data:
+                self.data.append(member.id)
+                self.members.append(member)
+
+    def _value(self) -> str:
+        if self.members and not getattr(self, "raw_text", ""):
+            return f"{SEPARATOR} ".join(label(member) for member in self.members)
         return getattr(self, "raw_text", "") or ""
 
 

@@ -238,7 +238,7 @@ def test_recording_from_the_minutes_prefills_and_returns_there(app, held, people
         query_string=query,
         data={
             "title": "Circulate the roadmap",
-            "owner_ids": [str(people["member"].id)],
+            "owners": "Paolo",
             "due_on": (clock.today() + timedelta(days=7)).isoformat(),
             "meeting_id": str(held.id),
             "agenda_item_id": str(item.id),
@@ -268,7 +268,8 @@ def test_an_unsafe_next_leads_to_the_action_instead(app, people, team):
         ({"title": "Book the room", "is_team_owned": "y", "due_on": "2026-02-30"}, "Not a valid date value."),
         ({"title": "Book the room", "is_team_owned": "y", "due_on": "9999-12-31"}, "Give a date between"),
         ({"title": "Book the room"}, "Give the action an owner"),
-        ({"title": "Book the room", "owner_ids": ["{gone}"]}, "Guido Gone no longer belongs to the NMG"),
+        ({"title": "Book the room", "owners": "Guido Gone"}, "Guido Gone no longer belongs to the NMG"),
+        ({"title": "Book the room", "owners": "Paolo; Nobody Here"}, "No member matches “Nobody Here”"),
         (
             {
                 "title": "Book the room",
@@ -303,7 +304,7 @@ def test_editing_changes_the_action_and_adds_a_history_line(app, people, team):
         f"/actions/{action.id}/edit",
         data={
             "title": "Send the final roadmap",
-            "owner_ids": [str(people["member"].id)],
+            "owners": "Paolo Member <plain@example.org>; Teresa",
             "is_team_owned": "y",
         },
     )
@@ -311,6 +312,7 @@ def test_editing_changes_the_action_and_adds_a_history_line(app, people, team):
     db.session.expire_all()
     action = db.session.get(ActionItem, action.id)
     assert (action.title, action.is_team_owned) == ("Send the final roadmap", True)
+    assert [owner.full_name for owner in action.owners] == ["Paolo Member", "Teresa Team"]
     assert [e.kind for e in action.events] == [ActionEventKind.CREATED, ActionEventKind.EDITED]
 
 

@@ -304,6 +304,18 @@ MATRIX = [
     ),
     (
         "POST",
+        "/meetings/<int:meeting_id>/minutes/edit/<section_key>/decision",
+        "/meetings/{past_meeting}/minutes/edit/opening/decision",
+        TEAM_AND_LEADERS,
+    ),
+    (
+        "POST",
+        "/meetings/<int:meeting_id>/minutes/edit/<section_key>/action",
+        "/meetings/{past_meeting}/minutes/edit/opening/action",
+        TEAM_AND_LEADERS,
+    ),
+    (
+        "POST",
         "/meetings/<int:meeting_id>/minutes/decisions",
         "/meetings/{past_meeting}/minutes/decisions",
         TEAM_AND_LEADERS,

@@ -127,6 +127,7 @@ def world(people, make_meeting, make_member, make_working_group, make_term):
         "document_id": _document(),
         **_news(),
         "number": 1,
+        "section_key": "opening",
         "measure": "funding",
         "year": clock.local(clock.now()).year,
     }

@@ -18,6 +18,7 @@ PAGES = (
     "/meetings/cadence",
     "/meetings/{meeting}",
     "/meetings/{meeting}/minutes",
+    "/meetings/{meeting}/minutes/edit",
     "/actions",
     "/actions/mine",
     "/decisions",

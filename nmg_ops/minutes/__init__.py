@@ -8,6 +8,7 @@ from . import (  # noqa: E402,F401
     action_routes,
     comment_routes,
     decision_routes,
+    editor_entries,
     export_routes,
     meeting_pages,
     procedure_routes,

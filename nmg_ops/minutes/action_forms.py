@@ -3,7 +3,7 @@ matters arising carried to an agenda; with the options they offer."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,7 +13,6 @@ from wtforms import (
     BooleanField,
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -23,7 +22,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..extensions import db
 from ..forms import DateField, Form, MultiCheckboxField, blank_is_none, lenient, record_id, single_line, strip
 from ..meetings.types import meeting_types
-from ..member_picker import MemberField
+from ..member_picker import MemberField, MembersField
 from ..models import (
     ActionItem,
     ActionStatus,
@@ -31,7 +30,6 @@ from ..models import (
     Meeting,
     MeetingStatus,
     MeetingType,
-    Member,
     WorkingGroup,
 )
 from .actions import NOTES_MAX, REASON_MAX, TITLE_MAX, ActionData, ActionFilter
@@ -39,20 +37,13 @@ from .decisions import DecisionFilter
 from .decisions import years as decision_years
 
 SECTION_MAX = ActionItem.__table__.c.section.type.length
+#: how an action's owners are typed, wherever they are
+OWNERS_HELP = _l("Type a name or an e-mail address; separate several owners with a semicolon.")
 #: meetings offered when recording an action: the latest ones, which are the ones actions come from
 MEETING_CHOICES = 60
 
 
 # --- options ----------------------------------------------------------------------------------------------
-
-
-def owner_options(today: date, keep: list[Member] = ()) -> list[Member]:
-    """Current members by name, and `keep` (an action's owners) even after they left, so that the form
-    shows who owns it and the rules can say who left."""
-    clause = Member.current_clause(today)
-    if keep:
-        clause = sa.or_(clause, Member.id.in_([member.id for member in keep]))
-    return list(db.session.scalars(sa.select(Member).where(clause).order_by(sa.func.lower(Member.full_name))))
 
 
 def working_group_options() -> list[WorkingGroup]:
@@ -94,12 +85,6 @@ def read_id(value: Any) -> int | None:
 
 def _meeting_label(meeting: Meeting) -> str:
     return f"{format_date(meeting.starts_at, 'medium')} – {meeting.title}"
-
-
-def _member_label(member: Member, today: date) -> str:
-    if member.left_on is not None and member.left_on <= today:
-        return str(_l("%(name)s (left the NMG)", name=member.full_name))
-    return member.full_name
 
 
 # --- registers --------------------------------------------------------------------------------------------
@@ -198,14 +183,8 @@ class ActionForm(Form):
         filters=[strip],
         validators=[DataRequired(), Length(max=TITLE_MAX), single_line],
     )
-    owner_ids = SelectMultipleField(
-        _l("Owners"),
-        coerce=record_id,
-        # Members who left are refused by the rules, which name them; the form only reads ids.
-        validate_choice=False,
-        description=_l("One or more members; hold Ctrl (⌘ on a Mac) to choose several."),
-        render_kw={"size": 8},
-    )
+    # Members who left are read too, so that the rules name them; the search offers current members only.
+    owners = MembersField(_l("Owners"), scope="all", offer="current", description=OWNERS_HELP)
     is_team_owned = BooleanField(_l("The coordination team owns it"))
     due_on = DateField(_l("Due on"), validators=[Optional()], description=_l("Empty: as soon as possible."))
     notes = TextAreaField(
@@ -225,14 +204,11 @@ class ActionForm(Form):
     def __init__(
         self,
         *args: Any,
-        members: list[Member],
-        today: date,
         meetings: list[Meeting] | None = None,
         items: list[AgendaItem] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.owner_ids.choices = [(member.id, _member_label(member, today)) for member in members]
         if meetings is None:
             # An action stays with the meeting that agreed it; only what, who and when change.
             del self.meeting_id, self.agenda_item_id, self.section
@@ -244,7 +220,7 @@ class ActionForm(Form):
             (str(item.id), f"{item.position}. {item.title}") for item in items or []
         ]
 
-    def validate_owner_ids(self, field: Any) -> None:
+    def validate_owners(self, field: Any) -> None:
         # The rules say the same; here it appears together with the form's other mistakes.
         if not field.data and not self.is_team_owned.data:
             raise ValidationError(
@@ -256,7 +232,7 @@ class ActionForm(Form):
         meeting_id = self.meeting_id.data if "meeting_id" in self else None
         return ActionData(
             title=self.title.data or "",
-            owner_ids=list(self.owner_ids.data or []),
+            owner_ids=list(self.owners.data or []),
             is_team_owned=bool(self.is_team_owned.data),
             due_on=self.due_on.data,
             notes=self.notes.data or "",
@@ -269,7 +245,7 @@ class ActionForm(Form):
 def action_form_values(action: ActionItem) -> dict[str, Any]:
     return {
         "title": action.title,
-        "owner_ids": [owner.id for owner in action.owners],
+        "owners": [owner.id for owner in action.owners],
         "is_team_owned": action.is_team_owned,
         "due_on": action.due_on,
         "notes": action.notes,

@@ -29,7 +29,6 @@ from .action_forms import (
     action_form_values,
     agenda_item_options,
     meeting_options,
-    owner_options,
     read_id,
 )
 
@@ -109,12 +108,9 @@ def action_detail(action_id: int):
 @require(Right.MANAGE_ACTIONS)
 def new_action():
     """Record an action, on its own or from a meeting's minutes (?meeting=, &section=, &agenda_item=)."""
-    today = clock.today()
     given_meeting = read_id(request.args.get("meeting"))
     chosen_meeting = read_id(request.form.get("meeting_id")) if request.method == "POST" else given_meeting
     form = ActionForm(
-        members=owner_options(today),
-        today=today,
         meetings=meeting_options(clock.now(), chosen_meeting),
         items=agenda_item_options(chosen_meeting),
     )
@@ -126,7 +122,7 @@ def new_action():
         try:
             action = actions.record(form.action_data(section_meeting_id=given_meeting), current_user.id)
         except RuleError as exc:
-            show_on_form(form, exc, "owner_ids" if exc.field == "owners" else None)
+            show_on_form(form, exc)
         else:
             flash(_("The action A-%(id)d has been recorded.", id=action.id), "success")
             return _back(url_for("minutes.action_detail", action_id=action.id))
@@ -138,15 +134,12 @@ def new_action():
 def edit_action(action_id: int):
     """Change what is to be done, by whom and by when."""
     action = found_or_404(actions.action_of(action_id))
-    today = clock.today()
-    form = ActionForm(
-        data=action_form_values(action), members=owner_options(today, list(action.owners)), today=today
-    )
+    form = ActionForm(data=action_form_values(action))
     if form.validate_on_submit():
         try:
             changed = actions.update(action, form.action_data(), current_user.id)
         except RuleError as exc:
-            show_on_form(form, exc, "owner_ids" if exc.field == "owners" else None)
+            show_on_form(form, exc)
         else:
             flash(
                 _("Changes saved.") if changed else _("Nothing was changed."),

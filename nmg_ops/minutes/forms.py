@@ -1,4 +1,5 @@
-"""Forms of the minutes pages: the editor (one text per section), comments, decisions, approval."""
+"""Forms of the minutes pages: the editor (one text per section) with the decision and the action added
+in a section, comments, decisions, approval."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 
-from ..forms import DateField, Form, IntegerField, lenient, record_id, strip
-from . import comments, decisions, written_procedure
+from ..forms import DateField, Form, IntegerField, lenient, record_id, single_line, strip
+from ..member_picker import MembersField
+from . import actions, comments, decisions, written_procedure
+from .action_forms import OWNERS_HELP
 from .sections import Section
 from .writing import NOTE_MAX, SECTION_MAX
 
@@ -42,6 +45,8 @@ def editor_form(layout: list[Section], *, erratum: bool = False) -> Form:
                 f"{section.number}. {section.title}" if section.number else section.title,
                 validators=[Length(max=SECTION_MAX)],
                 default=section.text,
+                # The section around it takes "section-<key>", the place the editor comes back to.
+                id=f"text-{section.key}",
                 render_kw={"rows": 6},
             ),
         )
@@ -67,14 +72,47 @@ class ReplyForm(Form):
     )
 
 
-class DecisionForm(Form):
-    section = HiddenField(validators=[DataRequired(), Length(max=40)])
+class SectionDecisionForm(Form):
+    """A decision added in the editor; the address names the section."""
+
     text = TextAreaField(
         _l("Decision"),
         filters=[strip],
         validators=[DataRequired(), Length(max=decisions.TEXT_MAX)],
         render_kw={"rows": 2},
     )
+
+
+class DecisionForm(SectionDecisionForm):
+    section = HiddenField(validators=[DataRequired(), Length(max=40)])
+
+
+class SectionActionForm(Form):
+    """An action added in the editor, in the section it was agreed in (the address names it)."""
+
+    title = StringField(
+        _l("What is to be done"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=actions.TITLE_MAX), single_line],
+    )
+    owners = MembersField(
+        _l("Owners"),
+        scope="current",
+        description=OWNERS_HELP,
+    )
+    is_team_owned = BooleanField(_l("The coordination team owns it"))
+    due_on = DateField(_l("Due on"), validators=[Optional()], description=_l("Empty: as soon as possible."))
+
+    def action_data(self, meeting_id: int, agenda_item_id: int | None, section: str) -> actions.ActionData:
+        return actions.ActionData(
+            title=self.title.data or "",
+            owner_ids=list(self.owners.data or []),
+            is_team_owned=bool(self.is_team_owned.data),
+            due_on=self.due_on.data,
+            meeting_id=meeting_id,
+            agenda_item_id=agenda_item_id,
+            section=section,
+        )
 
 
 class CirculateForm(Form):

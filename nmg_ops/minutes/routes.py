@@ -17,16 +17,25 @@ from ..keep_text import keeps_text
 from ..models import Meeting, Minutes, MinutesApproval, MinutesStatus
 from ..permissions import Right, can, current_roles, require
 from . import access, actions, bp, comments, decisions, lifecycle, sections, writing, written_procedure
-from .forms import CirculateForm, CommentForm, DecisionForm, StartProcedureForm, approval_form, editor_form
+from .forms import (
+    CirculateForm,
+    CommentForm,
+    DecisionForm,
+    SectionActionForm,
+    SectionDecisionForm,
+    StartProcedureForm,
+    approval_form,
+    editor_form,
+)
 
 
-def _meeting(meeting_id: int) -> Meeting:
+def meeting_or_404(meeting_id: int) -> Meeting:
     return found_or_404(writing.meeting_for_minutes(meeting_id))
 
 
 def readable(meeting_id: int) -> tuple[Meeting, Minutes | None]:
     """The meeting and its minutes, or 404 for a reader the minutes' rule does not admit."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     minutes = writing.minutes_of(meeting.id)
     if not access.may_read(meeting, minutes, current_user.id, current_roles()):
         abort(404)
@@ -87,8 +96,13 @@ def minutes_page(meeting_id: int):
     )
 
 
-def _editor(meeting: Meeting, form, *, erratum: bool = False, conflict=None, status: int = 200):
+def editor_page(
+    meeting: Meeting, form, *, erratum: bool = False, conflict=None, status: int = 200, posted=None
+):
+    """The editor: each section's text with the decisions and actions recorded in it, and while the
+    minutes are open, the forms that add one there; `posted` is an added entry refused, with its text."""
     changes = writing.compare(meeting, conflict.theirs.sections, conflict.mine) if conflict else None
+    layout = _layout(meeting, writing.minutes_of(meeting.id))
     page = render_template(
         "minutes/edit.html",
         meeting=meeting,
@@ -96,9 +110,26 @@ def _editor(meeting: Meeting, form, *, erratum: bool = False, conflict=None, sta
         erratum=erratum,
         conflict=conflict,
         changes=changes,
-        section_fields=[f for f in form if f.name.startswith("section-")],
+        layout=layout,
+        entries=None if erratum else section_entries(layout, posted),
     )
     return page, status
+
+
+def section_entries(layout: list[sections.Section], posted=None) -> dict[str, dict[str, object]]:
+    """An empty decision form and action form per section, named after it; `posted` (section key, kind,
+    form) takes the place of its empty one."""
+    entries = {
+        section.key: {
+            "decision": SectionDecisionForm(formdata=None, prefix=f"{section.key}-decision"),
+            "action": SectionActionForm(formdata=None, prefix=f"{section.key}-action"),
+        }
+        for section in layout
+    }
+    if posted is not None:
+        key, kind, form = posted
+        entries[key][kind] = form
+    return entries
 
 
 def _conflict(meeting: Meeting, form, conflict: writing.EditConflict, *, erratum: bool = False):
@@ -107,7 +138,7 @@ def _conflict(meeting: Meeting, form, conflict: writing.EditConflict, *, erratum
     form.base.data = conflict.theirs.number
     form.base.raw_data = [str(conflict.theirs.number)]
     flash(str(conflict), "danger")
-    return _editor(meeting, form, erratum=erratum, conflict=conflict, status=409)
+    return editor_page(meeting, form, erratum=erratum, conflict=conflict, status=409)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/edit", methods=["GET", "POST"])
@@ -115,7 +146,7 @@ def _conflict(meeting: Meeting, form, conflict: writing.EditConflict, *, erratum
 @require(Right.WRITE_MINUTES)
 def edit_minutes(meeting_id: int):
     """Write the minutes; every save is a revision, and a save never overwrites someone else's."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     minutes = writing.minutes_of(meeting.id)
     if minutes is not None and minutes.status is MinutesStatus.APPROVED:
         flash(_("These minutes are approved. A correction now is an erratum, with its reason."), "warning")
@@ -138,7 +169,7 @@ def edit_minutes(meeting_id: int):
             if request.form.get("then") == "close":
                 return _back(meeting_id)
             return redirect(url_for("minutes.edit_minutes", meeting_id=meeting_id))
-    return _editor(meeting, form, status=422 if form.errors else 200)
+    return editor_page(meeting, form, status=422 if form.errors else 200)
 
 
 @bp.route("/meetings/<int:meeting_id>/minutes/erratum", methods=["GET", "POST"])
@@ -146,7 +177,7 @@ def edit_minutes(meeting_id: int):
 @require(Right.APPROVE_MINUTES)
 def minutes_erratum(meeting_id: int):
     """Correct approved minutes with an erratum: a revision with its reason, in the audit trail."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     minutes = writing.minutes_of(meeting.id)
     if minutes is None or minutes.status is not MinutesStatus.APPROVED:
         flash(_("Only approved minutes take an erratum; until then, edit them."), "warning")
@@ -164,14 +195,14 @@ def minutes_erratum(meeting_id: int):
         else:
             flash(_("The erratum has been recorded."), "success")
             return _back(meeting_id)
-    return _editor(meeting, form, erratum=True, status=422 if form.errors else 200)
+    return editor_page(meeting, form, erratum=True, status=422 if form.errors else 200)
 
 
 @bp.post("/meetings/<int:meeting_id>/minutes/circulate")
 @require(Right.WRITE_MINUTES)
 def circulate_minutes(meeting_id: int):
     """Mail the draft to those present for comments, once per circulation."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     form = CirculateForm()
     if not form.validate_on_submit():
         flash(_("Reload the page and circulate again."), "danger")
@@ -207,7 +238,7 @@ def circulate_minutes(meeting_id: int):
 @require(Right.WRITE_MINUTES)
 def approve_minutes(meeting_id: int):
     """Record the approval of circulated minutes: the day and the meeting that approved them."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     if not access.may_approve(meeting, current_roles()):
         abort(403)
     minutes = writing.minutes_of(meeting.id)
@@ -266,7 +297,7 @@ def approve_minutes(meeting_id: int):
 @require(Right.WRITE_MINUTES)
 def minutes_revisions(meeting_id: int):
     """Every saved revision, newest first, with who saved it and when."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     minutes = found_or_404(writing.minutes_of(meeting.id))
     return render_template(
         "minutes/revisions.html", meeting=meeting, minutes=minutes, revisions=writing.revisions(minutes)
@@ -277,7 +308,7 @@ def minutes_revisions(meeting_id: int):
 @require(Right.WRITE_MINUTES)
 def compare_revisions(meeting_id: int):
     """Two revisions side by side, the changed words marked."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     minutes = found_or_404(writing.minutes_of(meeting.id))
     latest = minutes.version
     new_number = min(page_number(request.args.get("b", latest)), latest)
@@ -299,7 +330,7 @@ def compare_revisions(meeting_id: int):
 @require(Right.WRITE_MINUTES)
 def restore_revision(meeting_id: int, number: int):
     """Make an older revision's text current again, as a new revision."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     minutes = found_or_404(writing.minutes_of(meeting.id))
     base = page_number(request.form.get("base"))
     try:
@@ -317,7 +348,7 @@ def restore_revision(meeting_id: int, number: int):
 @require(Right.WRITE_MINUTES)
 def record_decision(meeting_id: int):
     """Record a decision in a section; it gets the next number of the meeting's year."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     form = DecisionForm()
     if not form.validate_on_submit():
         flash(_("Write what was decided (up to %(max)d characters).", max=decisions.TEXT_MAX), "danger")
@@ -337,7 +368,7 @@ def record_decision(meeting_id: int):
 @require(Right.WRITE_MINUTES)
 def delete_decision(meeting_id: int, decision_id: int):
     """Remove a decision recorded by mistake, while the minutes are not approved."""
-    meeting = _meeting(meeting_id)
+    meeting = meeting_or_404(meeting_id)
     decision = found_or_404(decisions.decision_of(meeting, decision_id))
     code = decision.code
     try:

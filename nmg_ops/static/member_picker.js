@@ -18,6 +18,14 @@
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", list.id);
     var found = [], active = -1, timer = null, asked = 0;
+    // A field for several members searches the part after the last separator and replaces only it.
+    var separator = input.dataset.memberSeveral || "";
+
+    function parts() {
+      if (!separator) { return { before: "", last: input.value }; }
+      var at = input.value.lastIndexOf(separator);
+      return { before: input.value.slice(0, at + 1), last: input.value.slice(at + 1) };
+    }
 
     function close() {
       list.hidden = true;
@@ -40,7 +48,10 @@
     }
 
     function choose(index) {
-      input.value = found[index].label;
+      var typed = parts();
+      input.value = separator
+        ? typed.before + (typed.before ? " " : "") + found[index].label + separator + " "
+        : found[index].label;
       close();
     }
 
@@ -66,7 +77,7 @@
     }
 
     function ask() {
-      var text = input.value.trim();
+      var text = parts().last.trim();
       if (text.length < 2) {
         show([]);
         return;
