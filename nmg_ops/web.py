@@ -15,9 +15,8 @@ from werkzeug.routing import IntegerConverter
 from . import clock
 from .documents import overview as documents
 from .forms import MAX_ID, problems_on_page
-from .governance import consultation_publishing
+from .governance import consultation_publishing, public_answers
 from .governance import overview as governance
-from .governance import public_answers
 from .i18n import format_datetime, format_until
 from .keep_text import kept_text_page, offers_kept_text
 from .meetings import overview as meetings

@@ -4,8 +4,8 @@ bp = Blueprint("governance", __name__)
 
 from . import (  # noqa: E402,F401
     consultation_routes,
-    publication_routes,
     public_routes,
+    publication_routes,
     report_routes,
     routes,
     self_assessment_routes,
