@@ -131,12 +131,14 @@ ROME_MEETINGS = {
     ("2028-03-26", "03:30"): "2028-03-26 01:30",
     ("2028-03-26", "10:00"): "2028-03-26 08:00",
     # the days the clocks go back: before the change (a two-hour meeting that ends in the repeated hour's
-    # second pass), and after it
+    # second pass), in the repeated hour's first pass (as stored before such times were refused), after it
     ("2025-10-26", "01:30"): "2025-10-25 23:30",
+    ("2025-10-26", "02:30"): "2025-10-26 00:30",
     ("2025-10-26", "10:00"): "2025-10-26 09:00",
     ("2026-10-25", "01:30"): "2026-10-24 23:30",
     ("2026-10-25", "10:00"): "2026-10-25 09:00",
     ("2027-10-31", "01:30"): "2027-10-30 23:30",
+    ("2027-10-31", "02:30"): "2027-10-31 00:30",
     ("2027-10-31", "10:00"): "2027-10-31 09:00",
     ("2028-10-29", "01:30"): "2028-10-28 23:30",
     ("2028-10-29", "10:00"): "2028-10-29 09:00",
@@ -218,6 +220,31 @@ def test_every_calendar_gives_the_stored_instants_to_icalendar_and_to_thunderbir
         assert b"RRULE:" in block and b"RDATE" not in block, name
     for feed in ("personal feed", "public feed"):
         assert by_thunderbird[feed] == stored, feed
+
+
+@pytest.mark.parametrize("day", ["2025-10-26", "2026-10-25", "2027-10-31"])
+def test_either_pass_of_the_repeated_hour_is_written_in_utc_and_read_alike(
+    app, make_meeting, read_as_thunderbird, day
+):
+    """02:30 with TZID means the first pass to `icalendar` (RFC 5545) and the second to ical.js; a meeting
+    stored in either pass (by a duration, or by an earlier version) is written in UTC, read alike by all."""
+    first = datetime.combine(datetime.fromisoformat(day).date(), time(2, 30), ROME).astimezone(UTC)
+    second = first + HOUR
+    cases = [(first, first + 2 * HOUR), (second, second + 2 * HOUR), (first - 2 * HOUR, second)]
+    calendars, expected = [], []
+    for start, end in cases:
+        meeting = make_meeting(starts_at=start)
+        meeting.ends_at = end
+        calendars.append(ical.download(meeting))
+        expected.append({(meeting.calendar_uid, start, end)})
+    assert [read_with_icalendar(data) for data in calendars] == expected
+    assert read_as_thunderbird(calendars) == expected
+    compact = day.replace("-", "")
+    assert f"DTSTART:{compact}T003000Z\r\n".encode() in calendars[0]
+    assert f"DTSTART:{compact}T013000Z\r\n".encode() in calendars[1]
+    assert f"DTEND:{compact}T013000Z\r\n".encode() in calendars[2]
+    # Outside the repeated hour the local time and its zone are written, as everywhere else.
+    assert f"DTEND;TZID=Europe/Rome:{compact}T043000\r\n".encode() in calendars[1]
 
 
 def test_the_time_zone_block_is_the_current_rule_set_of_rome(app, make_meeting):

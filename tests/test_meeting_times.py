@@ -1,10 +1,11 @@
 """Meeting times: entered in the NMG's zone (Europe/Rome), stored in UTC, shown back in local time.
 
 The two 2027 daylight-saving changes in Rome: on 28 March the clocks go from 02:00 to 03:00 (02:30 does not
-exist), on 31 October from 03:00 back to 02:00 (02:30 happens twice and is read as the first, summer-time
-occurrence).
+exist), on 31 October from 03:00 back to 02:00 (02:30 happens twice). A meeting is given neither: calendar
+apps do not agree on which 02:30 a repeated time means.
 """
 
+import html
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -52,8 +53,25 @@ def test_a_time_skipped_by_the_spring_change_is_refused(at):
 def test_the_repeated_hour_of_the_autumn_change_is_read_as_its_first_occurrence():
     first = clock.from_local(date(2027, 10, 31), time(2, 30), "Europe/Rome")
     assert clock.local(first, "Europe/Rome").utcoffset().total_seconds() == 2 * 3600
-    # An hour after the first 02:30 is the second 02:30, in winter time; it cannot be typed in.
+    # An hour after the first 02:30 is the second 02:30, in winter time.
     assert clock.local(_utc(2027, 10, 31, 1, 30), "Europe/Rome").strftime("%H:%M") == "02:30"
+
+
+@pytest.mark.parametrize(
+    ("day", "at", "expected"),
+    [
+        (date(2027, 10, 31), time(1, 59), (_utc(2027, 10, 30, 23, 59),)),
+        (date(2027, 10, 31), time(2, 0), (_utc(2027, 10, 31, 0, 0), _utc(2027, 10, 31, 1, 0))),
+        (date(2027, 10, 31), time(2, 30), (_utc(2027, 10, 31, 0, 30), _utc(2027, 10, 31, 1, 30))),
+        (date(2027, 10, 31), time(2, 59), (_utc(2027, 10, 31, 0, 59), _utc(2027, 10, 31, 1, 59))),
+        (date(2027, 10, 31), time(3, 0), (_utc(2027, 10, 31, 2, 0),)),
+        (date(2027, 3, 28), time(2, 30), ()),
+        (date(2027, 3, 28), time(3, 0), (_utc(2027, 3, 28, 1, 0),)),
+    ],
+)
+def test_a_wall_time_names_no_one_or_two_instants(day, at, expected):
+    assert clock.occurrences(day, at, "Europe/Rome") == expected
+    assert clock.is_repeated(expected[0], "Europe/Rome") is (len(expected) == 2) if expected else True
 
 
 # --- the service ----------------------------------------------------------------------------------------
@@ -96,12 +114,62 @@ def test_a_duration_across_the_spring_change_counts_real_time(app, people):
     assert clock.local(meeting.ends_at).strftime("%H:%M") == "05:00"
 
 
-def test_an_end_time_in_the_autumn_change_hour_uses_its_first_occurrence(app, people):
+REPEATED = (
+    "02:30 on 2027-10-31 happens twice in Europe/Rome: the clocks go back from 03:00 to 02:00 that night, "
+    "so it could be 02:30 CEST (UTC+02:00) or 02:30 CET (UTC+01:00). Choose a time before 02:00 or from "
+    "03:00 on."
+)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field"),
+    [(time(2, 30), time(4, 0), "start_time"), (time(1, 30), time(2, 30), "end_time")],
+)
+def test_a_time_in_the_repeated_hour_is_refused_naming_both_readings(app, people, start, end, field):
+    with pytest.raises(rules.MeetingError) as caught:
+        lifecycle.create_meeting(_data(date(2027, 10, 31), start, end_time=end, duration_minutes=None), None)
+    assert caught.value.field == field
+    assert str(caught.value) == REPEATED
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
+
+
+def test_the_hours_around_the_repeated_one_are_taken_as_they_are(app, people):
     meeting = lifecycle.create_meeting(
-        _data(date(2027, 10, 31), time(1, 30), end_time=time(2, 30), duration_minutes=None), None
+        _data(date(2025, 10, 26), time(1, 59), end_time=time(3, 0), duration_minutes=None), None
     )
-    assert meeting.starts_at == _utc(2027, 10, 30, 23, 30)
-    assert meeting.ends_at == _utc(2027, 10, 31, 0, 30)
+    # 01:59 summer time to 03:00 winter time: the repeated hour passes in between, two hours and a minute.
+    assert meeting.starts_at == _utc(2025, 10, 25, 23, 59)
+    assert meeting.ends_at == _utc(2025, 10, 26, 2, 0)
+
+
+def test_a_duration_may_end_in_the_repeated_hour(app, people):
+    meeting = lifecycle.create_meeting(_data(date(2027, 10, 31), time(1, 30), duration_minutes=120), None)
+    # 01:30 summer time plus two hours is the second 02:30, in winter time.
+    assert meeting.ends_at == _utc(2027, 10, 31, 1, 30)
+    assert clock.local(meeting.ends_at).strftime("%H:%M %Z") == "02:30 CET"
+
+
+def _stored_in_the_repeated_hour() -> Meeting:
+    """A meeting from 01:30 to the second 02:30, as a duration or an earlier version of the app stored it."""
+    return lifecycle.create_meeting(_data(date(2027, 10, 31), time(1, 30), duration_minutes=120), None)
+
+
+def test_a_meeting_that_ends_in_the_repeated_hour_keeps_its_end_when_edited(app, people):
+    meeting = _stored_in_the_repeated_hour()
+    lifecycle.update_meeting(
+        meeting,
+        _data(date(2027, 10, 31), time(1, 30), title="Renamed", end_time=time(2, 30), duration_minutes=None),
+    )
+    assert meeting.title == "Renamed"
+    assert meeting.ends_at == _utc(2027, 10, 31, 1, 30)
+
+
+def test_moving_a_meeting_that_ends_in_the_repeated_hour_keeps_its_length(app, people):
+    meeting = _stored_in_the_repeated_hour()
+    lifecycle.update_meeting(
+        meeting, _data(date(2027, 10, 31), time(10, 0), end_time=time(2, 30), duration_minutes=None)
+    )
+    assert (meeting.starts_at, meeting.ends_at) == (_utc(2027, 10, 31, 9, 0), _utc(2027, 10, 31, 11, 0))
 
 
 def test_a_start_in_the_spring_gap_is_refused_with_a_message_naming_it(app, people):
@@ -175,13 +243,27 @@ def test_the_form_refuses_a_start_in_the_spring_gap(client, people, sign_in):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
 
 
-def test_the_form_reads_the_autumn_double_hour_as_summer_time(client, people, sign_in):
+def test_the_form_refuses_a_start_in_the_repeated_hour_naming_both_readings(client, people, sign_in):
     sign_in(people["coordinator"])
-    client.post("/meetings/new", data=_form(day="2027-10-31", start_time="02:30", end_time="03:30"))
-    meeting = _only_meeting()
-    assert meeting.starts_at == _utc(2027, 10, 31, 0, 30)
-    # 02:30 summer time to 03:30 winter time: two hours pass.
-    assert meeting.ends_at == _utc(2027, 10, 31, 2, 30)
+    form = _form(day="2027-10-31", start_time="02:30", end_time="03:30")
+    response = client.post("/meetings/new", data=form)
+    assert response.status_code == 200
+    assert html.escape(REPEATED) in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
+
+
+def test_the_form_in_italian_names_both_readings_too(client, people, sign_in):
+    people["coordinator"].language = "it"
+    db.session.commit()
+    sign_in(people["coordinator"])
+    form = _form(day="2027-10-31", start_time="01:00", end_time="02:15")
+    response = client.post("/meetings/new", data=form)
+    page = html.unescape(response.get_data(as_text=True))
+    assert (
+        "L'ora 02:15 del 2027-10-31 capita due volte nel fuso orario Europe/Rome: quella notte gli orologi "
+        "tornano indietro dalle 03:00 alle 02:00, quindi può voler dire 02:15 CEST (UTC+02:00) oppure "
+        "02:15 CET (UTC+01:00). Scegli un orario prima delle 02:00 o dalle 03:00 in poi." in page
+    )
 
 
 def test_a_member_in_another_zone_sees_their_time_and_the_nmg_time(app, client, people, sign_in, make_member):

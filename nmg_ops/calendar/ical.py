@@ -70,11 +70,13 @@ def _finish(calendar: icalendar.Calendar) -> bytes:
 def _local(instant: datetime) -> datetime:
     """The instant as a local time in the NMG's zone, written with TZID.
 
-    A local time that occurs twice, in the hour the clocks go back, is read by every client as its first
-    occurrence (RFC 5545 3.3.5); the second occurrence is therefore written in UTC.
+    A local time that occurs twice, in the hour the clocks go back, is written in UTC, whichever of the two
+    it is: RFC 5545 3.3.5 reads such a TZID time as its first occurrence, `icalendar` does, but Thunderbird's
+    ical.js takes the second, an hour later. Only UTC means the same instant to every reader.
     """
-    local = instant.astimezone(clock.nmg_zone())
-    return instant.astimezone(UTC) if local.fold else local
+    if clock.is_repeated(instant):
+        return instant.astimezone(UTC)
+    return instant.astimezone(clock.nmg_zone())
 
 
 def organizer() -> icalendar.vCalAddress:

@@ -73,7 +73,7 @@ def update_meeting(meeting: Meeting, data: MeetingData, now: datetime | None = N
     """Apply the changes; returns whether they were material (time or place), which raises the sequence."""
     check_editable(meeting)
     kind = chosen_type(data.type_id, meeting.type)
-    values = checked_values(keep_length(meeting, data), kind)
+    values = checked_values(keep_length(meeting, data), kind, keep=meeting)
     if meeting.status is MeetingStatus.CONFIRMED:
         missing = place_problems(values["mode"], values["venue"], values["video_url"])
         if missing:

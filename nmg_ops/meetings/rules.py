@@ -1,7 +1,7 @@
 """The rules on a meeting's own data: lengths, times, place, who is invited by default.
 
-Times are entered as wall-clock times in the NMG's zone and stored in UTC; `clock.from_local` decides the
-two daylight-saving cases (a skipped time is refused, a repeated time is its first, summer-time occurrence).
+Times are entered as wall-clock times in the NMG's zone and stored in UTC. A time the zone skips when the
+clocks go forward is refused, and so is one that happens twice when they go back (see `_instant`).
 Every way a meeting is made (the form, the year plan) goes through `checked_values`.
 """
 
@@ -104,20 +104,57 @@ def check_single_line(value: str, field: str) -> None:
         raise MeetingError(_l("Use a single line."), field)
 
 
-def _instant(day: date, at: time, field: str) -> datetime:
-    try:
-        return clock.from_local(day, at)
-    except clock.NonexistentLocalTime as exc:
+def _reading(instant: datetime) -> str:
+    wall = clock.local(instant)
+    offset = wall.strftime("%z")
+    return f"{wall:%H:%M} {wall.tzname()} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def _clocks_go_back(first: datetime) -> tuple[str, str]:
+    """The wall-clock times the clocks go back from and to, after the first of two readings."""
+    offset = clock.local(first).utcoffset()
+    change = first
+    while clock.local(change).utcoffset() == offset:
+        change += timedelta(minutes=1)
+    return (change + offset).strftime("%H:%M"), clock.local(change).strftime("%H:%M")
+
+
+def _instant(day: date, at: time, field: str, kept: datetime | None = None) -> datetime:
+    """The instant a wall-clock time names; one that names none or two is refused, since calendar apps do
+    not agree on which of the two a repeated time means. A time the meeting already has keeps its
+    instant, so that a meeting stored in the repeated hour (by an earlier version) can still be edited."""
+    found = clock.occurrences(day, at)
+    zone = clock.nmg_zone().key
+    if not found:
         raise MeetingError(
             _l(
                 "%(time)s on %(day)s does not exist in %(zone)s: the clocks go forward that night. "
                 "Choose another time.",
                 time=at.strftime("%H:%M"),
                 day=day.isoformat(),
-                zone=exc.zone,
+                zone=zone,
             ),
             field,
-        ) from exc
+        )
+    if len(found) == 1 or kept in found:
+        return kept if kept in found else found[0]
+    first, second = found
+    back_from, back_to = _clocks_go_back(first)
+    raise MeetingError(
+        _l(
+            "%(time)s on %(day)s happens twice in %(zone)s: the clocks go back from %(back_from)s to "
+            "%(back_to)s that night, so it could be %(first)s or %(second)s. "
+            "Choose a time before %(back_to)s or from %(back_from)s on.",
+            time=at.strftime("%H:%M"),
+            day=day.isoformat(),
+            zone=zone,
+            back_from=back_from,
+            back_to=back_to,
+            first=_reading(first),
+            second=_reading(second),
+        ),
+        field,
+    )
 
 
 def _check_day(day: date, field: str) -> None:
@@ -131,13 +168,14 @@ def _too_long(field: str) -> MeetingError:
     return MeetingError(_l("A meeting can last at most %(hours)d hours.", hours=hours), field)
 
 
-def _times(data: MeetingData, kind: MeetingType) -> tuple[datetime, datetime]:
+def _times(data: MeetingData, kind: MeetingType, keep: Meeting | None) -> tuple[datetime, datetime]:
     _check_day(data.day, "day")
-    starts_at = _instant(data.day, data.start_time, "start_time")
+    starts_at = _instant(data.day, data.start_time, "start_time", keep.starts_at if keep else None)
     longest = timedelta(hours=current_app.config["MEETING_MAX_HOURS"])
     if data.end_time is not None:
         _check_day(data.end_day or data.day, "end_day")
-        ends_at = _instant(data.end_day or data.day, data.end_time, "end_time")
+        end_day = data.end_day or data.day
+        ends_at = _instant(end_day, data.end_time, "end_time", keep.ends_at if keep else None)
         length_field = "end_time"
     elif data.end_day is not None:
         raise MeetingError(_l("Give the time the meeting ends on its last day."), "end_time")
@@ -163,8 +201,8 @@ def keep_length(meeting: Meeting, data: MeetingData) -> MeetingData:
     """A moved start moves the end by as much, unless the end was changed too: the meeting keeps its length.
 
     Without this, moving a 10:00–12:00 meeting to 13:00 in the form would leave the old end and be
-    refused as ending before it starts. The shift is in real time, so a meeting moved across a change
-    of clocks keeps its duration.
+    refused as ending before it starts. The length is kept in real time, so a meeting moved across a change
+    of clocks keeps its duration, and one that ended in the repeated hour needs no repeated time typed.
     """
     if data.end_time is None:
         return data
@@ -173,14 +211,8 @@ def keep_length(meeting: Meeting, data: MeetingData) -> MeetingData:
     start_moved = (data.day, data.start_time) != (old_start.date(), old_start.time())
     if not start_moved or (data.end_day, data.end_time) != end_as_shown:
         return data
-    try:
-        new_start = clock.from_local(data.day, data.start_time)
-    except ValueError:
-        return data  # a day or time the zone skips: the rules below say so on its field
-    new_end = clock.local(new_start + (meeting.ends_at - meeting.starts_at))
-    return replace(
-        data, end_day=new_end.date() if new_end.date() != data.day else None, end_time=new_end.time()
-    )
+    length = (meeting.ends_at - meeting.starts_at) // timedelta(minutes=1)
+    return replace(data, end_day=None, end_time=None, duration_minutes=length)
 
 
 def chosen_type(type_id: int, keep: MeetingType | None) -> MeetingType:
@@ -191,8 +223,9 @@ def chosen_type(type_id: int, keep: MeetingType | None) -> MeetingType:
     return kind
 
 
-def checked_values(data: MeetingData, kind: MeetingType) -> dict[str, Any]:
-    """The column values the data stands for, or the first rule it breaks."""
+def checked_values(data: MeetingData, kind: MeetingType, keep: Meeting | None = None) -> dict[str, Any]:
+    """The column values the data stands for, or the first rule it breaks; `keep` is the meeting being
+    changed, whose times left as they were keep their instants."""
     title = data.title.strip()
     venue = (data.venue or "").strip()
     video_url = (data.video_url or "").strip()
@@ -202,7 +235,7 @@ def checked_values(data: MeetingData, kind: MeetingType) -> dict[str, Any]:
     if len(title) > TITLE_MAX:
         raise MeetingError(_l("At most %(max)d characters.", max=TITLE_MAX), "title")
     check_single_line(title, "title")
-    starts_at, ends_at = _times(data, kind)
+    starts_at, ends_at = _times(data, kind, keep)
     if len(venue) > VENUE_MAX:
         raise MeetingError(_l("At most %(max)d characters.", max=VENUE_MAX), "venue")
     check_single_line(venue, "venue")
