@@ -5,13 +5,17 @@ them in that language.
 Babel's "medium" and "full" date-times carry seconds ("10:00:00"), which nobody writes for a meeting.
 `format_datetime` is the one used by pages and mails: the time to the minute, the date with its month
 in words ("7 Dec 2026", "7 dic 2026") or, for "long" and "full", spelt out, never as digits only.
+
+One date style per language: English is written as in Britain and the rest of Europe ("7 Dec 2026, 15:30",
+day before month, 24-hour clock), not as Babel's plain `en`, which is American ("Dec 7, 2026, 3:30 PM").
+Every date and time goes through this module's `format_*` (never Flask-Babel's), which use `date_locale`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from babel import dates
+from babel import Locale, dates
 from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import get_locale, get_timezone, refresh
 from flask_login import current_user
@@ -20,6 +24,10 @@ from .extensions import babel
 
 #: the named widths; any other format is an explicit pattern (such as "HH:mm") and is used as it is
 WIDTHS = ("short", "medium", "long", "full")
+#: the country whose way of writing dates a language follows, where Babel's own default for it is not the
+#: group's: the NMG is European, so its English pages write "7 Dec 2026, 15:30". A language given with its
+#: country (en_US) keeps that country's style.
+DATE_STYLES = {"en": "en_GB"}
 #: the cookie that remembers the language a visitor chose with the switch on the public pages
 LANGUAGE_COOKIE = "nmg_language"
 
@@ -62,6 +70,37 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetimeformat")
 
 
+def date_locale(locale: str | Locale | None = None) -> Locale:
+    """The locale dates are written in for `locale` (or the page's or mail's language), see DATE_STYLES."""
+    language = str(locale or get_locale() or current_app.config["DEFAULT_LANGUAGE"])
+    return Locale.parse(DATE_STYLES.get(language, language))
+
+
+def _in_reader_zone(instant: datetime, zone: tzinfo | None = None) -> datetime:
+    # A naive instant is UTC, as Flask-Babel takes it.
+    aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+    return aware.astimezone(zone or get_timezone())
+
+
+def format_date(
+    day: date | datetime, format: str = "medium", rebase: bool = True, *, locale: str | None = None
+) -> str:
+    """A day in the language's style; an instant is first put in the reader's zone unless `rebase=False`."""
+    if isinstance(day, datetime) and rebase:
+        day = _in_reader_zone(day)
+    return dates.format_date(day, format, locale=date_locale(locale))
+
+
+def format_time(
+    moment: time | datetime, format: str = "short", rebase: bool = True, *, locale: str | None = None
+) -> str:
+    """A time of day in the language's style ("15:30" in English as in Italian)."""
+    if isinstance(moment, datetime) and rebase:
+        moment = _in_reader_zone(moment)
+    zone = moment.tzinfo if isinstance(moment, datetime) else None
+    return dates.format_time(moment, format, tzinfo=zone, locale=date_locale(locale))
+
+
 def format_datetime(
     instant: datetime,
     format: str = "medium",
@@ -72,23 +111,22 @@ def format_datetime(
 ) -> str:
     """The date in the language's style and the time to the minute, in the reader's zone (or `zone`);
     `rebase=False` keeps the zone the instant already has, as Flask-Babel's does."""
-    language = locale or get_locale()
+    language = date_locale(locale)
     if rebase:
-        instant = instant.astimezone(zone or get_timezone())
+        instant = _in_reader_zone(instant, zone)
     if format not in WIDTHS:
         return dates.format_datetime(instant, format, tzinfo=instant.tzinfo, locale=language)
     # Digits-only dates ("12/7/26") read differently in each country: the shortest is the month in words.
     day = dates.format_date(instant, "medium" if format == "short" else format, locale=language)
-    time = dates.format_time(instant, "short", tzinfo=instant.tzinfo, locale=language)
+    moment = dates.format_time(instant, "short", tzinfo=instant.tzinfo, locale=language)
     pattern = dates.get_datetime_format(format, locale=language).replace("'", "")
-    return pattern.replace("{0}", time).replace("{1}", day)
+    return pattern.replace("{0}", moment).replace("{1}", day)
 
 
 def format_until(deadline: datetime, rebase: bool = True, *, locale: str | None = None) -> str:
     """A deadline as people write it: one that falls at midnight ends the day before, so it reads as
     that last day ("18 December 2026"), never as midnight of the next; any other is given to the minute."""
-    local = deadline.astimezone(get_timezone()) if rebase else deadline
-    language = locale or get_locale()
+    local = _in_reader_zone(deadline) if rebase else deadline
     if (local.hour, local.minute) == (0, 0):
-        return dates.format_date(local - timedelta(days=1), "long", locale=language)
-    return format_datetime(local, "long", rebase=False, locale=language)
+        return dates.format_date(local - timedelta(days=1), "long", locale=date_locale(locale))
+    return format_datetime(local, "long", rebase=False, locale=locale)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -17,7 +17,7 @@ from .documents import overview as documents
 from .forms import MAX_ID, problems_on_page
 from .governance import consultation_publishing, public_answers
 from .governance import overview as governance
-from .i18n import format_datetime, format_until
+from .i18n import format_date, format_datetime, format_until
 from .keep_text import kept_text_page, offers_kept_text
 from .meetings import overview as meetings
 from .minutes import overview as minutes

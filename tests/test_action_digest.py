@@ -74,8 +74,8 @@ def test_a_digest_lists_the_owners_overdue_then_due_soon_actions_and_nothing_els
     body = text(digests()["plain@example.org"])
     assert body.index("Overdue") < body.index(f"A-{late.id} Send the expert mapping")
     assert body.index(f"A-{late.id}") < body.index("Due soon") < body.index(f"A-{soon.id} Draft the THCS")
-    assert "due March 12, 2027 · agreed at Plenary 1/6" in body
-    assert "due March 25, 2027" in body
+    assert "due 12 March 2027 · agreed at Plenary 1/6" in body
+    assert "due 25 March 2027" in body
     assert f"http://localhost/actions/{late.id}\n" in body
     assert f"http://localhost/actions/{soon.id}\n" in body
     assert "http://localhost/actions/mine" in body

@@ -51,7 +51,7 @@ def test_overlap_is_refused_naming_the_holder_and_dates(app, make_member, make_t
     with app.test_request_context(), pytest.raises(services.GovernanceError) as refused:
         services.add_term(newcomer, date(2025, 12, 31))
     assert (
-        str(refused.value) == "This term overlaps the term of Carla Bianchi from Jan 1, 2025 to Dec 31, 2025."
+        str(refused.value) == "This term overlaps the term of Carla Bianchi from 1 Jan 2025 to 31 Dec 2025."
     )
     assert refused.value.field == "starts_on"
     with app.test_request_context():
@@ -106,7 +106,7 @@ def test_rotation_shows_past_current_and_planned_terms(client, people, sign_in, 
     current_row = rows[1][1]
     # The stored end is exclusive; the page shows the last day of the term.
     last = today - timedelta(days=30) + timedelta(days=364)
-    assert f"{last:%b} {last.day}, {last.year}" in current_row
+    assert f"{last.day} {last:%b} {last.year}" in current_row
     assert 'aria-current="true"' in html
     assert "Add a term" not in html
     assert "Hand over" not in html

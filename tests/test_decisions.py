@@ -88,7 +88,7 @@ def test_the_register_lists_code_text_meeting_date_and_type_newest_meeting_first
     assert "Open a call for experts" in page and "Thematic meeting" in page
     meeting_id = db.session.scalar(sa.select(Decision.meeting_id).where(Decision.year == 2026))
     assert f'href="/meetings/{meeting_id}/minutes">Thematic Feb</a>' in page
-    assert "Feb 1, 2026" in page
+    assert "1 Feb 2026" in page
     assert "<table" not in page, "cards, which a phone shows without scrolling sideways"
 
 

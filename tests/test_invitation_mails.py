@@ -220,7 +220,7 @@ def test_an_updated_invitation_says_what_changed_in_each_language(app, make_meet
 
     text = mails_to("en@example.org")[-1].get_body(("plain",)).get_content()
     assert f"Was {when(was, 'en')}, now {when(now, 'en')}." in text
-    assert "10:00" in when(was, "en") and "3:00" in when(now, "en")
+    assert "10:00" in when(was, "en") and "15:00" in when(now, "en")
     assert "New venue: Istituto Superiore di Sanità, Roma" in text
     assert "New video link: https://meet.example.org/new" in text
     italian_text = mails_to("it@example.org")[-1].get_body(("plain",)).get_content()

@@ -218,7 +218,7 @@ def test_the_form_stores_utc_and_shows_the_rome_time_back(client, people, sign_i
     assert meeting.ends_at == _utc(2027, 3, 28, 19, 0)
 
     detail = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert "Sunday, March 28, 2027, 7:00\u202fPM–9:00\u202fPM (Central European Summer Time)" in detail
+    assert "Sunday, 28 March 2027, 19:00–21:00 (Central European Summer Time)" in detail
     edit = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
     assert 'value="2027-03-28"' in edit
     assert 'value="19:00"' in edit
@@ -231,7 +231,7 @@ def test_the_day_before_the_change_reads_as_winter_time(client, people, sign_in)
     meeting = _only_meeting()
     assert meeting.starts_at == _utc(2027, 3, 27, 18, 0)
     detail = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert "7:00\u202fPM–9:00\u202fPM (Central European Standard Time)" in detail
+    assert "Saturday, 27 March 2027, 19:00–21:00 (Central European Standard Time)" in detail
 
 
 def test_the_form_refuses_a_start_in_the_spring_gap(client, people, sign_in):
@@ -275,5 +275,5 @@ def test_a_member_in_another_zone_sees_their_time_and_the_nmg_time(app, client, 
     db.session.commit()
     sign_in(london)
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
-    assert "6:00\u202fPM–8:00\u202fPM (British Summer Time)" in page
+    assert "Sunday, 28 March 2027, 18:00–20:00 (British Summer Time)" in page
     assert "2027-03-28 19:00 Europe/Rome" in page

@@ -149,7 +149,8 @@ def test_circulating_mails_those_present_once_and_adds_the_approval_item_once(he
     items = db.session.scalars(
         sa.select(AgendaItem.title).where(AgendaItem.meeting_id == next_plenary.id)
     ).all()
-    day = f"{clock.local(held.starts_at):%b %-d, %Y}"
+    held_on = clock.local(held.starts_at)
+    day = f"{held_on.day} {held_on:%b %Y}"
     assert items == [f"Approval of the minutes of the meeting of {day} (Data spaces workshop)"]
     assert minutes.status is MinutesStatus.CIRCULATED
     assert minutes.comments_due_on == clock.today() + timedelta(days=10)

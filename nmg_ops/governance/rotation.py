@@ -20,13 +20,13 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import audit, clock
 from ..delivery.queries import deliveries
 from ..extensions import db
+from ..i18n import format_date
 from ..mail import queue_mails
 from ..minutes.actions import ActionFilter
 from ..minutes.actions import register_query as action_register

@@ -3,8 +3,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import clock, confirmation
@@ -14,7 +14,7 @@ from ..documents.library import documents_awaiting_approval
 from ..errors import show_on_form
 from ..extensions import db
 from ..forms import page_number
-from ..i18n import format_datetime
+from ..i18n import format_date, format_datetime
 from ..models import CoordinatorTerm, Decision, Member, WorkingGroup
 from ..news import editing as news_editing
 from ..permissions import Right, can, require

@@ -8,12 +8,12 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from .. import audit, clock
 from ..errors import RuleError
 from ..extensions import db
+from ..i18n import format_date
 from ..models import (
     CoordinatorTerm,
     Member,

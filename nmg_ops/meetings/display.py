@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel import dates
-from flask_babel import format_datetime, get_locale, get_timezone
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 
 from .. import clock
+from ..i18n import date_locale, format_datetime
 from ..models import Meeting, MeetingStatus
 from . import agenda, bp
 
@@ -18,7 +19,7 @@ from . import agenda, bp
 @bp.app_template_global()
 def meeting_when(meeting: Meeting) -> str:
     """Start and end in the reader's zone, with the zone's name for that date (summer or winter time)."""
-    locale, zone = get_locale(), get_timezone()
+    locale, zone = date_locale(), get_timezone()
     start, end = meeting.starts_at.astimezone(zone), meeting.ends_at.astimezone(zone)
     name = _zone_name(start, str(locale))
     if start.date() == end.date():
@@ -90,7 +91,7 @@ def meeting_status_class(status: MeetingStatus) -> str:
 def _day_and_time(instant: datetime) -> str:
     # Lists show this for every row: the reader's language and zone are looked up once, not for each part
     # (Flask-Babel's helpers look both up at every call, which cost more than the formatting itself).
-    locale, zone = get_locale(), get_timezone()
+    locale, zone = date_locale(), get_timezone()
     local = instant.astimezone(zone)
     return _(
         "%(day)s, %(time)s",

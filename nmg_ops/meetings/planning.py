@@ -18,12 +18,12 @@ from datetime import date, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..extensions import db
+from ..i18n import format_date
 from ..models import Meeting, MeetingMode, MeetingStatus, MeetingType
 from .invitees import current_members
 from .lifecycle import add_draft

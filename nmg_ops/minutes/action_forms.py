@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..extensions import db
 from ..forms import DateField, Form, MultiCheckboxField, blank_is_none, lenient, record_id, single_line, strip
+from ..i18n import format_date
 from ..meetings.types import meeting_types
 from ..member_picker import MemberField, MembersField
 from ..models import (

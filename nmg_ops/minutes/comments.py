@@ -8,11 +8,11 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..extensions import db
+from ..i18n import format_date
 from ..models import Meeting, Minutes, MinutesComment, MinutesStatus
 from . import sections
 from .writing import MinutesError

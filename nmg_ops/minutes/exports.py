@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask import current_app, render_template
-from flask_babel import format_date, format_datetime, format_time
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -30,6 +29,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from .. import clock
+from ..i18n import format_date, format_datetime, format_time
 from ..models import ActionItem, Decision, Invitation, Meeting, Minutes, MinutesApproval, MinutesStatus
 from ..text import FORMULA_STARTS, defuse_formula
 from . import actions, decisions, lifecycle, sections

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _nl
 
@@ -27,6 +27,7 @@ from .. import audit, clock
 from ..auth.services import external_url
 from ..errors import lock_row
 from ..extensions import db
+from ..i18n import format_date
 from ..mail import queue_mails
 from ..meetings import agenda, agenda_order
 from ..models import (

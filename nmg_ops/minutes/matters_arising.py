@@ -7,11 +7,12 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..extensions import db
+from ..i18n import format_date
 from ..meetings import agenda, agenda_order
 from ..models import (
     ActionEvent,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, flash, redirect, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import clock, confirmation
 from ..confirmation import Question
 from ..errors import found_or_404
+from ..i18n import format_date
 from ..models import Meeting, ProcedureStatus
 from ..permissions import Right, current_roles, require
 from . import access, bp, writing, written_procedure

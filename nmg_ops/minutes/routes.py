@@ -6,13 +6,14 @@ from collections import defaultdict
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import clock
 from ..errors import found_or_404, show_on_form
 from ..forms import page_number
+from ..i18n import format_date
 from ..keep_text import keeps_text
 from ..models import Meeting, Minutes, MinutesApproval, MinutesStatus
 from ..permissions import Right, can, current_roles, require

@@ -19,13 +19,14 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import audit, clock
 from ..auth.services import external_url
 from ..errors import lock_row
 from ..extensions import db
+from ..i18n import format_date
 from ..mail import queue_mails
 from ..meetings import agenda
 from ..models import (

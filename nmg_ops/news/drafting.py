@@ -17,11 +17,12 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
-from flask_babel import force_locale, format_date, format_datetime
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..extensions import db
+from ..i18n import format_date, format_datetime
 from ..mail import queue_mails
 from ..meetings.visibility import published_clause, seen_clause
 from ..minutes.decisions import minutes_order

@@ -10,12 +10,13 @@ from enum import Enum
 from typing import Any
 
 from flask import Response, current_app, flash, redirect, render_template, url_for
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..errors import found_or_404, show_on_form
 from ..extensions import db
+from ..i18n import format_date, format_datetime
 from ..models import Member
 from ..permissions import Right, require
 from . import bp, erasure, export, retention

@@ -6,9 +6,10 @@ import io
 from collections.abc import Callable
 from typing import Any
 
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from ...i18n import format_date
 from ..charts import BarChart
 from .figures import AnnualReport, generated_line, section_titles
 

@@ -7,11 +7,11 @@ from datetime import date, datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
-from flask_babel import format_date
 from flask_babel import gettext as _
 
 from ... import clock
 from ...extensions import db
+from ...i18n import format_date
 from ...meetings import cadence
 from ...meetings.queries import year_range
 from ...minutes import decisions

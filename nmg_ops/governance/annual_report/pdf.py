@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import render_template
-from flask_babel import format_date
 
+from ...i18n import format_date
 from ...printing import html_pdf
 from .figures import AnnualReport, generated_line, section_titles
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ... import clock
+from ...i18n import format_date
 from ...models import MemberRole
 from ..composition import CheckStatus
 from .definitions import QUESTIONS, Light, Measure, Question, Source
