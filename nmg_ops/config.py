@@ -38,6 +38,7 @@ _WHOLE_NUMBERS = (
     ("PUBLIC_CONSULTATION_MAX_PER_ADDRESS", 1, 100, "a number of mails from 1 to 100"),
     ("PUBLIC_CONSULTATION_MIN_SECONDS", 0, 600, "a number of seconds from 0 to 600"),
     ("RETENTION_UNCONFIRMED_ANSWER_DAYS", 1, 365, "a number of days from 1 to 365"),
+    ("NEWS_TEST_MAX_PER_ADDRESS", 1, 100, "a number of mails from 1 to 100"),
     ("RETENTION_MAIL_BODY_DAYS", 1, 3650, "a number of days from 1 to 3650"),
     ("RETENTION_OUTBOX_DAYS", 30, 3650, "a number of days from 30 to 3650"),
     ("RETENTION_SIGN_IN_DAYS", 1, 3650, "a number of days from 1 to 3650"),

@@ -352,7 +352,9 @@ def test_a_test_mail_goes_to_the_signed_in_editor_only(client, team, smtp_sink):
     issue = make_issue()
     sign_in_as(client, team)
     response = client.post(
-        f"/news/issues/{issue.id}/test", data={"edition": "public", "language": "en"}, follow_redirects=True
+        f"/news/issues/{issue.id}/test",
+        data={"addresses": "ct@example.org", "edition": "public", "language": "en"},
+        follow_redirects=True,
     )
     assert "ct@example.org" in response.get_data(as_text=True)
     assert [r.rcpt_tos for r in smtp_sink.received] == [["ct@example.org"]]

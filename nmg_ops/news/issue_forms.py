@@ -94,6 +94,12 @@ class PreviewForm(Form):
 
 
 class TestMailForm(Form):
+    addresses = TextAreaField(
+        _l("Send to"),
+        validators=[DataRequired(), Length(max=2000)],
+        render_kw={"rows": 2},
+        description=_l("Up to five addresses, separated by commas or one a line."),
+    )
     edition = SelectField(
         _l("Edition"),
         choices=EDITION_CHOICES,

@@ -3,12 +3,9 @@ scheduling, sending and its progress."""
 
 from __future__ import annotations
 
-import dataclasses
-import uuid
 from datetime import datetime
-from email.utils import make_msgid
 
-from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -16,7 +13,6 @@ from flask_login import current_user
 from .. import clock
 from ..after_response import run_after_response
 from ..delivery.dispatcher import dispatch
-from ..delivery.outbox import enqueue
 from ..errors import RuleError, found_or_404, show_on_form
 from ..extensions import db
 from ..forms import page_number
@@ -24,12 +20,11 @@ from ..i18n import format_datetime
 from ..keep_text import keeps_text
 from ..models import DeliveryStatus, NewsEdition, NewsIssue, NewsIssueStatus, OutboundMessage
 from ..permissions import Right, can, require
-from . import bp, drafting, editing, rendering, sending
+from . import bp, drafting, editing, rendering, sending, test_mails
 from .editing import SECTIONS_MAX, STATUS_LABELS, SectionEdit
 from .issue_forms import IssueForm, PreviewForm, ScheduleForm, SendNowForm, TestMailForm
 from .recipients import recipients
 
-TEST_PURPOSE = "enews_test"
 #: the mail as a page of its own, framed by the preview: nothing in it may run, load or submit
 _PREVIEW_CSP = (
     "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; frame-ancestors 'self'; "
@@ -117,7 +112,7 @@ def _issue_page(
     if schedule_form is None:
         schedule_form = ScheduleForm(formdata=None)
     if test_form is None:
-        test_form = TestMailForm(formdata=None, language=current_user.language)
+        test_form = TestMailForm(formdata=None, language=current_user.language, addresses=current_user.email)
     page = render_template(
         "news/issue_edit.html",
         issue=issue,
@@ -230,43 +225,45 @@ def preview_mail(issue_id: int):
 @bp.post("/news/issues/<int:issue_id>/test")
 @require(Right.MANAGE_NEWS)
 def send_test(issue_id: int):
-    """Send the issue to the signed-in editor's own address, and to nobody else."""
+    """Send the issue, marked as a test, to the addresses the editor typed (their own by default)."""
     issue = _issue(issue_id)
     form = TestMailForm()
-    if not form.validate_on_submit():
-        return _issue_page(issue, test_form=form, status=422)
-    edition = NewsEdition(form.edition.data)
-    rendered = rendering.render(issue, edition, form.language.data)
-    rendered = dataclasses.replace(rendered, subject=f"[TEST] {rendered.subject}")
-    # The real issue's Message-ID is the same for an address on every attempt; a test sharing it could be
-    # taken by the mailbox for the issue itself, which would then be dropped as a duplicate.
-    message = rendering.prepared_mail(
-        issue,
-        rendering.mail_template(rendered, edition),
-        current_user.id,
-        current_user.email,
-        current_user.full_name,
-        identifier=make_msgid(domain=current_app.config["MAIL_DOMAIN"]),
-    )
-    message_id = enqueue(
-        TEST_PURPOSE, f"{TEST_PURPOSE}:{issue.id}:{uuid.uuid4().hex}", current_user.email, message
-    )
-    db.session.commit()
-    dispatch(only_ids=[message_id])
-    row = db.session.get(OutboundMessage, message_id)
-    if row.status is DeliveryStatus.FAILED:
-        flash(_("The test mail was refused: %(reason)s", reason=row.last_error or "?"), "danger")
-    elif row.status is DeliveryStatus.SENT:
-        flash(_("A test mail went to %(address)s.", address=current_user.email), "success")
-    else:
-        flash(
-            _(
-                "The test mail to %(address)s is queued; the mail server did not take it yet.",
-                address=current_user.email,
-            ),
-            "warning",
-        )
-    return _back(issue, "review")
+    if form.validate_on_submit():
+        try:
+            addresses = test_mails.parsed_addresses(form.addresses.data)
+            rows = test_mails.send_tests(
+                issue, NewsEdition(form.edition.data), form.language.data, addresses, current_user
+            )
+        except RuleError as exc:
+            show_on_form(form, exc)
+        else:
+            _flash_test_outcome(rows)
+            return _back(issue, "review")
+    return _issue_page(issue, test_form=form, status=422)
+
+
+def _flash_test_outcome(rows: list[OutboundMessage]) -> None:
+    sent = [row.recipient for row in rows if row.status is DeliveryStatus.SENT]
+    if sent:
+        flash(_("A test mail went to %(address)s.", address=", ".join(sent)), "success")
+    for row in rows:
+        if row.status is DeliveryStatus.FAILED:
+            flash(
+                _(
+                    "The test mail to %(address)s was refused: %(reason)s",
+                    address=row.recipient,
+                    reason=row.last_error or "?",
+                ),
+                "danger",
+            )
+        elif row.status is not DeliveryStatus.SENT:
+            flash(
+                _(
+                    "The test mail to %(address)s is queued; the mail server did not take it yet.",
+                    address=row.recipient,
+                ),
+                "warning",
+            )
 
 
 @bp.post("/news/issues/<int:issue_id>/approve")
