@@ -219,13 +219,17 @@ def issue_title(number: int, month: date) -> str:
     )
 
 
+def issue_of_month(month: date) -> NewsIssue | None:
+    return db.session.scalar(sa.select(NewsIssue).where(NewsIssue.month == month))
+
+
 def draft_issue(month: date) -> NewsIssue:
     """The draft for `month` (its first day), pre-filled from the data, in the NMG's language.
 
     Two drafting runs at once (the scheduler and a click) meet on the unique month: the second gets the
     first one's issue.
     """
-    existing = db.session.scalar(sa.select(NewsIssue).where(NewsIssue.month == month))
+    existing = issue_of_month(month)
     if existing is not None:
         return existing
     with force_locale(current_app.config["DEFAULT_LANGUAGE"]):

@@ -23,7 +23,7 @@ from ..permissions import Right, can, require
 from . import bp, drafting, editing, rendering, sending, test_mails
 from .editing import SECTIONS_MAX, STATUS_LABELS, SectionEdit
 from .issue_forms import IssueForm, PreviewForm, ScheduleForm, SendNowForm, TestMailForm
-from .recipients import recipients
+from .recipients import counts as recipient_counts
 
 #: the mail as a page of its own, framed by the preview: nothing in it may run, load or submit
 _PREVIEW_CSP = (
@@ -77,8 +77,22 @@ def issue_list():
 @require(Right.MANAGE_NEWS)
 def draft_issue():
     """Draft next month's issue from the group's meetings and minutes, or open it if it exists."""
-    issue = drafting.draft_issue(drafting.first_of_next_month(clock.today()))
-    flash(_("%(title)s is ready to edit.", title=issue.title), "success")
+    month = drafting.first_of_next_month(clock.today())
+    existing = drafting.issue_of_month(month)
+    issue = existing or drafting.draft_issue(month)
+    if existing is None:
+        flash(_("%(title)s is ready to edit.", title=issue.title), "success")
+    elif issue.status in editing.EDITABLE:
+        flash(_("%(title)s was drafted already; here it is.", title=issue.title), "info")
+    else:
+        flash(
+            _(
+                "%(title)s can no longer be edited (%(status)s).",
+                title=issue.title,
+                status=STATUS_LABELS[issue.status],
+            ),
+            "info",
+        )
     return _back(issue)
 
 
@@ -126,6 +140,7 @@ def _issue_page(
         may_approve=can(Right.APPROVE_NEWS),
         sections=rendering.sections_of,
         editions=NewsEdition,
+        reach=recipient_counts() if issue.status in editing.EDITABLE | {NewsIssueStatus.SCHEDULED} else None,
     )
     return page, status
 
@@ -361,22 +376,14 @@ def send_issue(issue_id: int):
             return redirect(url_for("news.issue_progress", issue_id=issue.id))
     elif request.method == "POST":
         status = 422
-    everyone = recipients()
-    members = sum(1 for recipient in everyone if recipient.edition is NewsEdition.MEMBERS)
+    reach = recipient_counts()
     form.confirm.label.text = ngettext(
         "Yes, send this issue to %(num)d address now",
         "Yes, send this issue to %(num)d addresses now",
-        len(everyone),
+        reach.total,
     )
     return (
-        render_template(
-            "news/issue_send.html",
-            issue=issue,
-            form=form,
-            total=len(everyone),
-            members=members,
-            subscribers=len(everyone) - members,
-        ),
+        render_template("news/issue_send.html", issue=issue, form=form, reach=reach),
         status,
     )
 

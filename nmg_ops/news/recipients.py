@@ -2,7 +2,8 @@
 
 Current members who did not opt out get the members' edition; confirmed public subscribers get the public
 one, unless the address is a member's, who gets the members' edition only. A suppressed address gets
-nothing. Two plain queries whatever the number of subscribers: the lists are read as tuples, not objects.
+nothing. Two plain queries whatever the number of subscribers: the lists are read as tuples, not objects;
+two counts tell the editor how many each edition reaches before it goes.
 
 The same rule answers for one address right before its mail goes (`refusal`), so that a consent withdrawn
 after the list was read still stops the mail.
@@ -62,6 +63,38 @@ def recipients() -> list[Recipient]:
         if row.email.lower() not in member_addresses
     )
     return found
+
+
+@dataclass(frozen=True)
+class EditionCounts:
+    members: int
+    subscribers: int
+
+    @property
+    def total(self) -> int:
+        return self.members + self.subscribers
+
+
+def counts() -> EditionCounts:
+    """How many addresses each edition goes to, by the same rule as `recipients`: one count per edition,
+    whatever the number of subscribers."""
+    today = clock.today()
+    members = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Member)
+        .where(*_receiving_members(today), _not_suppressed(Member.email))
+    )
+    receiving_member = sa.exists().where(
+        sa.func.lower(Member.email) == sa.func.lower(NewsSubscriber.email),
+        *_receiving_members(today),
+        _not_suppressed(Member.email),
+    )
+    subscribers = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(NewsSubscriber)
+        .where(_CONFIRMED, _not_suppressed(NewsSubscriber.email), ~receiving_member)
+    )
+    return EditionCounts(members or 0, subscribers or 0)
 
 
 @functools.cache
