@@ -253,11 +253,14 @@ def test_the_progress_view_tells_not_yet_queued_from_done_and_the_issue_is_sent_
     before = counts()
     assert (before["stage"], before["done"], before["status"]) == ("not_queued", False, "sending")
     page = client.get(f"/news/issues/{issue.id}/progress").get_data(as_text=True)
-    assert "Not yet queued: no mail of this issue is in the outbox yet." in page
+    assert "Being queued: sending has started, and the mails go into the outbox in a moment" in page
+    assert "Not yet queued" not in page
+    everyone = len(addresses) + sum(1 for member in people.values() if member is not None)
+    # The total is known from the start: the page does not read 0 / 0 while the mails are queued.
+    assert (before["recipients"], before["waiting"]) == (everyone, everyone)
 
     sending.queue_issue(issue)
     queued = counts()
-    everyone = len(addresses) + sum(1 for member in people.values() if member is not None)
     assert (queued["stage"], queued["done"], queued["queued"]) == ("sending", False, everyone)
 
     dispatch(clock.now())

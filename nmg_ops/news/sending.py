@@ -41,7 +41,7 @@ from ..models import (
 )
 from . import rendering
 from .bounces import PURPOSE_PREFIX
-from .recipients import Recipient, recipients
+from .recipients import Recipient, counts, recipients
 
 #: recipients queued per transaction: a crash loses at most this much queueing work, never a mail
 CHUNK = 500
@@ -122,6 +122,7 @@ def send_now(issue: NewsIssue) -> None:
     """Mark the issue for sending at once; the caller then starts it (after the response, or the CLI)."""
     _check_sendable(issue)
     now = clock.now()
+    # Counted now, so that the progress page shows the real total before the first mail is queued.
     if not _move(
         issue,
         {NewsIssueStatus.DRAFT, NewsIssueStatus.APPROVED},
@@ -129,6 +130,7 @@ def send_now(issue: NewsIssue) -> None:
         status=NewsIssueStatus.SENDING,
         scheduled_for=now,
         send_started_at=now,
+        recipient_count=counts().total,
     ):
         raise RuleError(_l("Someone else changed this issue at the same moment; look at it again."))
 
@@ -227,7 +229,8 @@ def start_due(now: datetime) -> list[NewsIssue]:
 
 
 class Stage(StrEnum):
-    #: none of its mails is in the outbox yet: nothing was sent, and nothing is finished either
+    #: sending has started but none of its mails is in the outbox yet (queueing runs after the answer, or
+    #: at the scheduler's next run): nothing was sent, and nothing is finished either
     NOT_QUEUED = "not_queued"
     #: its mails are being put in the outbox
     QUEUEING = "queueing"
@@ -238,7 +241,9 @@ class Stage(StrEnum):
 
 
 STAGE_LABELS = {
-    Stage.NOT_QUEUED: _l("Not yet queued: no mail of this issue is in the outbox yet."),
+    Stage.NOT_QUEUED: _l(
+        "Being queued: sending has started, and the mails go into the outbox in a moment; the counts follow."
+    ),
     Stage.QUEUEING: _l("Queueing: the mails are being put in the outbox."),
     Stage.SENDING: _l("Sending: every mail is in the outbox, and the outbox is sending them."),
     Stage.DONE: _l("Done: every mail was sent, failed for good or was withdrawn."),
