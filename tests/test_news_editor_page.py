@@ -6,7 +6,7 @@ from __future__ import annotations
 from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.models import NewsIssueStatus, NewsSubscriber, NewsSuppression, SubscriberStatus
-from nmg_ops.news import drafting, recipients
+from nmg_ops.news import drafting, recipients, rendering
 from tests.test_news_issues import make_issue, sign_in_as
 
 
@@ -72,3 +72,24 @@ def test_drafting_next_month_says_whether_it_made_it_opened_it_or_it_is_gone_out
     sent = client.post("/news/issues/draft", follow_redirects=True).get_data(as_text=True)
     assert f"{issue.title} can no longer be edited (Sent)." in sent
     assert "ready to edit" not in sent and "drafted already" not in sent
+
+
+def test_the_preview_is_the_whole_mail_as_sent_with_its_footer_explained(client, people, outbox):
+    issue = make_issue()
+    sign_in_as(client, people["coordination_team"])
+    query = "edition=members&language=it"
+    page = client.get(f"/news/issues/{issue.id}/preview?{query}&format=html").get_data(as_text=True)
+    assert "The unsubscribe link in the footer is made for each recipient" in page
+    preview = client.get(f"/news/issues/{issue.id}/preview/mail?{query}").get_data(as_text=True)
+    assert rendering.UNSUBSCRIBE_PLACEHOLDER in preview
+    client.post(
+        f"/news/issues/{issue.id}/test",
+        data={"addresses": "ct@example.org", "edition": "members", "language": "it"},
+    )
+    (mail,) = outbox()
+    link = mail["List-Unsubscribe"].split(">")[0].lstrip("<")
+    sent = mail.get_body(("html",)).get_content()
+    assert link in sent
+    # The same HTML, but for the recipient's own link (and the line endings mail transport uses).
+    as_sent = sent.replace(link, rendering.UNSUBSCRIBE_PLACEHOLDER).replace("\r\n", "\n")
+    assert as_sent.strip() == preview.replace("\r\n", "\n").strip()
