@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from nmg_ops import clock
 from nmg_ops.extensions import db
+from nmg_ops.i18n import format_date
 from nmg_ops.meetings.types import meeting_type
 from nmg_ops.models import (
     ActionItem,
@@ -227,8 +228,6 @@ def _decisions_on_a_phone(page, provisional: int) -> None:
 
 
 def _medium(live_server, meeting_id: int) -> str:
-    from flask_babel import format_date
-
     with live_server.app.test_request_context():
         meeting = db.session.get(Meeting, meeting_id)
         return format_date(clock.local(meeting.starts_at).date(), "medium")
