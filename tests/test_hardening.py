@@ -390,6 +390,8 @@ def test_no_link_token_is_logged_in_full(app, people, caplog, confirmed_meeting_
 _NOT_SECRET = {
     ("governance.answer_measure", "measure"),
     ("auth.choose_language", "code"),
+    ("minutes.add_action", "section_key"),
+    ("minutes.add_decision", "section_key"),
     ("static", "filename"),
     ("bootstrap.static", "filename"),
 }
