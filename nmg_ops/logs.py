@@ -27,6 +27,7 @@ SECRET_ROUTES = {
     "calendar.rsvp_link": "token",
     "governance.confirm_public_answer": "token",
     "news.confirm": "token",
+    "news.erase_subscription": "token",
     "news.unsubscribe_page": "token",
     "news.unsubscribe": "token",
 }

@@ -425,6 +425,7 @@ MATRIX = [
     ("POST", "/news/confirm/<token>", "/news/confirm/not-a-token", ANYONE),
     ("GET", "/news/unsubscribe/<token>", "/news/unsubscribe/not-a-token", ANYONE),
     ("POST", "/news/unsubscribe/<token>", "/news/unsubscribe/not-a-token", ANYONE),
+    ("POST", "/news/unsubscribe/<token>/erase", "/news/unsubscribe/not-a-token/erase", ANYONE),
     ("POST", "/profile/e-news", "/profile/e-news", SIGNED_IN),
     ("GET", "/news/subscribers", "/news/subscribers", TEAM_AND_LEADERS),
     (

@@ -16,6 +16,8 @@ from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.models import (
     ConsentEvent,
+    DeliveryStatus,
+    Member,
     NewsConsent,
     NewsEdition,
     NewsSubscriber,
@@ -586,3 +588,50 @@ def test_mails_to_one_address_are_limited_per_day_whoever_asks_and_whatever_its_
     before = len(outbox())
     subscribe(app.test_client(), "target@example.org")
     assert len(outbox()) == before + 1, "a day later the address is mailed again"
+
+
+def test_a_subscriber_erases_their_address_from_the_unsubscribe_page(client, people):
+    row = confirmed("reader@example.org", "Rita Reader")
+    db.session.add(
+        NewsConsent(
+            email=row.email, edition=NewsEdition.PUBLIC, event=ConsentEvent.GIVEN, wording="Yes", source="x"
+        )
+    )
+    waiting = OutboundMessage(
+        purpose="news:1",
+        dedupe_key="news:1:reader",
+        recipient=row.email,
+        subject="E-news",
+        message_id="<a@x>",
+        content=b"Dear Rita",
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=clock.now(),
+    )
+    db.session.add(waiting)
+    db.session.commit()
+    token = unsubscribe_token(NewsEdition.PUBLIC, row.id, row.email)
+    page = client.get(f"/news/unsubscribe/{token}").get_data(as_text=True)
+    assert "Erase my address" in page
+
+    unticked = client.post(f"/news/unsubscribe/{token}/erase", data={})
+    assert unticked.status_code == 400
+    assert "Tick the box to erase your address." in unticked.get_data(as_text=True)
+    assert subscriber("reader@example.org") is not None
+
+    done = client.post(f"/news/unsubscribe/{token}/erase", data={"confirm": "y"})
+    assert done.status_code == 200 and "Your address is erased" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert subscriber("reader@example.org") is None
+    assert consents("reader@example.org") == []
+    mail = db.session.scalar(sa.select(OutboundMessage).where(OutboundMessage.dedupe_key == "news:1:reader"))
+    assert mail.status is DeliveryStatus.WITHDRAWN and "reader" not in mail.recipient and mail.content == b""
+    # The link names nobody now, and says so.
+    assert client.get(f"/news/unsubscribe/{token}").status_code == 404
+
+
+def test_the_members_edition_is_not_erased_from_its_link(client, people):
+    member = people["member"]
+    token = unsubscribe_token(NewsEdition.MEMBERS, member.id, member.email)
+    assert "Erase my address" not in client.get(f"/news/unsubscribe/{token}").get_data(as_text=True)
+    assert client.post(f"/news/unsubscribe/{token}/erase", data={"confirm": "y"}).status_code == 404
+    assert db.session.get(Member, member.id).email == member.email

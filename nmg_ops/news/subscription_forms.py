@@ -72,6 +72,14 @@ class UnsubscribeForm(Form):
     submit = SubmitField(_l("Unsubscribe"))
 
 
+class EraseForm(Form):
+    confirm = BooleanField(
+        _l("Yes, erase my address and the record of my consent"),
+        validators=[DataRequired(_l("Tick the box to erase your address."))],
+    )
+    submit = SubmitField(_l("Erase my address"))
+
+
 class MembersEditionForm(Form):
     receive = BooleanField()
     save_news = SubmitField(_l("Save"))

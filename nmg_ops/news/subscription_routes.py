@@ -21,9 +21,10 @@ from ..members.mapping.reading import MappingFileError, decode
 from ..models import NewsSubscriber
 from ..permissions import Right, require
 from ..previewed_upload import fits_in_a_form, pack, unpack
-from . import bp, subscriber_list, subscriptions, suppressions
+from . import bp, self_erasure, subscriber_list, subscriptions, suppressions
 from .subscription_forms import (
     ConfirmForm,
+    EraseForm,
     ImportConfirmForm,
     ImportUploadForm,
     MembersEditionForm,
@@ -96,14 +97,36 @@ def confirm(token: str):
     )
 
 
-def _subscription_page(token: str, subscription: subscriptions.Subscription, status: int = 200):
+def _subscription_page(
+    token: str,
+    subscription: subscriptions.Subscription,
+    status: int = 200,
+    erase_form: EraseForm | None = None,
+):
     return render_template(
         "news/subscription.html",
         token=token,
         subscription=subscription,
         history=subscriptions.consent_history(subscription.email),
         form=UnsubscribeForm(formdata=None),
+        erase_form=(erase_form or EraseForm(formdata=None)) if self_erasure.may_erase(subscription) else None,
     ), status
+
+
+@bp.post("/news/unsubscribe/<token>/erase")
+def erase_subscription(token: str):
+    """A public subscriber erases their address: unsubscribed, then removed with its consent history."""
+    try:
+        subscription = subscriptions.subscription_for_unsubscribe_link(token)
+    except subscriptions.LinkProblem as problem:
+        return _link_problem(problem)
+    form = EraseForm()
+    if not self_erasure.may_erase(subscription):
+        return _subscription_page(token, subscription, 404)
+    if not form.validate_on_submit():
+        return _subscription_page(token, subscription, 400, erase_form=form)
+    self_erasure.erase(subscription, f"erased from the unsubscribe page from {_client()}")
+    return render_template("news/erased.html"), 200
 
 
 @bp.get("/news/unsubscribe/<token>")
