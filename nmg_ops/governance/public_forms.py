@@ -3,8 +3,6 @@ programs (a field people never see, and the signed time the page was shown)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
@@ -14,25 +12,13 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    ValidationError,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import Form, strip
 from ..models import ITALIAN_REGIONS, PublicCapacity, Survey
-from ..news.addresses import BadAddress, normalised
+from ..news.subscription_forms import deliverable
 from .consultation_forms import answer_form
-
-
-def _deliverable(form: Any, field: Any) -> None:
-    """One spelling per mailbox, so that a second answer from the same address finds the first."""
-    if field.data:
-        try:
-            field.data = normalised(field.data)
-        except BadAddress as exc:
-            raise ValidationError(
-                _l("This is not an e-mail address we can write to: %(reason)s", reason=str(exc))
-            ) from exc
 
 
 class _AboutYou(Form):
@@ -51,7 +37,7 @@ class _AboutYou(Form):
     email = EmailField(
         _l("Your e-mail address"),
         filters=[strip],
-        validators=[DataRequired(), Length(max=320), _deliverable],
+        validators=[DataRequired(), Length(max=320), deliverable],
         description=_l(
             "We send a link there: your answer counts once you follow it. A later confirmed answer from "
             "the same address replaces this one."

@@ -23,8 +23,9 @@ from ..models import Language, NewsSubscriber
 from .addresses import BadAddress, normalised
 
 
-def _deliverable(form: Any, field: Any) -> None:
-    """The address as stored: one spelling per mailbox, so a second request finds the first."""
+def deliverable(form: Any, field: Any) -> None:
+    """The address as stored: one spelling per mailbox, so that a second request (a second subscription, a
+    second answer to a public consultation) finds the first."""
     if field.data:
         try:
             field.data = normalised(field.data)
@@ -41,7 +42,7 @@ class SubscribeForm(Form):
         validators=[Length(max=NewsSubscriber.__table__.c.name.type.length), single_line],
     )
     email = EmailField(
-        _l("E-mail"), filters=[strip], validators=[DataRequired(), Length(max=320), _deliverable]
+        _l("E-mail"), filters=[strip], validators=[DataRequired(), Length(max=320), deliverable]
     )
     language = RadioField(
         _l("Language of the e-news"), coerce=blank_is_none(Language), validators=[InputRequired()]
