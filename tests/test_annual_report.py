@@ -285,7 +285,7 @@ def test_the_coordinator_downloads_and_publishes_from_the_page(client, sign_in, 
     assert pdf.data.startswith(b"%PDF")
     docx = client.get("/governance/annual-report/2025.docx")
     assert docx.status_code == 200
-    assert docx.headers["Content-Disposition"] == 'attachment; filename="annual-report-2025.docx"'
+    assert docx.headers["Content-Disposition"] == 'attachment; filename="annual-report-2025-en.docx"'
 
     token = client.get("/governance/annual-report?year=2025").get_data(as_text=True)
     csrf = token.split('name="csrf_token" value="')[1].split('"')[0]
@@ -294,6 +294,45 @@ def test_the_coordinator_downloads_and_publishes_from_the_page(client, sign_in, 
     assert "/documents/" in published.headers["Location"]
     document = client.get(published.headers["Location"])
     assert "annual-report-2025.pdf" in document.get_data(as_text=True)
+
+
+def test_the_report_comes_in_the_language_asked_for(client, sign_in, people, year_2025):
+    from docx import Document
+
+    sign_in(people["coordinator"])
+    page = client.get("/governance/annual-report?year=2025").get_data(as_text=True)
+    assert "/governance/annual-report/2025.docx?language=it" in page and "In Italian:" in page
+    italian = client.get("/governance/annual-report/2025.docx?language=it")
+    assert italian.headers["Content-Language"] == "it"
+    assert 'filename="annual-report-2025-it.docx"' in italian.headers["Content-Disposition"]
+    headings = [p.text for p in Document(io.BytesIO(italian.data)).paragraphs]
+    assert "Relazione annuale 2025" in headings, headings[:5]
+    pdf_it = client.get("/governance/annual-report/2025.pdf?language=it")
+    assert pdf_it.status_code == 200 and pdf_it.headers["Content-Language"] == "it"
+    refused = client.get("/governance/annual-report/2025.pdf?language=xx")
+    assert refused.status_code == 400 and "The report is written in it, en." in refused.get_data(as_text=True)
+
+
+def test_the_docx_columns_fit_their_headers_and_give_text_the_room(app, year_2025):
+    from docx import Document
+
+    decision = db.session.scalars(sa.select(Decision)).one()
+    decision.text = "Adopt the work plan for 2025, with the two thematic meetings moved to the autumn " * 2
+    db.session.commit()
+    with app.test_request_context(), force_locale("en"):
+        doc = Document(io.BytesIO(docx_file.report_docx(gathering.report_for(2025))))
+    for table in doc.tables:
+        widths = [cell.width for cell in table.rows[0].cells]
+        assert round(sum(widths) / 36000) <= 170, "the table fits between the margins"
+        for cell, width in zip(table.rows[0].cells, widths, strict=True):
+            longest_word = max(len(word) for word in cell.text.split())
+            # About 2 mm a character of the 11 pt default font: the header's longest word never breaks.
+            assert width / 36000 >= 1.9 * longest_word, f"{cell.text}: {width / 36000:.0f} mm"
+    decisions = next(t for t in doc.tables if t.rows[0].cells[0].text == "Decision")
+    date_width, text_width = decisions.rows[0].cells[1].width, decisions.rows[0].cells[3].width
+    assert text_width > 2 * date_width
+    cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    assert not any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) for text in cells)
 
 
 def test_the_team_sees_the_report_but_does_not_publish(client, sign_in, people, year_2025):

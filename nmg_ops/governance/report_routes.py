@@ -4,6 +4,7 @@ a new version of the document "Annual report <year>"."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -66,16 +67,28 @@ def annual_report_file(year: int, extension: str):
     years = gathering.report_years()
     if year not in years:
         return _missing_year(year, years)
-    report = gathering.report_for(year)
-    if extension == "pdf":
-        data, mimetype, disposition = pdf.report_pdf(report), pdf.PDF_TYPE, "inline"
-    else:
-        data, mimetype, disposition = docx_file.report_docx(report), docx_file.DOCX_TYPE, "attachment"
+    language = request.args.get("language") or str(get_locale())
+    if language not in current_app.config["LANGUAGES"]:
+        abort(
+            400,
+            _(
+                "The report is written in %(languages)s.",
+                languages=", ".join(current_app.config["LANGUAGES"]),
+            ),
+        )
+    # The partnership may want it in English from an Italian coordinator, and the other way round.
+    with force_locale(language):
+        report = gathering.report_for(year)
+        if extension == "pdf":
+            data, mimetype, disposition = pdf.report_pdf(report), pdf.PDF_TYPE, "inline"
+        else:
+            data, mimetype, disposition = docx_file.report_docx(report), docx_file.DOCX_TYPE, "attachment"
     return current_app.response_class(
         data,
         mimetype=mimetype,
         headers={
-            "Content-Disposition": f'{disposition}; filename="annual-report-{year}.{extension}"',
+            "Content-Disposition": f'{disposition}; filename="annual-report-{year}-{language}.{extension}"',
+            "Content-Language": language,
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
         },

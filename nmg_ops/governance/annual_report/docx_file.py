@@ -97,16 +97,21 @@ def report_docx(report: AnnualReport) -> bytes:
     doc.add_paragraph(generated_line(report))
 
     def table(header: list[str], rows: list[list[object]]) -> None:
+        texts = [["" if value is None else str(value) for value in row] for row in rows]
         grid = doc.add_table(rows=1, cols=len(header))
         grid.style = "Table Grid"
+        grid.autofit = False
         for cell, text in zip(grid.rows[0].cells, header, strict=True):
             cell.text = text
             for run in cell.paragraphs[0].runs:
                 run.bold = True
-        for row in rows:
-            cells = grid.add_row().cells
-            for cell, value in zip(cells, row, strict=True):
-                cell.text = "" if value is None else str(value)
+        for row in texts:
+            for cell, text in zip(grid.add_row().cells, row, strict=True):
+                cell.text = text
+        # Word keeps the widths written on every cell of a column, not those of the column alone.
+        for column, width in zip(grid.columns, column_widths(header, texts), strict=True):
+            for cell in column.cells:
+                cell.width = width
 
     def chart(key: str) -> None:
         picture = report.charts[key]
@@ -122,6 +127,26 @@ def report_docx(report: AnnualReport) -> bytes:
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+#: the width of A4 within the report's 2 cm margins, in millimetres
+TEXT_WIDTH_MM = 170
+#: a column of long text wraps at this many characters rather than squeezing the others
+WIDEST = 40
+
+
+def column_widths(header: list[str], rows: list[list[str]]) -> list[int]:
+    """Widths in proportion to what each column holds: its header's longest word never breaks, a column of
+    figures stays narrow, and a column of sentences takes the room the others leave."""
+    needs = []
+    for index, title in enumerate(header):
+        longest_word = max((len(word) for word in title.split()), default=1)
+        longest_cell = max((len(row[index]) for row in rows), default=0)
+        needs.append(max(longest_word, min(max(longest_cell, len(title)), WIDEST)))
+    from docx.shared import Mm
+
+    total = sum(needs)
+    return [Mm(TEXT_WIDTH_MM * need / total) for need in needs]
 
 
 def _docx_sections(
@@ -151,8 +176,8 @@ def _docx_sections(
             [[kind.label, n] for kind, n in comp.by_stakeholder_type.items()],
         )
         chart("members")
-        changes = [[_("Joined"), c.name, c.organisation, c.day.isoformat()] for c in report.joined]
-        changes += [[_("Left"), c.name, c.organisation, c.day.isoformat()] for c in report.left]
+        changes = [[_("Joined"), c.name, c.organisation, format_date(c.day)] for c in report.joined]
+        changes += [[_("Left"), c.name, c.organisation, format_date(c.day)] for c in report.left]
         if changes:
             table([_("Change"), _("Name"), _("Organisation"), _("Date")], changes)
 
@@ -173,7 +198,7 @@ def _docx_sections(
             table(
                 [_("Date"), _("Meeting"), _("Meeting type"), _("Present")],
                 [
-                    [m.day.isoformat(), m.title, m.type_name, f"{m.present}/{m.recorded}"]
+                    [format_date(m.day), m.title, m.type_name, f"{m.present}/{m.recorded}"]
                     for m in report.held_meetings
                 ],
             )
@@ -191,7 +216,7 @@ def _docx_sections(
             return
         table(
             [_("Decision"), _("Date"), _("Meeting"), _("Text")],
-            [[d.code, d.day.isoformat(), d.meeting, d.text] for d in report.decisions],
+            [[d.code, format_date(d.day), d.meeting, d.text] for d in report.decisions],
         )
 
     def actions(doc) -> None:
@@ -221,7 +246,7 @@ def _docx_sections(
         if report.issues_sent:
             table(
                 [_("Issue"), _("Sent on"), _("Recipients")],
-                [[i.title, i.sent_on.isoformat(), i.recipients] for i in report.issues_sent],
+                [[i.title, format_date(i.sent_on), i.recipients] for i in report.issues_sent],
             )
 
     def consultations(doc) -> None:
@@ -231,7 +256,7 @@ def _docx_sections(
         table(
             [_("Consultation"), _("Opened"), _("Deadline"), _("Responses")],
             [
-                [c.title, c.opened_on.isoformat(), c.deadline_on.isoformat(), c.responses]
+                [c.title, format_date(c.opened_on), format_date(c.deadline_on), c.responses]
                 for c in report.consultations
             ],
         )
