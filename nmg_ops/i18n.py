@@ -37,6 +37,12 @@ def known_language(code: str | None) -> str | None:
     return code if code in current_app.config["LANGUAGES"] else None
 
 
+def language_name(code: str | None) -> str:
+    """A language's name in the language of the page: "inglese" on an Italian page."""
+    locale = get_locale()
+    return (locale.languages.get(code or "") if locale else None) or str(code or "")
+
+
 def speak_on_this_page(language: str) -> None:
     """The page answers in `language` unless the reader has chosen one: a confirmation page speaks the
     language its subscription was asked in, whatever the browser on which the link is opened."""

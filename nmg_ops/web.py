@@ -17,7 +17,7 @@ from .documents import overview as documents
 from .forms import MAX_ID, problems_on_page
 from .governance import consultation_publishing, public_answers
 from .governance import overview as governance
-from .i18n import format_date, format_datetime, format_until
+from .i18n import format_date, format_datetime, format_until, language_name
 from .keep_text import kept_text_page, offers_kept_text
 from .meetings import overview as meetings
 from .minutes import overview as minutes
@@ -158,4 +158,5 @@ def init_app(app: Flask) -> None:
             "format_date": format_date,
             "format_datetime": format_datetime,
             "format_until": format_until,
+            "language_name": language_name,
         }

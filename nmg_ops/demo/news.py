@@ -33,6 +33,7 @@ from ..models import (
     SubscriberStatus,
 )
 from ..news import drafting
+from ..news.languages import other_languages
 from ..news.subscriptions import IMPORT_WORDING, MEMBERS_EDITION_WORDING, UNSUBSCRIBE_WORDING, public_wording
 
 #: issues sent, one a month for the months before the current one
@@ -130,6 +131,34 @@ WRITTEN = {
         f"[sito della partnership]({THCS}).",
         "Auguri di buone feste da tutto il gruppo di coordinamento.",
     ),
+}
+#: the editorial in English, which the team writes for the members and readers abroad; calls and news
+#: stay in Italian, and English readers get them so
+EDITORIAL_EN = {
+    1: "Happy new year to all members and readers. The year's meeting calendar is out: six plenaries, two "
+    "of them in person, and three thematic meetings. Please propose topics for the thematic ones.",
+    2: "February brings THCS's general assembly. The IT NMG presents its first survey of priorities and "
+    "barriers for the partnership in Italy.",
+    3: "The summary of the first survey is out: integrating health and social care and the digital "
+    "transformation come first; the split of powers between State and Regions is the barrier most cited.",
+    4: "April's thematic meeting is on health data interoperability, at the heart of WP8. Members who work "
+    "on the regional health records are welcome to bring their experience.",
+    5: "While the pre-proposals are under review, the group works on Italy's input to the THCS work "
+    "programme. Members' comments are collected until the next plenary.",
+    6: "June's plenary meets in person in Rome: a time to take stock of the first half of the year and to "
+    "meet the group's new members.",
+    7: "Before the summer break, thank you to everyone who commented on the minutes and decisions of the "
+    "half-year: more than 75% of members attended the plenaries.",
+    8: "A short issue for August: the group's work starts again in September with the online plenary and "
+    "the thematic meeting on the sustainability of health systems.",
+    9: "We are back: in September we offer a short training on taking part in calls for the contact "
+    "persons of the organisations, one of the actions most asked for in the first survey.",
+    10: "October brings the JTC results: several consortia with Italian partners were selected for "
+    "funding. We will present them at a coming plenary.",
+    11: "November is the IT NMG's anniversary: it was founded on 12 November 2024 at the Veneto Region's "
+    "office in Rome. Thank you to every organisation that contributed.",
+    12: "In December the coordinator proposes the new year's meeting calendar: six plenaries and three "
+    "thematic meetings, as the group's operating model provides.",
 }
 #: next month's editorial, as far as the team has got
 DRAFT_EDITORIAL = (
@@ -304,11 +333,14 @@ def _receiving(
     return len(addresses)
 
 
-def _fill(issue: NewsIssue, editorial: str, calls: str, news: str) -> None:
+def _fill(issue: NewsIssue, editorial: str, calls: str, news: str, editorial_en: str = "") -> None:
     written = {NewsSectionKind.EDITORIAL: editorial, NewsSectionKind.CALLS: calls, NewsSectionKind.NEWS: news}
     for section in issue.sections:
         if section.kind in written:
             section.body = written[section.kind]
+        if section.kind is NewsSectionKind.EDITORIAL and editorial_en and Language.EN in other_languages():
+            text = next(text for text in section.texts if text.language == Language.EN)
+            text.body = editorial_en
 
 
 def load_news(today: date) -> dict[str, int]:
@@ -333,7 +365,7 @@ def load_news(today: date) -> dict[str, int]:
     issues: dict[date, NewsIssue] = {}
     for month in months:
         issue = drafting.draft_issue(month)
-        _fill(issue, *WRITTEN[month.month])
+        _fill(issue, *WRITTEN[month.month], EDITORIAL_EN[month.month])
         started = _sending_time(month)
         # Drafted by the scheduler on NEWS_DRAFT_DAY of the month before.
         drafted_on = (month - timedelta(days=1)).replace(day=int(current_app.config["NEWS_DRAFT_DAY"]))

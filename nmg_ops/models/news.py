@@ -96,6 +96,8 @@ class NewsIssue(db.Model):
     sections: so.Mapped[list[NewsSection]] = so.relationship(
         back_populates="issue", order_by="NewsSection.position", cascade="all, delete-orphan"
     )
+    #: the title in the group's other languages; `title` is in the group's own
+    titles: so.Mapped[list[NewsIssueTitle]] = so.relationship(cascade="all, delete-orphan")
 
     @property
     def outbox_purpose(self) -> str:
@@ -119,6 +121,31 @@ class NewsSection(db.Model):
     members_only: so.Mapped[bool] = so.mapped_column(default=False)
 
     issue: so.Mapped[NewsIssue] = so.relationship(back_populates="sections")
+    #: the section in the group's other languages; `heading` and `body` are in the group's own
+    texts: so.Mapped[list[NewsSectionText]] = so.relationship(cascade="all, delete-orphan")
+
+
+class NewsIssueTitle(db.Model):
+    """An issue's title in a language other than the group's: the subject of that language's mails."""
+
+    issue_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("news_issue.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: so.Mapped[Language] = so.mapped_column(enum_column(Language, "language"), primary_key=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+
+
+class NewsSectionText(db.Model):
+    """A section written in a language other than the group's. Readers of that language get it; where
+    its text is empty they get the section in the group's language, which the editor sees before sending."""
+
+    section_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("news_section.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: so.Mapped[Language] = so.mapped_column(enum_column(Language, "language"), primary_key=True)
+    heading: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    #: Markdown, sanitised when shown
+    body: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
 
 class NewsSubscriber(db.Model):

@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from feedgen.feed import FeedGenerator
 from flask import current_app, render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 
 from ..extensions import db
-from ..models import NewsEdition, NewsIssue, NewsIssueStatus
+from ..models import NewsEdition, NewsIssue, NewsIssueStatus, NewsSection
 from . import rendering
+from .languages import group_language, title_in
 
 PER_PAGE = 20
 #: the feed carries the latest issues; the archive pages have them all
@@ -31,7 +33,8 @@ def sent_issues(page: int) -> Pagination:
     return db.paginate(
         sa.select(NewsIssue)
         .where(NewsIssue.status == NewsIssueStatus.SENT)
-        .order_by(NewsIssue.number.desc()),
+        .order_by(NewsIssue.number.desc())
+        .options(so.selectinload(NewsIssue.titles)),
         page=page,
         per_page=PER_PAGE,
         error_out=False,
@@ -46,14 +49,29 @@ def latest_sent(count: int) -> list[NewsIssue]:
             .where(NewsIssue.status == NewsIssueStatus.SENT)
             .order_by(NewsIssue.number.desc())
             .limit(count)
+            .options(so.selectinload(NewsIssue.titles))
         )
     )
 
 
 def sent_issue(number: int) -> NewsIssue | None:
     return db.session.scalar(
-        sa.select(NewsIssue).where(NewsIssue.number == number, NewsIssue.status == NewsIssueStatus.SENT)
+        sa.select(NewsIssue)
+        .where(NewsIssue.number == number, NewsIssue.status == NewsIssueStatus.SENT)
+        .options(
+            so.selectinload(NewsIssue.titles),
+            so.selectinload(NewsIssue.sections).selectinload(NewsSection.texts),
+        )
     )
+
+
+def reader_language() -> str:
+    """The language the page is shown in, which the archive shows an issue in."""
+    return get_locale().language
+
+
+def reader_title(issue: NewsIssue) -> str:
+    return title_in(issue, reader_language())
 
 
 def reads_members_edition() -> bool:
@@ -111,7 +129,8 @@ def feed() -> Feed:
             entry.published(issue.sent_at)
             entry.content(
                 render_template(
-                    "news/_feed_entry.html", sections=rendering.sections_of(issue, NewsEdition.PUBLIC)
+                    "news/_feed_entry.html",
+                    sections=rendering.sections_of(issue, NewsEdition.PUBLIC, group_language()),
                 ),
                 type="html",
             )

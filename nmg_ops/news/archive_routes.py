@@ -23,6 +23,9 @@ def _subscribe_url() -> str:
         return "/news/subscribe"
 
 
+bp.app_template_filter("reader_title")(archive.reader_title)
+
+
 @bp.get("/news")
 def archive_list():
     """Every sent issue, newest first, in its public edition."""
@@ -42,7 +45,7 @@ def issue_page(number: int):
         "news/issue_page.html",
         issue=issue,
         edition=edition,
-        sections=rendering.sections_of(issue, edition),
+        sections=rendering.sections_of(issue, edition, archive.reader_language()),
         members_may_switch=archive.reads_members_edition(),
         subscribe_url=_subscribe_url(),
     )

@@ -2,7 +2,7 @@
 published consultation results.
 
 On NEWS_DRAFT_DAY the scheduler drafts the issue for the coming month and tells the coordination team.
-The draft holds, in the NMG's language, the public events of that month, the meetings every member is
+The draft holds, in each of the NMG's languages, the public events of that month, the meetings every member is
 invited to, the minutes approved (with their decisions) and the consultation results published to anyone
 in the month before, each with its link and the start of its summary; the team writes the
 editorial, the open calls and the news around them. What a public reader may see goes into sections of
@@ -41,6 +41,7 @@ from ..models import (
 )
 from ..permissions import Role, current_coordinator_id
 from ..text import plain_start
+from .languages import group_language, issue_title, other_languages, write_text, write_title
 
 DRAFT_PURPOSE = "enews_draft"
 #: how much of a consultation's summary the draft quotes after its link
@@ -208,17 +209,6 @@ def next_number() -> int:
     return (db.session.scalar(sa.select(sa.func.max(NewsIssue.number))) or 0) + 1
 
 
-def issue_title(number: int, month: date) -> str:
-    return str(
-        _l(
-            "%(nmg)s e-news n. %(number)d — %(month)s",
-            nmg=current_app.config["NMG_SHORT_NAME"],
-            number=number,
-            month=format_date(month, "MMMM y"),
-        )
-    )
-
-
 def issue_of_month(month: date) -> NewsIssue | None:
     return db.session.scalar(sa.select(NewsIssue).where(NewsIssue.month == month))
 
@@ -232,7 +222,7 @@ def draft_issue(month: date) -> NewsIssue:
     existing = issue_of_month(month)
     if existing is not None:
         return existing
-    with force_locale(current_app.config["DEFAULT_LANGUAGE"]):
+    with force_locale(group_language()):
         number = next_number()
         issue = NewsIssue(number=number, month=month, title=issue_title(number, month))
         issue.sections = [
@@ -241,6 +231,12 @@ def draft_issue(month: date) -> NewsIssue:
             )
             for position, p in enumerate(_planned_sections(month), start=1)
         ]
+    # What the data writes, it writes in every language; the editor translates only what people wrote.
+    for language in other_languages():
+        with force_locale(language):
+            write_title(issue, language, issue_title(number, month))
+            for section, planned in zip(issue.sections, _planned_sections(month), strict=True):
+                write_text(section, language, planned.heading, planned.body)
     db.session.add(issue)
     try:
         db.session.commit()

@@ -19,6 +19,7 @@ from flask_sqlalchemy.pagination import Pagination
 from ..errors import RuleError
 from ..extensions import db
 from ..models import DeliveryStatus, NewsIssue, NewsIssueStatus, NewsSection, NewsSectionKind, OutboundMessage
+from .languages import title_in, write_text, write_title
 
 EDITABLE = frozenset({NewsIssueStatus.DRAFT, NewsIssueStatus.APPROVED})
 TITLE_MAX = NewsIssue.__table__.c.title.type.length
@@ -53,6 +54,15 @@ class EditConflict(RuleError):
 
 
 @dataclass(frozen=True)
+class TextEdit:
+    """A section's heading and text in one of the group's other languages."""
+
+    language: str
+    heading: str
+    body: str
+
+
+@dataclass(frozen=True)
 class SectionEdit:
     #: None for a section the editor adds
     section_id: int | None
@@ -60,6 +70,7 @@ class SectionEdit:
     body: str
     members_only: bool
     remove: bool = False
+    texts: tuple[TextEdit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,7 +82,12 @@ class Saved:
 
 def issue_by_id(issue_id: int) -> NewsIssue | None:
     return db.session.scalar(
-        sa.select(NewsIssue).where(NewsIssue.id == issue_id).options(so.selectinload(NewsIssue.sections))
+        sa.select(NewsIssue)
+        .where(NewsIssue.id == issue_id)
+        .options(
+            so.selectinload(NewsIssue.titles),
+            so.selectinload(NewsIssue.sections).selectinload(NewsSection.texts),
+        )
     )
 
 
@@ -92,23 +108,41 @@ def _normalised(body: str) -> str:
     return body.replace("\r\n", "\n").strip()
 
 
-def _unchanged(issue: NewsIssue, title: str, edits: list[SectionEdit]) -> bool:
+def _texts_of(section: NewsSection) -> set[tuple[str, str, str]]:
+    return {(str(t.language), t.heading, t.body) for t in section.texts if t.heading or t.body}
+
+
+def _unchanged(issue: NewsIssue, title: str, titles: dict[str, str], edits: list[SectionEdit]) -> bool:
     if title != issue.title or any(edit.section_id is None or edit.remove for edit in edits):
         return False
-    current = {s.id: (s.heading, s.body, s.members_only) for s in issue.sections}
+    if any(title_in(issue, language) != other for language, other in titles.items()):
+        return False
+    current = {s.id: (s.heading, s.body, s.members_only, _texts_of(s)) for s in issue.sections}
     return all(
-        current.get(edit.section_id) == (edit.heading, _normalised(edit.body), edit.members_only)
+        current.get(edit.section_id)
+        == (
+            edit.heading,
+            _normalised(edit.body),
+            edit.members_only,
+            {(t.language, t.heading, _normalised(t.body)) for t in edit.texts if t.heading or t.body.strip()},
+        )
         for edit in edits
     )
 
 
 def save(
-    issue: NewsIssue, title: str, edits: list[SectionEdit], base: int, move: tuple[int, int] | None = None
+    issue: NewsIssue,
+    title: str,
+    edits: list[SectionEdit],
+    base: int,
+    move: tuple[int, int] | None = None,
+    titles: dict[str, str] | None = None,
 ) -> Saved:
-    """Write the title and sections (and move one section up (-1) or down (+1)) if `base` is still the
-    issue's version; EditConflict otherwise."""
+    """Write the title (and its other languages' `titles`) and sections (and move one section up (-1) or
+    down (+1)) if `base` is still the issue's version; EditConflict otherwise."""
+    titles = titles or {}
     check_editable(issue)
-    if move is None and issue.version == base and _unchanged(issue, title, edits):
+    if move is None and issue.version == base and _unchanged(issue, title, titles, edits):
         return Saved(changed=False, approval_voided=False)
     was_approved = issue.status is NewsIssueStatus.APPROVED
     taken = db.session.execute(
@@ -128,6 +162,8 @@ def save(
         current = found_again(issue.id)
         check_editable(current)
         raise EditConflict(current)
+    for language, other in titles.items():
+        write_title(issue, language, other)
     _write_sections(issue, edits)
     if move is not None:
         db.session.flush()
@@ -159,7 +195,7 @@ def _write_sections(issue: NewsIssue, edits: list[SectionEdit]) -> None:
             raise RuleError(_l("The editor was out of date. Your text is below: save it again."))
         body = _normalised(edit.body)
         if edit.remove:
-            if body:
+            if body or any(text.body.strip() for text in edit.texts):
                 db.session.rollback()
                 raise RuleError(
                     _l("Empty a section before removing it, so that no text goes by mistake."),
@@ -174,6 +210,8 @@ def _write_sections(issue: NewsIssue, edits: list[SectionEdit]) -> None:
         section.heading = edit.heading
         section.body = body
         section.members_only = edit.members_only
+        for text in edit.texts:
+            write_text(section, text.language, text.heading, _normalised(text.body))
 
 
 def _move(issue: NewsIssue, section_id: int, step: int) -> None:

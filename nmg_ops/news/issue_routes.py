@@ -18,9 +18,9 @@ from ..extensions import db
 from ..forms import page_number
 from ..i18n import format_datetime
 from ..keep_text import keeps_text
-from ..models import DeliveryStatus, NewsEdition, NewsIssue, NewsIssueStatus, OutboundMessage
+from ..models import DeliveryStatus, Language, NewsEdition, NewsIssue, NewsIssueStatus, OutboundMessage
 from ..permissions import Right, can, require
-from . import bp, drafting, editing, rendering, sending, test_mails
+from . import bp, drafting, editing, languages, rendering, sending, test_mails
 from .editing import SECTIONS_MAX, STATUS_LABELS, SectionEdit
 from .issue_forms import IssueForm, PreviewForm, ScheduleForm, SendNowForm, TestMailForm
 from .recipients import counts as recipient_counts
@@ -39,6 +39,8 @@ _KEPT_HIDDEN = (
         for i in range(SECTIONS_MAX)
         for name in ("section_id", "members_only", "remove")
     ),
+    *(f"titles-{i}-language" for i in range(len(Language))),
+    *(f"sections-{i}-texts-{j}-language" for i in range(SECTIONS_MAX) for j in range(len(Language))),
 )
 
 
@@ -49,7 +51,10 @@ def nmg_time(at: datetime | None) -> str:
 
 @bp.app_context_processor
 def _news_helpers() -> dict[str, object]:
-    return {"nmg_time": nmg_time, "nmg_zone_name": clock.nmg_zone().key}
+    return {
+        "nmg_time": nmg_time,
+        "nmg_zone_name": clock.nmg_zone().key,
+    }
 
 
 def _issue(issue_id: int) -> NewsIssue:
@@ -96,21 +101,6 @@ def draft_issue():
     return _back(issue)
 
 
-def _filled_form(issue: NewsIssue) -> IssueForm:
-    """The editor holding the issue as it is stored."""
-    form = IssueForm(formdata=None, version=issue.version, title=issue.title)
-    for section in issue.sections:
-        form.sections.append_entry(
-            {
-                "section_id": section.id,
-                "heading": section.heading,
-                "body": section.body,
-                "members_only": section.members_only,
-            }
-        )
-    return form
-
-
 def _issue_page(
     issue: NewsIssue,
     form: IssueForm | None = None,
@@ -122,7 +112,7 @@ def _issue_page(
 ):
     editable = issue.status in editing.EDITABLE
     if form is None and editable:
-        form = _filled_form(issue)
+        form = IssueForm.of(issue)
     if schedule_form is None:
         schedule_form = ScheduleForm(formdata=None)
     if test_form is None:
@@ -141,6 +131,7 @@ def _issue_page(
         sections=rendering.sections_of,
         editions=NewsEdition,
         reach=recipient_counts() if issue.status in editing.EDITABLE | {NewsIssueStatus.SCHEDULED} else None,
+        untranslated=languages.untranslated(issue),
     )
     return page, status
 
@@ -158,7 +149,7 @@ def edit_issue(issue_id: int):
             )
             return _back(issue)
         return _issue_page(issue)
-    form = IssueForm() if request.method == "POST" else _filled_form(issue)
+    form = IssueForm() if request.method == "POST" else IssueForm.of(issue)
     if form.validate_on_submit():
         edits = form.edits()
         then = request.form.get("then", "")
@@ -166,7 +157,9 @@ def edit_issue(issue_id: int):
         if then == "add":
             edits.append(SectionEdit(None, _("New section"), "", False))
         try:
-            saved = editing.save(issue, form.title.data, edits, form.version.data, move=move)
+            saved = editing.save(
+                issue, form.title.data, edits, form.version.data, move=move, titles=form.other_titles()
+            )
         except editing.EditConflict as conflict:
             # The next save starts from the version now stored; the fields keep what was posted.
             form.version.data = conflict.current.version
@@ -383,7 +376,13 @@ def send_issue(issue_id: int):
         reach.total,
     )
     return (
-        render_template("news/issue_send.html", issue=issue, form=form, reach=reach),
+        render_template(
+            "news/issue_send.html",
+            issue=issue,
+            form=form,
+            reach=reach,
+            untranslated=languages.untranslated(issue),
+        ),
         status,
     )
 

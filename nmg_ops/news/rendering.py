@@ -1,8 +1,9 @@
 """An issue as mail and as page: one rendering per edition and language, personalised by substitution.
 
-Ten thousand subscribers must not mean ten thousand template renderings: the HTML (with its CSS inlined,
-since mail apps drop <style>) and the text are rendered once per (edition, language) with a placeholder
-where each recipient's own unsubscribe link goes, and only that link differs from mail to mail.
+Ten thousand subscribers must not mean ten thousand template renderings: the HTML (laid out in MJML and
+compiled to tables that mail apps hold, its CSS inlined since some drop <style>) and the text are rendered
+once per (edition, language) with a placeholder where each recipient's own unsubscribe link goes, and only
+that link differs from mail to mail.
 """
 
 from __future__ import annotations
@@ -20,11 +21,17 @@ import css_inline
 from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
+from mjml import mjml2html
 
 from ..delivery.outbox import RawMail, check_header
 from ..models import NewsEdition, NewsIssue
 from ..text import absolute_markdown, render_markdown
 from . import tokens
+from .languages import group_language, section_in, title_in
+
+#: Gmail drops <style>, so every rule is also written on its elements; the <style> elements stay for the
+#: clients that read them (the phone layout's media query, dark mode, Outlook's fixes)
+_INLINER = css_inline.CSSInliner(keep_style_tags=True)
 
 #: stands for the recipient's unsubscribe link until the mail is made for them
 UNSUBSCRIBE_PLACEHOLDER = "https://unsubscribe.invalid/nmg-news-recipient-link"
@@ -36,6 +43,8 @@ class ShownSection:
     html: Markup
     text: str
     members_only: bool
+    #: the language the section is written in: the group's where the reader's has no text
+    lang: str
 
 
 @dataclass(frozen=True)
@@ -45,22 +54,28 @@ class RenderedEdition:
     text: str
 
 
-def sections_of(issue: NewsIssue, edition: NewsEdition) -> list[ShownSection]:
-    """The sections an edition carries, sanitised; empty sections are left out.
+def sections_of(issue: NewsIssue, edition: NewsEdition, language: str) -> list[ShownSection]:
+    """The sections an edition carries in a language, sanitised; empty sections are left out.
 
     Links and images the editor wrote relative (`/news`) are resolved against the issue's page on
     PUBLIC_URL, in the HTML and in the text alike: in a mail client a relative address leads nowhere."""
     page = web_url(issue)
-    return [
-        ShownSection(
-            section.heading,
-            render_markdown(section.body, images=True, base_url=page),
-            absolute_markdown(section.body, page),
-            section.members_only,
-        )
-        for section in issue.sections
-        if section.body.strip() and (edition is NewsEdition.MEMBERS or not section.members_only)
-    ]
+    shown = []
+    for section in issue.sections:
+        if section.members_only and edition is NewsEdition.PUBLIC:
+            continue
+        text = section_in(section, language)
+        if text.body.strip():
+            shown.append(
+                ShownSection(
+                    text.heading,
+                    render_markdown(text.body, images=True, base_url=page),
+                    absolute_markdown(text.body, page),
+                    section.members_only,
+                    group_language() if text.falls_back else language,
+                )
+            )
+    return shown
 
 
 def web_url(issue: NewsIssue) -> str:
@@ -72,16 +87,17 @@ def render(issue: NewsIssue, edition: NewsEdition, language: str) -> RenderedEdi
     context = {
         "issue": issue,
         "edition": edition,
-        "sections": sections_of(issue, edition),
+        "sections": sections_of(issue, edition, language),
         "web_url": web_url(issue),
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
         "nmg_name": current_app.config["NMG_NAME"],
         "language": language,
     }
+    subject = title_in(issue, language)
     with force_locale(language):
-        html = render_template("email/news_issue.html", subject=issue.title, **context)
-        text = render_template("email/news_issue.txt", **context)
-    return RenderedEdition(issue.title, css_inline.inline(html), text)
+        layout = render_template("email/news_issue.mjml.html", subject=subject, **context)
+        text = render_template("email/news_issue.txt", subject=subject, **context)
+    return RenderedEdition(subject, _INLINER.inline(mjml2html(layout)), text)
 
 
 def list_id(edition: NewsEdition) -> str:
