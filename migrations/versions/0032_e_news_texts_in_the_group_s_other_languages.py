@@ -1,6 +1,6 @@
 """e-news texts in the group's other languages
 
-Revision ID: 0035
+Revision ID: 0032
 Revises: 0031
 Create Date: 2026-12-07 06:49:38.843041
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0035'
+revision = '0032'
 down_revision = '0031'
 branch_labels = None
 depends_on = None
