@@ -8,5 +8,6 @@ from . import (  # noqa: E402,F401
     publication_routes,
     report_routes,
     routes,
+    self_assessment_open_routes,
     self_assessment_routes,
 )

@@ -14,6 +14,7 @@ from ..models import AnsweredMeasure
 from ..permissions import Right, can, require
 from . import bp, figures_cache
 from .charts import Row, bar_chart
+from .self_assessment import publishing
 from .self_assessment.answers import SelfAssessmentError, answer, previous_answers
 from .self_assessment.definitions import QUESTIONS, Light
 from .self_assessment.trend import assessed_years
@@ -61,6 +62,7 @@ def _page(year: int, years: list[int], posted: AnswerForm | None = None, status:
         rows=[(measure, [table[y][i] for y in years]) for i, measure in enumerate(measures)],
         chart=chart,
         forms=_forms(year, measures, posted),
+        published=publishing.published(year),
         Light=Light,
     ), status
 

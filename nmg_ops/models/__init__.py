@@ -20,7 +20,13 @@ from .documents import (
     DocumentVisibility,
     VersionStatus,
 )
-from .governance import AnsweredMeasure, CoordinatorTerm, FiguresVersion, SelfAssessmentAnswer
+from .governance import (
+    AnsweredMeasure,
+    CoordinatorTerm,
+    FiguresVersion,
+    PublishedSelfAssessment,
+    SelfAssessmentAnswer,
+)
 from .meetings import (
     AgendaItem,
     Attendance,
@@ -139,6 +145,7 @@ __all__ = [
     "PublicAnswerRequest",
     "PublicCapacity",
     "PublicResponse",
+    "PublishedSelfAssessment",
     "QuestionKind",
     "ReplyOutcome",
     "RevisionKind",

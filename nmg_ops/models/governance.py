@@ -109,3 +109,25 @@ class FiguresVersion(db.Model):
     name: so.Mapped[str] = so.mapped_column(sa.String(40), primary_key=True)
     #: a new random value at each change
     token: so.Mapped[str] = so.mapped_column(sa.String(32))
+
+
+class PublishedSelfAssessment(db.Model):
+    """A year's self-assessment as the coordinator published it: the open-format document, kept as it was
+    when published so that its public address serves the same bytes until the coordinator publishes again."""
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the year the document describes
+    year: so.Mapped[int] = so.mapped_column(unique=True)
+    #: the JSON document (docs/schema/nmg-self-assessment-1.json), as served
+    document: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: when it was published (the Last-Modified of its address)
+    published_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: who published it
+    published_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id", ondelete="SET NULL"))
+
+    published_by: so.Mapped[Member | None] = so.relationship()
+
+    __table_args__ = (sa.CheckConstraint("year BETWEEN 1900 AND 2199", name="year_in_range"),)
+
+    def __repr__(self) -> str:
+        return f"<PublishedSelfAssessment {self.year}>"

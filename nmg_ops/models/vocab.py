@@ -241,6 +241,7 @@ class AuditSubject(StrEnum):
     ACTION_ITEM = "action_item"
     DOCUMENT = "document"
     SELF_ASSESSMENT_ANSWER = "self_assessment_answer"
+    PUBLISHED_SELF_ASSESSMENT = "published_self_assessment"
     NEWS_ISSUE = "news_issue"
     CONSULTATION = "consultation"
 
@@ -262,6 +263,7 @@ _AUDIT_SUBJECT_LABELS = {
     AuditSubject.ACTION_ITEM: _l("Action"),
     AuditSubject.DOCUMENT: _l("Document"),
     AuditSubject.SELF_ASSESSMENT_ANSWER: _l("Self-assessment answer"),
+    AuditSubject.PUBLISHED_SELF_ASSESSMENT: _l("Published self-assessment"),
     AuditSubject.NEWS_ISSUE: _l("E-news issue"),
     AuditSubject.CONSULTATION: _l("Consultation"),
 }

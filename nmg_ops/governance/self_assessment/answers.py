@@ -26,6 +26,14 @@ def answer(year: int, measure: AnsweredMeasure, choice: str, note: str, by: Memb
         raise SelfAssessmentError(_("Describe the model in the note."), "note")
     if year not in assessed_years():
         raise SelfAssessmentError(_("There is no self-assessment for %(year)d.", year=year), "year")
+    return record(year, measure, choice, note, by, AuditAction.UPDATED)
+
+
+def record(
+    year: int, measure: AnsweredMeasure, choice: str, note: str, by: Member, action: AuditAction
+) -> SelfAssessmentAnswer:
+    """Store the answer, replacing the year's earlier answer to the question, and write it in the audit
+    trail; the callers have checked the choice and the year."""
     row = db.session.scalar(
         sa.select(SelfAssessmentAnswer)
         .where(SelfAssessmentAnswer.year == year, SelfAssessmentAnswer.measure == measure)
@@ -41,10 +49,10 @@ def answer(year: int, measure: AnsweredMeasure, choice: str, note: str, by: Memb
     row.answered_at = clock.now()
     flush_or_refuse(SelfAssessmentError(_("The answer was changed at the same moment; send it again.")))
     audit.record(
-        AuditAction.UPDATED,
+        action,
         AuditSubject.SELF_ASSESSMENT_ANSWER,
         row.id,
-        f"{year} – {question.label}",
+        f"{year} – {QUESTIONS[measure].label}",
         {"choice": [before, choice]},
     )
     return row

@@ -29,13 +29,14 @@ def _by_share(have: float, want: float) -> Light:
     return Light.AMBER if have * 2 >= want else Light.RED
 
 
-def _due_meetings(period: Period, agreed: int) -> int:
+def due_meetings(period: Period, agreed: int) -> int:
+    """The meetings of those agreed per year that were due by the period's cutoff."""
     return int(agreed * period.elapsed)
 
 
 def _meetings_light(period: Period, facts: Facts) -> Light:
     entry = facts.meetings[period.year]
-    return _by_share(entry.held, _due_meetings(period, entry.agreed))
+    return _by_share(entry.held, due_meetings(period, entry.agreed))
 
 
 def _stage(period: Period, facts: Facts) -> Measure:
@@ -248,7 +249,7 @@ def _enews(period: Period, facts: Facts) -> Measure:
 
 def _meetings(period: Period, facts: Facts) -> Measure:
     entry = facts.meetings[period.year]
-    due = _due_meetings(period, entry.agreed)
+    due = due_meetings(period, entry.agreed)
     return _data(
         "communication_meetings",
         _l("Communication: meetings held against those agreed"),

@@ -10,7 +10,7 @@ from ... import clock
 from ...extensions import db
 from ...models import Member, SelfAssessmentAnswer
 from .definitions import Measure
-from .facts import read_facts, year_period
+from .facts import Facts, Period, read_facts, year_period
 from .rules import measures
 
 
@@ -21,13 +21,18 @@ def assessment_for(year: int, now: datetime | None = None) -> list[Measure]:
 
 def trend(years: list[int], now: datetime | None = None) -> dict[int, list[Measure]]:
     """The measures of each year, oldest first; the same rules for every year, read together."""
-    now = now or clock.now()
     if not years:
         return {}
+    periods, facts = periods_and_facts(years, now)
+    return {period.year: measures(period, facts) for period in periods}
+
+
+def periods_and_facts(years: list[int], now: datetime | None = None) -> tuple[list[Period], Facts]:
+    """The years as the assessment sees them, oldest first, and what the data knows of them."""
+    now = now or clock.now()
     began = db.session.scalar(sa.select(sa.func.min(Member.joined_on)))
     periods = [year_period(year, now, began) for year in sorted(set(years))]
-    facts = read_facts(periods)
-    return {period.year: measures(period, facts) for period in periods}
+    return periods, read_facts(periods)
 
 
 def assessed_years(now: datetime | None = None) -> list[int]:
