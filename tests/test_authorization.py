@@ -92,6 +92,17 @@ MATRIX = [
     # The self-assessment: everyone signed in reads it; the coordinator answers its questions.
     ("GET", "/governance", "/governance", SIGNED_IN),
     ("POST", "/governance/answers/<measure>", "/governance/answers/funding", LEADERS),
+    # The self-assessment in its open format: the schema and the years published are for anyone; members
+    # download any year's document; the coordinator publishes, takes back and imports earlier years.
+    ("GET", "/self-assessment/schema/1.json", "/self-assessment/schema/1.json", ANYONE),
+    ("GET", "/self-assessment/<int:year>.json", "/self-assessment/{year}.json", ANYONE),
+    ("GET", "/self-assessment/latest.json", "/self-assessment/latest.json", ANYONE),
+    ("GET", "/governance/<int:year>.json", "/governance/{year}.json", SIGNED_IN),
+    ("POST", "/governance/<int:year>/publish", "/governance/{year}/publish", LEADERS),
+    ("POST", "/governance/<int:year>/unpublish", "/governance/{year}/unpublish", LEADERS),
+    ("GET", "/governance/import", "/governance/import", LEADERS),
+    ("POST", "/governance/import", "/governance/import", LEADERS),
+    ("POST", "/governance/import/confirm", "/governance/import/confirm", LEADERS),
     # The annual report: the team and the leaders read and download it; the coordinator publishes it.
     ("GET", "/governance/annual-report", "/governance/annual-report", TEAM_AND_LEADERS),
     (

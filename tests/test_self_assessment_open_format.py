@@ -6,16 +6,18 @@ from __future__ import annotations
 import io
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import jsonschema
 import pytest
 import sqlalchemy as sa
 
+from nmg_ops import demo as demo_package
 from nmg_ops.extensions import db
 from nmg_ops.governance.self_assessment.definitions import QUESTIONS
 from nmg_ops.governance.self_assessment.document import SCHEMA_FILE
 from nmg_ops.governance.self_assessment.trend import assessment_for
-from nmg_ops.models import AuditEntry, SelfAssessmentAnswer, StakeholderType
+from nmg_ops.models import AuditEntry, Member, SelfAssessmentAnswer, StakeholderType
 
 COMMITTED_SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 DEMO_PASSWORD = "a-test-password"
@@ -211,9 +213,10 @@ def test_a_document_off_the_schema_is_refused_with_each_error_where_it_is(coordi
     del wrong["measures"]["stage"]
     wrong["year"] = "2023"
     page = _refused(coordinator, json.dumps([doc | {"year": 2024}, wrong]).encode())
-    assert "$[1].measures.funding.choice" in page
-    assert "$[1].measures: &#39;stage&#39; is a required property" in page
-    assert "$[1].year: &#39;2023&#39; is not of type &#39;integer&#39;" in page
+    assert "$[1].measures.funding.choice: should be one of &#34;dedicated&#34;, " in page
+    assert "not &#34;lots&#34;." in page
+    assert "$[1].measures: “stage” is missing." in page
+    assert "$[1].year: should be a whole number, not &#34;2023&#34;." in page
     assert "nothing was imported" in page
 
 
@@ -237,3 +240,33 @@ def test_the_import_page_shows_in_the_coordinators_hands_only(app, demo):
     _sign_in(demo, "member@demo.nmg", DEMO_PASSWORD)
     assert demo.get("/governance/import").status_code == 403
     assert "Import earlier years" not in demo.get("/governance").get_data(as_text=True)
+
+
+def test_the_errors_are_said_in_the_coordinators_language(coordinator):
+    doc = _earlier(_document(coordinator, 2025), 2023, funding="none")
+    del doc["measures"]["stage"]
+    doc["year"] = "2023"
+    member = db.session.scalar(sa.select(Member).where(Member.email == "coordinator@demo.nmg"))
+    member.language = "it"
+    db.session.commit()
+    page = _refused(coordinator, json.dumps(doc).encode())
+    assert "$.measures: manca “stage”." in page
+    assert "$.year: dovrebbe essere un numero intero, non &#34;2023&#34;." in page
+    assert "non è stato importato nulla" in page
+
+
+def test_the_demo_ships_other_nmgs_self_assessments_valid_against_the_schema():
+    files = sorted((Path(demo_package.__file__).parent / "partnership").glob("*.json"))
+    assert 4 <= len(files) <= 5
+    checker = jsonschema.Draft202012Validator(
+        COMMITTED_SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    countries = set()
+    for path in files:
+        docs = json.loads(path.read_text(encoding="utf-8"))
+        for doc in docs:
+            assert list(checker.iter_errors(doc)) == [], f"{path.name} {doc['year']}"
+        (country,) = {doc["group"]["country"] for doc in docs}
+        countries.add(country)
+    # One NMG per file, none of them the Italian one.
+    assert len(countries) == len(files) and "IT" not in countries

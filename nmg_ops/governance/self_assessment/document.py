@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from jsonschema import Draft202012Validator
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from jsonschema import Draft202012Validator, ValidationError
 
 from ... import clock
 from ...models import Gender, MemberRole, StakeholderType
@@ -212,7 +214,56 @@ _FIGURES = {
 
 def problems(instance: Any) -> list[str]:
     """What makes `instance` no document of this schema, one line per error: where (as a JSON path) and
-    what is wrong; none for a valid document."""
+    what is wrong, in the reader's language; none for a valid document."""
     validator = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
-    errors = sorted(validator.iter_errors(instance), key=lambda error: list(error.absolute_path))
-    return [f"{error.json_path}: {error.message}" for error in errors]
+    errors = sorted(validator.iter_errors(instance), key=lambda error: [str(p) for p in error.absolute_path])
+    return [f"{error.json_path}: {_what_is_wrong(error)}" for error in errors]
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _what_is_wrong(error: ValidationError) -> str:
+    """The schema's error said in the reader's language, for the checks this schema uses."""
+    rule, expected, value = error.validator, error.validator_value, error.instance
+    if rule == "required":
+        missing = [name for name in expected if isinstance(value, dict) and name not in value]
+        return _("%(names)s is missing.", names=", ".join(f"“{name}”" for name in missing))
+    if rule == "additionalProperties":
+        known = error.schema.get("properties", {})
+        extra = [name for name in value if name not in known]
+        return _("%(names)s is not part of the format.", names=", ".join(f"“{name}”" for name in extra))
+    if rule == "type":
+        wanted = [expected] if isinstance(expected, str) else expected
+        return _(
+            "should be %(wanted)s, not %(value)s.",
+            wanted=_(" or ").join(str(_TYPES.get(kind, kind)) for kind in wanted),
+            value=_shown(value),
+        )
+    if rule in ("enum", "const"):
+        choices = expected if rule == "enum" else [expected]
+        return _(
+            "should be one of %(choices)s, not %(value)s.",
+            choices=", ".join(_shown(choice) for choice in choices),
+            value=_shown(value),
+        )
+    if rule == "minimum":
+        return _("should be at least %(limit)s, not %(value)s.", limit=expected, value=_shown(value))
+    if rule == "maximum":
+        return _("should be at most %(limit)s, not %(value)s.", limit=expected, value=_shown(value))
+    if rule in ("pattern", "format", "minLength", "maxLength", "uniqueItems"):
+        return _("%(value)s is not in the form the schema asks for here.", value=_shown(value))
+    return error.message
+
+
+_TYPES = {
+    "integer": _l("a whole number"),
+    "number": _l("a number"),
+    "string": _l("text"),
+    "object": _l("an object"),
+    "array": _l("a list"),
+    "boolean": _l("true or false"),
+    "null": _l("null"),
+}
