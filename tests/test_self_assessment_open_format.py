@@ -23,7 +23,10 @@ COMMITTED_SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 DEMO_PASSWORD = "a-test-password"
 
 
-def _sign_in(client, email: str, password: str) -> None:
+def _sign_in(client, email: str, password: str, language: str = "en") -> None:
+    """Sign a demo member in, reading the pages in `language` (the demo's members read Italian)."""
+    db.session.scalar(sa.select(Member).where(Member.email == email)).language = language
+    db.session.commit()
     assert client.post("/sign-in", data={"email": email, "password": password}).status_code == 302
 
 
@@ -242,14 +245,12 @@ def test_the_import_page_shows_in_the_coordinators_hands_only(app, demo):
     assert "Import earlier years" not in demo.get("/governance").get_data(as_text=True)
 
 
-def test_the_errors_are_said_in_the_coordinators_language(coordinator):
-    doc = _earlier(_document(coordinator, 2025), 2023, funding="none")
+def test_the_errors_are_said_in_the_coordinators_language(demo):
+    _sign_in(demo, "coordinator@demo.nmg", DEMO_PASSWORD, language="it")
+    doc = _earlier(_document(demo, 2025), 2023, funding="none")
     del doc["measures"]["stage"]
     doc["year"] = "2023"
-    member = db.session.scalar(sa.select(Member).where(Member.email == "coordinator@demo.nmg"))
-    member.language = "it"
-    db.session.commit()
-    page = _refused(coordinator, json.dumps(doc).encode())
+    page = _refused(demo, json.dumps(doc).encode())
     assert "$.measures: manca “stage”." in page
     assert "$.year: dovrebbe essere un numero intero, non &#34;2023&#34;." in page
     assert "non è stato importato nulla" in page

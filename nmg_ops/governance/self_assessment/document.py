@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from jsonschema import Draft202012Validator, ValidationError
 
 from ... import clock
-from ...models import Gender, MemberRole, StakeholderType
+from ...models import Gender, MemberRole, SelfAssessmentAnswer, StakeholderType
 from ..consultation_results import suppressed
 from .definitions import Light, Source
 from .facts import Facts, Period
@@ -85,7 +85,7 @@ def document(year: int) -> dict[str, Any]:
     }
 
 
-def _answer(answer) -> dict[str, Any]:
+def _answer(answer: SelfAssessmentAnswer | None) -> dict[str, Any]:
     return {"choice": answer.choice if answer else None, "note": answer.note if answer else ""}
 
 
