@@ -11,5 +11,7 @@ e-news, terms of reference, terms, answers); the composition is read once per ye
 
 The measures and the coordinator's questions are defined in `definitions`; `facts` reads the data for
 the years asked, `rules` turns it into each year's measures, `answers` records the coordinator's answers,
-and `trend` is what the pages and the annual report call.
+and `trend` is what the pages and the annual report call. `document` writes a year as the open format's
+JSON document (docs/schema/nmg-self-assessment-1.json), `publishing` keeps the years the coordinator
+publishes, and `importing` reads earlier years' answers from such documents.
 """
