@@ -208,6 +208,7 @@ def _refused(client, content: bytes) -> str:
 def test_a_file_that_is_not_json_is_refused(coordinator):
     assert "The file is not JSON" in _refused(coordinator, b"year;funding\n2023;none\n")
     assert "not text in UTF-8" in _refused(coordinator, b"\xff\xfe{")
+    assert "too deeply" in _refused(coordinator, b"[" * 100_000 + b"]" * 100_000)
 
 
 def test_a_document_off_the_schema_is_refused_with_each_error_where_it_is(coordinator):

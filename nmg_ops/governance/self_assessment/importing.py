@@ -67,6 +67,11 @@ def read(raw: bytes) -> ImportPlan:
         raise ImportRefused(
             _("The file is not JSON: %(error)s (line %(line)d).", error=exc.msg, line=exc.lineno)
         ) from None
+    except RecursionError:
+        # Lists within lists thousands deep: JSON, but no document of the schema, whose depth is five.
+        raise ImportRefused(
+            _("The file nests lists or objects too deeply to be a self-assessment.")
+        ) from None
     documents = content if isinstance(content, list) else [content]
     if not documents:
         raise ImportRefused(_("The file holds an empty list, and no self-assessment."))
