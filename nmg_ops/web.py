@@ -87,6 +87,9 @@ def _not_printed(refusal: NotPrinted):
 
 
 def _csrf_error(error: CSRFError):
+    if api.serves(request.path):
+        # The API takes GET only; a program posting to it gets a problem, not a page.
+        return api_problems.problem(error)
     if offers_kept_text():
         if not current_user.is_authenticated:
             return kept_text_page(

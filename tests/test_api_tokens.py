@@ -169,3 +169,10 @@ def test_a_malformed_authorization_header_is_a_401_problem_even_on_a_public_oper
         response = client.get("/api/v1/events", headers={"Authorization": header})
         assert response.status_code == 401, header
         assert response.mimetype == "application/problem+json"
+
+
+def test_the_api_only_reads_a_post_is_a_405_problem(client):
+    response = client.post("/api/v1/events")
+    assert response.status_code == 405
+    assert response.mimetype == "application/problem+json"
+    assert "GET" in response.headers["Allow"]

@@ -46,7 +46,7 @@ def current_reader() -> ApiReader:
     if header is None:
         _count(f"address:{request.remote_addr}", "API_ADDRESS_REQUESTS_PER_MINUTE")
         if current_user.is_authenticated:
-            return ApiReader(current_user, current_roles())
+            return ApiReader(current_user._get_current_object(), current_roles())
         return ApiReader(None, frozenset({Role.PUBLIC}))
     scheme, _space, raw = header.partition(" ")
     token = tokens.token_for(raw.strip()) if scheme.lower() == "bearer" else None

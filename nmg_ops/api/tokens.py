@@ -72,7 +72,7 @@ def token_for(raw: str) -> ApiToken | None:
     """The working token of a current member that `raw` is the secret of, or None."""
     if not raw.startswith(PREFIX):
         return None
-    token = db.session.scalar(
+    return db.session.scalar(
         sa.select(ApiToken)
         .join(ApiToken.member)
         .where(
@@ -81,7 +81,6 @@ def token_for(raw: str) -> ApiToken | None:
             Member.current_clause(clock.today()),
         )
     )
-    return token
 
 
 def note_use(token: ApiToken, at: datetime) -> None:
