@@ -14,4 +14,5 @@ class ApiTokenForm(Form):
         validators=[DataRequired(), Length(max=100), single_line],
         description=_l("What it is for, to tell your tokens apart: “my spreadsheet”."),
     )
-    submit = SubmitField(_l("Create a token"))
+    #: not `submit`: the profile, where this form stands, has another form with that field
+    create_token = SubmitField(_l("Create a token"))
