@@ -197,3 +197,15 @@ def test_the_group_profile_names_the_coordinators_organisation(client, people):
     answer = client.get("/api/v1/group").get_json()
     assert answer["coordinator_organisation"] == people["coordinator"].organisation.name
     assert answer["country"] == "IT"
+
+
+def test_a_token_lists_the_actions_of_the_members_actions_page(client, sign_in, people, world):
+    reader = people["coordination_team"]
+    db.session.add(ActionItem(title="The team's action", is_team_owned=True))
+    db.session.commit()
+    sign_in(reader)
+    page = client.get("/actions/mine?closed=1").get_data(as_text=True)
+    shown_on_page = {int(found) for found in re.findall(r'href="/actions/(\d+)"', page)}
+    answer = client.get("/api/v1/me/actions", headers=_bearer(tokens.create(reader, "t"))).get_json()
+    assert {item["title"] for item in answer["items"]} == {"The team's action"}
+    assert {item["id"] for item in answer["items"]} == shown_on_page

@@ -4,7 +4,7 @@ same rules, asked of the same functions.
 - Their meetings are their invitations to meetings `meetings.visibility` lets them see, as on
   `/meetings/my`: a draft only for organisers, with the video link as the meeting's page gives it.
 - Their answers are those invitations' answers and the attendance recorded.
-- Their actions are the actions they own.
+- Their actions are those of their actions page (`minutes.actions.mine_clause`), closed ones included.
 - Minutes and decisions are those of approved minutes that `minutes.access` lets them read: circulated
   drafts stay on the pages of those present, since the API, like every member-wide output, shows only
   what stands.
@@ -18,6 +18,7 @@ from flask import url_for
 
 from ..meetings import visibility
 from ..minutes import access
+from ..minutes.actions import mine_clause
 from ..minutes.decisions import DecisionFilter, register_query
 from ..models import (
     ActionItem,
@@ -26,7 +27,6 @@ from ..models import (
     Meeting,
     Minutes,
     MinutesStatus,
-    action_owner,
 )
 from . import schemas
 from .public_data import Listing
@@ -90,11 +90,11 @@ def answers(reader: ApiReader) -> Listing:
 
 
 def actions(reader: ApiReader) -> Listing:
-    """The actions the member owns, the soonest due first, those with no date last."""
+    """The member's actions as their actions page lists them (the team's too for its members), closed ones
+    included, the soonest due first, those with no date last."""
     query = (
         sa.select(ActionItem)
-        .join(action_owner, action_owner.c.action_id == ActionItem.id)
-        .where(action_owner.c.member_id == reader.member_id)
+        .where(mine_clause(reader.member_id, include_closed=True))
         .options(so.selectinload(ActionItem.owners))
         .order_by(ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
