@@ -51,7 +51,7 @@ def my_answers(reader: ApiReader):
     "/me/actions",
     s.MyAction,
     _l("Your actions"),
-    _l("The actions you own, the soonest due first."),
+    _l("Your actions as your actions page lists them, closed ones included, the soonest due first."),
     paged=True,
     for_member=True,
 )
