@@ -1,7 +1,7 @@
 """the e-news image library
 
 Revision ID: 0035
-Revises: 0032
+Revises: 0033
 Create Date: 2026-12-07 13:05:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0035'
-down_revision = '0032'
+down_revision = '0033'
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,6 @@
 """The models, split by domain; importing this package registers every table on the metadata."""
 
+from .api import ApiToken
 from .audit import AuditEntry
 from .calendar import CalendarReply, ReplyOutcome
 from .consultations import (
@@ -90,6 +91,7 @@ __all__ = [
     "AgendaMaterial",
     "Announcement",
     "AnsweredMeasure",
+    "ApiToken",
     "Attendance",
     "AuditAction",
     "AuditEntry",
