@@ -22,7 +22,9 @@ from nmg_ops.models import (
     Minutes,
     MinutesStatus,
     StakeholderType,
+    SurveyReach,
 )
+from tests.fixtures.consultations import open_survey
 from tests.fixtures.news import news_world
 
 
@@ -59,14 +61,15 @@ def _held(make_meeting, title: str, invitees, minutes: MinutesStatus | None, **k
 
 @pytest.fixture
 def world(make_meeting, people):
-    """Something behind every operation: a public event, a sent issue, a public document, and the member's
-    meetings, minutes in every state, a decision and an action."""
+    """Something behind every operation: a public event, a sent issue, a public document, a public
+    consultation, and the member's meetings, minutes in every state, a decision and an action."""
     from tests.test_authorization import _public_document
 
     member = people["member"]
     make_meeting("partnership_event", status=MeetingStatus.CONFIRMED, is_public=True, title="Open day")
     news_world()
     _public_document()
+    open_survey(SurveyReach.PUBLIC)
     approved = _held(make_meeting, "Approved workshop", [member], MinutesStatus.APPROVED)
     _held(make_meeting, "Circulated workshop", [member], MinutesStatus.CIRCULATED)
     _held(make_meeting, "Draft workshop", [member], MinutesStatus.DRAFT)

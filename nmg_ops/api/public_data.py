@@ -1,7 +1,8 @@
 """What anyone may read through the API: the same things the public pages show, by the same rules.
 
 Events are the meetings `meetings.visibility.is_published` lets anyone see (never their video link), the
-e-news is its sent issues in their public edition, documents are the public ones' approved versions, and
+e-news is its sent issues in their public edition, consultations are those the public answers or whose
+results are published to anyone, documents are the public ones' approved versions, and
 the composition hides small groups as consultation results do (`consultation_results.suppressed`).
 """
 
@@ -25,6 +26,8 @@ from ..models import (
     Meeting,
     NewsEdition,
     NewsIssueStatus,
+    Survey,
+    SurveyReach,
     VersionStatus,
 )
 from ..models import NewsIssue as NewsIssueRow
@@ -113,6 +116,41 @@ def _issue(issue: NewsIssueRow) -> schemas.NewsIssue:
         month=issue.month,
         sent_at=issue.sent_at,
         url=url_for("news.issue_page", number=issue.number, edition=NewsEdition.PUBLIC.value, _external=True),
+    )
+
+
+def consultations() -> Listing:
+    """Consultations opened to the public, and any whose results are published to anyone, the latest
+    opened first: the public page while it takes answers, the results page once published."""
+    query = (
+        sa.select(Survey)
+        .where(
+            Survey.opened_at.is_not(None),
+            sa.or_(
+                Survey.reach.in_((SurveyReach.PUBLIC, SurveyReach.BOTH)),
+                sa.and_(Survey.results_are_public, Survey.results_published_at.is_not(None)),
+            ),
+        )
+        .order_by(Survey.opened_at.desc(), Survey.id.desc())
+    )
+    return query, _consultation
+
+
+def _consultation(survey: Survey) -> schemas.PublicConsultation:
+    is_open = survey.asks_public and survey.deadline_at > clock.now()
+    published = survey.results_are_public and survey.results_published_at is not None
+    return schemas.PublicConsultation(
+        id=survey.id,
+        title=survey.title,
+        opened_at=survey.opened_at,
+        deadline_at=survey.deadline_at,
+        is_open=is_open,
+        page_url=url_for("governance.public_consultation", survey_id=survey.id, _external=True)
+        if is_open
+        else None,
+        results_url=url_for("governance.published_results", survey_id=survey.id, _external=True)
+        if published
+        else None,
     )
 
 

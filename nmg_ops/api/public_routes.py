@@ -71,3 +71,19 @@ def news(reader: ApiReader):
 def documents(reader: ApiReader):
     """Public documents, approved versions."""
     return public_data.documents()
+
+
+@read_operation(
+    bp,
+    "/consultations",
+    s.PublicConsultation,
+    _l("Public consultations"),
+    _l(
+        "Consultations the public answers, with the page to answer while open, and those whose results "
+        "are published to anyone, with their results page; the latest opened first."
+    ),
+    paged=True,
+)
+def consultations(reader: ApiReader):
+    """Public consultations and published results."""
+    return public_data.consultations()

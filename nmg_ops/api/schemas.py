@@ -91,6 +91,16 @@ class NewsIssue(Answer):
     url: str = Field(description="The issue's permanent page, public edition.")
 
 
+class PublicConsultation(Answer):
+    id: int
+    title: str
+    opened_at: datetime
+    deadline_at: datetime = Field(description="Answers are accepted until this instant.")
+    is_open: bool = Field(description="Whether the public can answer now.")
+    page_url: str | None = Field(description="Where the public answers, while it is open; else null.")
+    results_url: str | None = Field(description="The results published to anyone, once they are; else null.")
+
+
 class PublicDocument(Answer):
     id: int
     title: str
