@@ -61,6 +61,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(minutes_bp)
     app.register_blueprint(news_bp)
     app.register_blueprint(privacy_bp)
+    from . import api
+
+    api.init_app(app)
     logs.init_app(app)
 
     from . import cli

@@ -136,3 +136,13 @@ def format_until(deadline: datetime, rebase: bool = True, *, locale: str | None 
     if (local.hour, local.minute) == (0, 0):
         return dates.format_date(local - timedelta(days=1), "long", locale=date_locale(locale))
     return format_datetime(local, "long", rebase=False, locale=locale)
+
+
+def format_size(size: int) -> str:
+    """A file's size as people read it: "3 MB", "1,5 MB" in Italian, "500 KB"."""
+    from babel.numbers import format_decimal
+
+    megabytes = size / 1_048_576
+    if megabytes >= 1:
+        return f"{format_decimal(round(megabytes, 1), locale=date_locale())} MB"
+    return f"{max(1, size // 1024)} KB"

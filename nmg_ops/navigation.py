@@ -106,7 +106,13 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "news",
         _l("E-news"),
-        ((Item("news.issue_list", _l("Issues")), Item("news.subscribers", _l("Subscribers"))),),
+        (
+            (
+                Item("news.issue_list", _l("Issues")),
+                Item("news.image_library", _l("Images")),
+                Item("news.subscribers", _l("Subscribers")),
+            ),
+        ),
         owns=("news",),
     ),
 )

@@ -12,7 +12,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
-from . import clock
+from . import api, clock
+from .api import problems as api_problems
 from .documents import overview as documents
 from .forms import MAX_ID, problems_on_page
 from .governance import consultation_publishing, public_answers
@@ -69,6 +70,8 @@ def _landing(now: datetime):
 
 
 def _error_page(error: HTTPException):
+    if api.serves(request.path):
+        return api_problems.problem(error)
     status = error.code or 500
     return render_template("error.html", error=error, status=status), status
 
@@ -84,6 +87,9 @@ def _not_printed(refusal: NotPrinted):
 
 
 def _csrf_error(error: CSRFError):
+    if api.serves(request.path):
+        # The API takes GET only; a program posting to it gets a problem, not a page.
+        return api_problems.problem(error)
     if offers_kept_text():
         if not current_user.is_authenticated:
             return kept_text_page(

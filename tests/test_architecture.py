@@ -29,6 +29,7 @@ DOMAIN_ORDER = (
     "news",
     "governance",
     "privacy",
+    "api",
 )
 #: packages that are not domains: the models sit below every domain, the demo data above all of them
 NOT_DOMAINS = {"models", "demo"}

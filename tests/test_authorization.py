@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from nmg_ops import clock
+from nmg_ops.api import tokens
 from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
 from nmg_ops.models import (
@@ -82,6 +83,29 @@ MATRIX = [
     ("POST", "/profile/sign-out-everywhere", "/profile/sign-out-everywhere", SIGNED_IN),
     ("GET", "/profile/my-data", "/profile/my-data", SIGNED_IN),
     ("GET", "/profile/my-data.json", "/profile/my-data.json", SIGNED_IN),
+    # Personal API tokens: each member makes and revokes their own (another's token is a 404).
+    ("POST", "/profile/api-tokens", "/profile/api-tokens", SIGNED_IN),
+    (
+        "POST",
+        "/profile/api-tokens/<int:token_id>/revoke",
+        "/profile/api-tokens/{api_token}/revoke",
+        SIGNED_IN,
+    ),
+    # The read API: its documents and what the group publishes to anyone; a member's own records with a
+    # token (or a signed-in browser), a visitor without one gets 401.
+    ("GET", "/api/v1/openapi.json", "/api/v1/openapi.json", ANYONE),
+    ("GET", "/api/v1/docs", "/api/v1/docs", ANYONE),
+    ("GET", "/api/v1/group", "/api/v1/group", ANYONE),
+    ("GET", "/api/v1/composition", "/api/v1/composition", ANYONE),
+    ("GET", "/api/v1/events", "/api/v1/events", ANYONE),
+    ("GET", "/api/v1/news", "/api/v1/news", ANYONE),
+    ("GET", "/api/v1/documents", "/api/v1/documents", ANYONE),
+    ("GET", "/api/v1/me", "/api/v1/me", SIGNED_IN),
+    ("GET", "/api/v1/me/meetings", "/api/v1/me/meetings", SIGNED_IN),
+    ("GET", "/api/v1/me/answers", "/api/v1/me/answers", SIGNED_IN),
+    ("GET", "/api/v1/me/actions", "/api/v1/me/actions", SIGNED_IN),
+    ("GET", "/api/v1/me/minutes", "/api/v1/me/minutes", SIGNED_IN),
+    ("GET", "/api/v1/me/decisions", "/api/v1/me/decisions", SIGNED_IN),
     ("GET", "/members/<int:member_id>/data", "/members/{member}/data", LEADERS),
     ("GET", "/members/<int:member_id>/data.json", "/members/{member}/data.json", LEADERS),
     ("GET", "/privacy", "/privacy", ANYONE),
@@ -387,6 +411,24 @@ MATRIX = [
         "/consultations/{survey}/questions/{question}/remove",
         LEADERS,
     ),
+    (
+        "GET",
+        "/consultations/<int:survey_id>/questions/<int:question_id>",
+        "/consultations/{survey}/questions/{question}",
+        LEADERS,
+    ),
+    (
+        "POST",
+        "/consultations/<int:survey_id>/questions/<int:question_id>",
+        "/consultations/{survey}/questions/{question}",
+        LEADERS,
+    ),
+    (
+        "POST",
+        "/consultations/<int:survey_id>/questions/<int:question_id>/move/<any(up, down):direction>",
+        "/consultations/{survey}/questions/{question}/move/up",
+        LEADERS,
+    ),
     ("POST", "/consultations/<int:survey_id>/open", "/consultations/{survey}/open", LEADERS),
     ("POST", "/consultations/<int:survey_id>/answer", "/consultations/{survey}/answer", SIGNED_IN),
     ("GET", "/consultations/<int:survey_id>/results", "/consultations/{survey}/results", TEAM_AND_LEADERS),
@@ -485,6 +527,10 @@ MATRIX = [
         "/news/issues/{issue}/progress.json",
         TEAM_AND_LEADERS,
     ),
+    ("GET", "/news/images", "/news/images", TEAM_AND_LEADERS),
+    ("POST", "/news/images", "/news/images", TEAM_AND_LEADERS),
+    ("POST", "/news/images/<int:image_id>/remove", "/news/images/1/remove", TEAM_AND_LEADERS),
+    ("GET", "/news/images/<string:public_key>.<any(png, jpg):extension>", "/news/images/unknown.png", ANYONE),
     ("GET", "/news", "/news", ANYONE),
     ("GET", "/news/<int:number>", "/news/{news_number}", ANYONE),
     ("GET", "/news/feed.atom", "/news/feed.atom", ANYONE),
@@ -552,8 +598,10 @@ def targets(make_member, make_org, make_term, make_working_group, make_meeting, 
     action = ActionItem(title="Send the target's report", owners=[member], meeting_id=past_meeting.id)
     db.session.add(action)
     db.session.commit()
+    tokens.create(member, "Target's script")
     return {
         "action": action.id,
+        "api_token": tokens.tokens_of(member)[0].id,
         "public_meeting": public_meeting.id,
         "meeting": meeting.id,
         "invitation": meeting.invitations[0].id,
@@ -586,6 +634,9 @@ def test_each_role_reaches_exactly_what_the_policy_allows(app, people, targets, 
         location = response.headers.get("Location", "")
         # Flask-Login sends visitors to sign in with the page they wanted in ?next=.
         sent_to_sign_in = response.status_code == 302 and location.startswith("/sign-in?next=")
+        # A program is not sent to a sign-in page: the API answers a visitor 401, as problem details.
+        if path.startswith("/api/"):
+            sent_to_sign_in = response.status_code == 401 and response.mimetype == "application/problem+json"
         assert response.status_code < 500, f"{method} {path} as {role}: {response.status_code}"
         if role in allowed:
             ok = response.status_code not in (401, 403) and not sent_to_sign_in

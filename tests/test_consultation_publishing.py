@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,7 +16,16 @@ from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.governance import consultations
 from nmg_ops.governance.consultation_publishing import Publication, PublishingError, publish
-from nmg_ops.models import AuditEntry, NewsSectionKind, QuestionKind, StakeholderType, Survey, SurveyAudience
+from nmg_ops.i18n import format_until
+from nmg_ops.models import (
+    AuditEntry,
+    NewsSectionKind,
+    QuestionKind,
+    StakeholderType,
+    Survey,
+    SurveyAudience,
+    SurveyReach,
+)
 from nmg_ops.news import drafting
 
 CONFIRMED = {"confirmed": "yes"}
@@ -216,3 +225,26 @@ def test_a_bad_publication_is_refused_with_a_message_and_publishes_nothing(
     db.session.refresh(survey)
     assert survey.results_published_at is None
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
+
+
+def test_the_e_news_draft_invites_the_public_to_consultations_still_open(app):
+    month = drafting.first_of_next_month(clock.local(clock.now()).date())
+    issue_out = clock.from_local(month, time(0, 0))
+
+    def opened(title: str, reach: SurveyReach, deadline: datetime) -> Survey:
+        draft = consultations.SurveyDraft(title, None, SurveyAudience.ALL, deadline, False, reach=reach)
+        survey = consultations.create_survey(draft)
+        consultations.add_question(survey, consultations.QuestionDraft(QuestionKind.TEXT, "Why?"))
+        consultations.open_survey(survey)
+        return survey
+
+    to_answer = opened("Data for research", SurveyReach.PUBLIC, issue_out + timedelta(days=20))
+    opened("Members' priorities", SurveyReach.MEMBERS, issue_out + timedelta(days=20))
+    opened("Over before the issue", SurveyReach.BOTH, issue_out - timedelta(hours=1))
+    issue = drafting.draft_issue(month)
+    (calls,) = [s for s in issue.sections if s.kind is NewsSectionKind.CALLS]
+    base = app.config["PUBLIC_URL"].rstrip("/")
+    last_day = format_until(clock.local(to_answer.deadline_at), rebase=False)
+    link = f"{base}/public-consultations/{to_answer.id}"
+    assert calls.body == f"- [Data for research]({link}): answers until {last_day}"
+    assert not calls.members_only

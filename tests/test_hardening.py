@@ -392,6 +392,8 @@ _NOT_SECRET = {
     ("auth.choose_language", "code"),
     ("minutes.add_action", "section_key"),
     ("minutes.add_decision", "section_key"),
+    # An e-news picture's address goes out in every mail and on the public archive: it is public.
+    ("news.image", "public_key"),
     ("static", "filename"),
     ("bootstrap.static", "filename"),
 }

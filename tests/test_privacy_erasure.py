@@ -7,10 +7,12 @@ import re
 import sqlalchemy as sa
 
 from nmg_ops import audit, clock
+from nmg_ops.api import tokens
 from nmg_ops.extensions import db
 from nmg_ops.minutes import decisions, writing
 from nmg_ops.models import (
     ActionItem,
+    ApiToken,
     AuditAction,
     AuditEntry,
     AuditSubject,
@@ -45,6 +47,7 @@ def _former(make_member, make_meeting) -> Member:
         )
     )
     db.session.add(SignInAttempt(email=gone.email, remote_addr="192.0.2.7", is_success=True))
+    tokens.create(gone, "Gina's spreadsheet")
     audit.record(
         AuditAction.UPDATED, AuditSubject.MEMBER, gone.id, "Gina Gone", {"position": ["", "Analyst"]}
     )
@@ -72,6 +75,7 @@ def test_the_coordinator_erases_a_former_member_under_a_stable_pseudonym(
     assert erased.position is None and erased.region is None and erased.expertise is None
     for model in (NewsSubscriber, NewsConsent, SignInAttempt):
         assert db.session.scalars(sa.select(model).where(model.email == "gone@example.org")).all() == []
+    assert db.session.scalars(sa.select(ApiToken).where(ApiToken.member_id == gone.id)).all() == []
     # The record keeps its shape: the invitation and the action are still theirs, under the pseudonym.
     assert db.session.scalar(sa.select(Invitation).where(Invitation.member_id == gone.id)) is not None
     assert [o.full_name for o in db.session.scalar(sa.select(ActionItem)).owners] == [erased.full_name]

@@ -8,6 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from nmg_ops import audit, clock
+from nmg_ops.api import tokens
 from nmg_ops.delivery.outbox import build_message, enqueue
 from nmg_ops.extensions import db
 from nmg_ops.governance import consultations
@@ -45,6 +46,7 @@ CATEGORIES = {
     "news_subscriptions",
     "news_consents",
     "sign_ins",
+    "api_tokens",
     "mails",
     "audit_entries",
 }
@@ -119,6 +121,7 @@ def _seed_everything(me, make_working_group, make_term, make_meeting):
         html="<p>Hi</p>",
     )
     enqueue("test", f"test:{me.id}", me.email, mail)
+    tokens.create(me, "My spreadsheet")
     audit.record(AuditAction.UPDATED, AuditSubject.MEMBER, me.id, me.full_name, {"position": ["", "Analyst"]})
     db.session.commit()
 
@@ -145,6 +148,8 @@ def test_my_data_holds_every_category(client, people, sign_in, make_working_grou
     assert data["written_procedure_answers"][0]["reason"] == "Wrong date"
     assert data["news_consents"][0]["wording"] == "I want the monthly e-news"
     assert data["sign_ins"][-1]["success"] is True
+    assert [t["name"] for t in data["api_tokens"]] == ["My spreadsheet"]
+    assert "token_hash" not in data["api_tokens"][0]
     assert "Your invitation to the plenary" in [m["subject"] for m in data["mails"]]
     assert "Analyst" in data["audit_entries"][0]["changes"]
     # The anonymous answer is linked to nobody, so it is in nobody's export.

@@ -32,9 +32,10 @@ from ..models import (
     NewsSuppression,
     SubscriberStatus,
 )
-from ..news import drafting
+from ..news import drafting, images
 from ..news.languages import other_languages
 from ..news.subscriptions import IMPORT_WORDING, MEMBERS_EDITION_WORDING, UNSUBSCRIBE_WORDING, public_wording
+from . import pictures
 
 #: issues sent, one a month for the months before the current one
 PAST_ISSUES = 12
@@ -389,6 +390,7 @@ def load_news(today: date) -> dict[str, int]:
             )
     db.session.commit()
     draft = drafting.draft_issue(drafting.first_of_next_month(today))
-    _fill(draft, DRAFT_EDITORIAL, "", "")
+    banner = images.add_image(pictures.banner(), pictures.BANNER_ALT, None)
+    _fill(draft, f"{DRAFT_EDITORIAL}\n\n{images.markdown(banner)}", "", "")
     db.session.commit()
     return {"e-news issues": len(issues) + 1, "e-news subscribers": len(subscribers)}

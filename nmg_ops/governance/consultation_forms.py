@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..forms import DateField, Form, MultiCheckboxField, blank_is_none, record_id, single_line, strip
-from ..models import QuestionKind, StakeholderType, Survey, SurveyAudience, SurveyReach
+from ..models import QuestionKind, StakeholderType, Survey, SurveyAudience, SurveyQuestion, SurveyReach
 
 
 def audience_labels() -> list[SelectChoice]:
@@ -104,8 +104,38 @@ class QuestionForm(Form):
         validators=[Optional(), Length(max=2000)],
         description=_l("One per line, for single and multiple choice."),
     )
+    scale_low = StringField(
+        _l("What 1 means"),
+        filters=[strip],
+        validators=[Optional(), Length(max=100), single_line],
+        description=_l("For a scale: the words beside 1, such as “Not at all” (the default)."),
+    )
+    scale_high = StringField(
+        _l("What 5 means"),
+        filters=[strip],
+        validators=[Optional(), Length(max=100), single_line],
+        description=_l("For a scale: the words beside 5, such as “Completely” (the default)."),
+    )
     is_required = BooleanField(_l("An answer is required"))
     submit = SubmitField(_l("Add the question"))
+
+
+class QuestionEditForm(QuestionForm):
+    submit = SubmitField(_l("Save the question"))
+
+    @classmethod
+    def of(cls, question: SurveyQuestion) -> QuestionEditForm:
+        scale = question.kind is QuestionKind.SCALE
+        written = [*(question.options or "").splitlines(), "", ""][:2] if scale else ["", ""]
+        return cls(
+            formdata=None,
+            text=question.text,
+            kind=question.kind.value,
+            options=None if scale else question.options,
+            scale_low=written[0],
+            scale_high=written[1],
+            is_required=question.is_required,
+        )
 
 
 def answer_form(survey: Survey, given: dict[int, list[str]], base: type[Form] = Form, **data) -> Form:
@@ -118,7 +148,7 @@ def answer_form(survey: Survey, given: dict[int, list[str]], base: type[Form] = 
     for question in survey.questions:
         validators = [InputRequired()] if question.is_required else [Optional()]
         label = question.text
-        choices = [SelectChoice(choice, choice) for choice in question.choices]
+        choices = [SelectChoice(choice, question.choice_label(choice)) for choice in question.choices]
         previous = given.get(question.id, [])
         if question.kind is QuestionKind.MULTIPLE:
             field = MultiCheckboxField(label, choices=choices, validators=validators, default=previous)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import time, timedelta
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -20,6 +20,7 @@ from .charts import Row, bar_chart
 from .consultation_forms import (
     KIND_LABELS,
     PublicationForm,
+    QuestionEditForm,
     QuestionForm,
     SurveyForm,
     answer_form,
@@ -124,6 +125,17 @@ def consultation(survey_id: int):
     return _survey_page(_survey(survey_id))
 
 
+def _question_draft(form: QuestionForm) -> consultations.QuestionDraft:
+    kind = QuestionKind(form.kind.data)
+    options = [form.scale_low.data or "", form.scale_high.data or ""] if kind is QuestionKind.SCALE else []
+    return consultations.QuestionDraft(
+        kind=kind,
+        text=form.text.data,
+        options=options or (form.options.data or "").splitlines(),
+        is_required=form.is_required.data,
+    )
+
+
 @bp.post("/consultations/<int:survey_id>/questions")
 @require(Right.MANAGE_CONSULTATIONS)
 def add_consultation_question(survey_id: int):
@@ -131,20 +143,57 @@ def add_consultation_question(survey_id: int):
     survey = _survey(survey_id)
     form = QuestionForm()
     if form.validate_on_submit():
-        draft = consultations.QuestionDraft(
-            kind=QuestionKind(form.kind.data),
-            text=form.text.data,
-            options=(form.options.data or "").splitlines(),
-            is_required=form.is_required.data,
-        )
         try:
-            consultations.add_question(survey, draft)
+            consultations.add_question(survey, _question_draft(form))
         except ConsultationError as error:
             show_on_form(form, error)
         else:
             flash(_("Question added."), "success")
             return redirect(url_for("governance.consultation", survey_id=survey.id))
     return _survey_page(survey, question_form=form, status=400)
+
+
+@bp.route("/consultations/<int:survey_id>/questions/<int:question_id>", methods=["GET", "POST"])
+@require(Right.MANAGE_CONSULTATIONS)
+def edit_consultation_question(survey_id: int, question_id: int):
+    """Write a question again, while the survey is not yet open."""
+    survey = _survey(survey_id)
+    question = next((q for q in survey.questions if q.id == question_id), None)
+    if question is None:
+        abort(404)
+    back = redirect(
+        url_for("governance.consultation", survey_id=survey.id, _anchor=f"question-{question.id}")
+    )
+    if not survey.is_open_for_building:
+        flash(_("The survey is open: its questions can no longer change."), "warning")
+        return back
+    form = QuestionEditForm() if request.method == "POST" else QuestionEditForm.of(question)
+    if form.validate_on_submit():
+        try:
+            consultations.change_question(survey, question.id, _question_draft(form))
+        except ConsultationError as error:
+            show_on_form(form, error)
+        else:
+            flash(_("Question saved."), "success")
+            return back
+    page = render_template(
+        "governance/consultation_question.html", survey=survey, question=question, form=form
+    )
+    return page, 400 if request.method == "POST" else 200
+
+
+@bp.post("/consultations/<int:survey_id>/questions/<int:question_id>/move/<any(up, down):direction>")
+@require(Right.MANAGE_CONSULTATIONS)
+def move_consultation_question(survey_id: int, question_id: int, direction: str):
+    """One place up or down, while the survey is not yet open."""
+    survey = _survey(survey_id)
+    try:
+        consultations.move_question(survey, question_id, -1 if direction == "up" else 1)
+    except ConsultationError as error:
+        flash(str(error), "danger")
+    return redirect(
+        url_for("governance.consultation", survey_id=survey.id, _anchor=f"question-{question_id}")
+    )
 
 
 @bp.post("/consultations/<int:survey_id>/questions/<int:question_id>/remove")
@@ -200,7 +249,10 @@ def answer_consultation(survey_id: int):
 
 def charts(result: Results) -> dict[int, object]:
     return {
-        item.question.id: bar_chart(item.question.text, (Row(c, n) for c, n in item.overall.counts.items()))
+        item.question.id: bar_chart(
+            item.question.text,
+            (Row(item.question.choice_label(c), n) for c, n in item.overall.counts.items()),
+        )
         for item in result.questions
         if item.question.kind is not QuestionKind.TEXT and not item.overall.is_hidden
     }

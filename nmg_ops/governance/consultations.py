@@ -96,18 +96,40 @@ def create_survey(draft: SurveyDraft) -> Survey:
     return survey
 
 
-def add_question(survey: Survey, draft: QuestionDraft) -> SurveyQuestion:
+def _stored_options(draft: QuestionDraft) -> str | None:
+    """The choices of a single or multiple choice, one a line; the words at the ends of a scale, the low
+    one on the first line; nothing for free text."""
+    if draft.kind is QuestionKind.SCALE:
+        ends = [" ".join(end.split()) for end in (*draft.options, "", "")[:2]]
+        return "\n".join(ends) if any(ends) else None
+    options = [option for option in dict.fromkeys(o.strip() for o in draft.options) if option]
+    if draft.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE):
+        if len(options) < 2:
+            raise ConsultationError(_l("Give at least two choices, one per line."), "options")
+        return "\n".join(options)
+    return None
+
+
+def _still_building(survey: Survey) -> None:
     if not survey.is_open_for_building:
         raise ConsultationError(_l("The survey is open: its questions can no longer change."))
-    options = [option for option in dict.fromkeys(o.strip() for o in draft.options) if option]
-    if draft.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) and len(options) < 2:
-        raise ConsultationError(_l("Give at least two choices, one per line."), "options")
+
+
+def _question_of(survey: Survey, question_id: int) -> SurveyQuestion:
+    question = next((q for q in survey.questions if q.id == question_id), None)
+    if question is None:
+        raise ConsultationError(_l("This question is not part of the survey."))
+    return question
+
+
+def add_question(survey: Survey, draft: QuestionDraft) -> SurveyQuestion:
+    _still_building(survey)
     question = SurveyQuestion(
         survey=survey,
         position=len(survey.questions) + 1,
         kind=draft.kind,
         text=draft.text,
-        options="\n".join(options) if draft.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE) else None,
+        options=_stored_options(draft),
         is_required=draft.is_required,
     )
     db.session.add(question)
@@ -115,22 +137,46 @@ def add_question(survey: Survey, draft: QuestionDraft) -> SurveyQuestion:
     return question
 
 
+def change_question(survey: Survey, question_id: int, draft: QuestionDraft) -> SurveyQuestion:
+    """Write a question of a survey still being built again: nobody has answered it yet."""
+    _still_building(survey)
+    question = _question_of(survey, question_id)
+    question.options = _stored_options(draft)
+    question.kind, question.text, question.is_required = draft.kind, draft.text, draft.is_required
+    db.session.commit()
+    return question
+
+
+def _renumber(survey: Survey, ordered: list[SurveyQuestion]) -> None:
+    # Positions are unique per survey: set them through negative numbers, so that no intermediate state
+    # collides.
+    for offset, question in enumerate(ordered, start=1):
+        question.position = -offset
+    db.session.flush()
+    for question in ordered:
+        question.position = -question.position
+    db.session.flush()
+    survey.questions.sort(key=lambda q: q.position)
+
+
+def move_question(survey: Survey, question_id: int, step: int) -> None:
+    """One place up (step -1) or down (+1) in a survey still being built; at either end, it stays."""
+    _still_building(survey)
+    ordered = list(survey.questions)
+    question = _question_of(survey, question_id)
+    at = ordered.index(question)
+    to = min(max(at + step, 0), len(ordered) - 1)
+    ordered.insert(to, ordered.pop(at))
+    _renumber(survey, ordered)
+    db.session.commit()
+
+
 def remove_question(survey: Survey, question_id: int) -> None:
     """Take a question out of a survey still being built; the ones after it move up."""
-    if not survey.is_open_for_building:
-        raise ConsultationError(_l("The survey is open: its questions can no longer change."))
-    question = next((q for q in survey.questions if q.id == question_id), None)
-    if question is None:
-        raise ConsultationError(_l("This question is not part of the survey."))
-    survey.questions.remove(question)
+    _still_building(survey)
+    survey.questions.remove(_question_of(survey, question_id))
     db.session.flush()
-    # Positions are unique per survey: renumber from the end of the list's new order, in two steps so
-    # that no intermediate state collides.
-    for offset, remaining in enumerate(survey.questions, start=1):
-        remaining.position = -offset
-    db.session.flush()
-    for remaining in survey.questions:
-        remaining.position = -remaining.position
+    _renumber(survey, list(survey.questions))
     db.session.commit()
 
 

@@ -321,7 +321,8 @@ def register(criteria: ActionFilter, today: date, page: int) -> Pagination:
     return pagination
 
 
-def _mine_clause(member_id: int, include_closed: bool) -> sa.ColumnElement[bool]:
+def mine_clause(member_id: int, include_closed: bool) -> sa.ColumnElement[bool]:
+    """`mine` as SQL over `ActionItem`, for the page and the read API alike."""
     member = db.session.get(Member, member_id)
     # From the member's owner rows (indexed), not a test of every action for an owner row.
     owned = ActionItem.id.in_(
@@ -339,7 +340,7 @@ def mine(member_id: int, *, include_closed: bool = False, limit: int | None = No
     closed_last = sa.case((ActionItem.status.in_([ActionStatus.DONE, ActionStatus.DROPPED]), 1), else_=0)
     ids = (
         sa.select(ActionItem.id)
-        .where(_mine_clause(member_id, include_closed))
+        .where(mine_clause(member_id, include_closed))
         .order_by(closed_last, ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
     )
     return _in_order(list(db.session.scalars(ids if limit is None else ids.limit(limit))))
@@ -347,7 +348,7 @@ def mine(member_id: int, *, include_closed: bool = False, limit: int | None = No
 
 def count_mine(member_id: int) -> int:
     """How many open actions `mine` lists."""
-    clause = _mine_clause(member_id, include_closed=False)
+    clause = mine_clause(member_id, include_closed=False)
     return db.session.scalar(sa.select(sa.func.count()).select_from(ActionItem).where(clause)) or 0
 
 

@@ -1,5 +1,6 @@
 """The models, split by domain; importing this package registers every table on the metadata."""
 
+from .api import ApiToken
 from .audit import AuditEntry
 from .calendar import CalendarReply, ReplyOutcome
 from .consultations import (
@@ -59,6 +60,7 @@ from .news import (
     ConsentEvent,
     NewsConsent,
     NewsEdition,
+    NewsImage,
     NewsIssue,
     NewsIssueStatus,
     NewsIssueTitle,
@@ -95,6 +97,7 @@ __all__ = [
     "AgendaMaterial",
     "Announcement",
     "AnsweredMeasure",
+    "ApiToken",
     "Attendance",
     "AuditAction",
     "AuditEntry",
@@ -126,6 +129,7 @@ __all__ = [
     "MinutesStatus",
     "NewsConsent",
     "NewsEdition",
+    "NewsImage",
     "NewsIssue",
     "NewsIssueStatus",
     "NewsIssueTitle",

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from .people import Member, WorkingGroup, enum_column
@@ -123,7 +124,7 @@ class SurveyQuestion(db.Model):
     kind: so.Mapped[QuestionKind] = so.mapped_column(enum_column(QuestionKind, "question_kind"))
     #: the question as members read it
     text: so.Mapped[str] = so.mapped_column(sa.String(500))
-    #: the choices, one per line, for single and multiple choice
+    #: the choices, one per line, for single and multiple choice; for a scale, the words of its two ends
     options: so.Mapped[str | None] = so.mapped_column(sa.String(2000))
     #: whether a member must answer it
     is_required: so.Mapped[bool] = so.mapped_column(default=False)
@@ -135,6 +136,19 @@ class SurveyQuestion(db.Model):
         if self.kind is QuestionKind.SCALE:
             return ["1", "2", "3", "4", "5"]
         return [line.strip() for line in (self.options or "").splitlines() if line.strip()]
+
+    @property
+    def scale_ends(self) -> tuple[str, str]:
+        """What 1 and 5 mean: the words the survey's author gave, else the reader's "Not at all" and
+        "Completely"; a scale whose ends say nothing is read differently by each person who answers."""
+        low, high = [*(self.options or "").splitlines(), "", ""][:2]
+        return low.strip() or str(_l("Not at all")), high.strip() or str(_l("Completely"))
+
+    def choice_label(self, choice: str) -> str:
+        """A choice as answer forms and result tables name it: the ends of a scale carry their words."""
+        if self.kind is QuestionKind.SCALE and choice in ("1", "5"):
+            return f"{choice} – {self.scale_ends[0 if choice == '1' else 1]}"
+        return choice
 
 
 class SurveyParticipation(db.Model):

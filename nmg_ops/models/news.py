@@ -212,3 +212,35 @@ class NewsSuppression(db.Model):
     #: the issue whose mail bounced
     issue_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("news_issue.id", ondelete="SET NULL"))
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+
+class NewsImage(db.Model):
+    """A picture of the group's image library, shown in e-news issues and their archive.
+
+    Its bytes are kept by the document store under `storage_key`; it is served to anyone at an address
+    made of `public_key`, because mail apps fetch images without signing in, and a random key keeps the
+    library from being listed by counting.
+    """
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: the random part of its public address
+    public_key: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
+    #: where the document store keeps the bytes
+    storage_key: so.Mapped[str] = so.mapped_column(sa.String(200), unique=True)
+    #: image/png or image/jpeg: what the bytes were re-encoded as, never what the browser claimed
+    content_type: so.Mapped[str] = so.mapped_column(sa.String(100))
+    #: bytes, as stored
+    size: so.Mapped[int] = so.mapped_column()
+    width: so.Mapped[int] = so.mapped_column()
+    height: so.Mapped[int] = so.mapped_column()
+    #: what the picture shows, for readers who cannot see it and mail apps that block images
+    alt: so.Mapped[str] = so.mapped_column(sa.String(300))
+    #: who uploaded it; empty for the command line
+    uploaded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("member.id"))
+    uploaded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    uploaded_by: so.Mapped[Member | None] = so.relationship()
+
+    @property
+    def extension(self) -> str:
+        return "png" if self.content_type == "image/png" else "jpg"

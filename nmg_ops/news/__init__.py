@@ -8,6 +8,7 @@ from . import (  # noqa: E402,F401
     approval_routes,
     archive_routes,
     bounces,
+    image_routes,
     issue_routes,
     mail_unsubscribe,
     subscription_routes,

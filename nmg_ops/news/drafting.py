@@ -4,8 +4,9 @@ published consultation results.
 On NEWS_DRAFT_DAY the scheduler drafts the issue for the coming month and tells the coordination team.
 The draft holds, in each of the NMG's languages, the public events of that month, the meetings every member is
 invited to, the minutes approved (with their decisions) and the consultation results published to anyone
-in the month before, each with its link and the start of its summary; the team writes the
-editorial, the open calls and the news around them. What a public reader may see goes into sections of
+in the month before, each with its link and the start of its summary, and among the open calls the
+consultations the public can still answer; the team writes the editorial, the other calls and the news
+around them. What a public reader may see goes into sections of
 both editions; the rest into members-only sections, and only for meetings every member may see anyway.
 """
 
@@ -22,7 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import clock
 from ..extensions import db
-from ..i18n import format_date, format_datetime
+from ..i18n import format_date, format_datetime, format_until
 from ..mail import queue_mails
 from ..meetings.visibility import published_clause, seen_clause
 from ..minutes.decisions import minutes_order
@@ -38,6 +39,7 @@ from ..models import (
     NewsSection,
     NewsSectionKind,
     Survey,
+    SurveyReach,
 )
 from ..permissions import Role, current_coordinator_id
 from ..text import plain_start
@@ -154,6 +156,27 @@ def _results_lines(month: date) -> str:
     )
 
 
+def _consultation_lines(month: date) -> str:
+    """Consultations open to the public that readers can still answer when the issue goes out, each linked
+    to its public page with its last day: the e-news is how the public hears of them."""
+    start, _end = _month_bounds(month)
+    open_ones = db.session.scalars(
+        sa.select(Survey)
+        .where(
+            Survey.opened_at.is_not(None),
+            Survey.reach.in_((SurveyReach.PUBLIC, SurveyReach.BOTH)),
+            Survey.deadline_at > start,
+        )
+        .order_by(Survey.deadline_at, Survey.id)
+    )
+    base = _base()
+    return "\n".join(
+        f"- [{survey.title}]({base}/public-consultations/{survey.id}): "
+        + str(_l("answers until %(day)s", day=format_until(clock.local(survey.deadline_at), rebase=False)))
+        for survey in open_ones
+    )
+
+
 @dataclass(frozen=True)
 class _Planned:
     kind: NewsSectionKind
@@ -200,7 +223,7 @@ def _planned_sections(month: date) -> list[_Planned]:
             _results_lines(past),
             False,
         ),
-        _Planned(NewsSectionKind.CALLS, str(_l("Open calls")), "", False),
+        _Planned(NewsSectionKind.CALLS, str(_l("Open calls")), _consultation_lines(month), False),
         _Planned(NewsSectionKind.NEWS, str(_l("News from the partnership")), "", False),
     ]
 

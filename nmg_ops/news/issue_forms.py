@@ -6,6 +6,7 @@ import wtforms
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     FieldList,
@@ -23,9 +24,20 @@ from ..forms import DateField, Form, IntegerField, blank_is_none, record_id, sin
 from ..i18n import language_name
 from ..models import Language, NewsEdition, NewsIssue, NewsSection
 from .editing import BODY_MAX, HEADING_MAX, SECTIONS_MAX, TITLE_MAX, SectionEdit, TextEdit
+from .images import ALT_MAX, undescribed
 from .languages import other_languages, title_in
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+
+
+def _images_described(form: wtforms.Form, field: wtforms.Field) -> None:
+    if undescribed(field.data):
+        raise wtforms.ValidationError(
+            _l(
+                "Every picture needs words for readers who cannot see it: "
+                "write them in the brackets, ![like this](…)."
+            )
+        )
 
 
 def _other_language(form: wtforms.Form, field: wtforms.Field) -> None:
@@ -38,7 +50,9 @@ class TextForm(wtforms.Form):
 
     language = HiddenField(validators=[_other_language])
     heading = StringField(_l("Heading"), filters=[strip], validators=[Length(max=HEADING_MAX), single_line])
-    body = TextAreaField(_l("Text (Markdown)"), validators=[Length(max=BODY_MAX)], render_kw={"rows": 6})
+    body = TextAreaField(
+        _l("Text (Markdown)"), validators=[Length(max=BODY_MAX), _images_described], render_kw={"rows": 6}
+    )
 
 
 class TitleForm(wtforms.Form):
@@ -55,7 +69,7 @@ class SectionForm(wtforms.Form):
     )
     body = TextAreaField(
         _l("Text (Markdown)"),
-        validators=[Length(max=BODY_MAX)],
+        validators=[Length(max=BODY_MAX), _images_described],
         render_kw={"rows": 8},
         description=_l("**bold**, *italic*, lists, [links](https://…), images as ![text](https://…)."),
     )
@@ -194,3 +208,20 @@ class ScheduleForm(Form):
 
 class SendNowForm(Form):
     confirm = BooleanField(validators=[Optional()])
+
+
+class ImageForm(Form):
+    file = FileField(
+        _l("Picture"),
+        validators=[FileRequired()],
+        description=_l(
+            "PNG, JPEG or GIF. Wide pictures are made 1104 pixels wide; "
+            "what the camera wrote in the file is left out."
+        ),
+    )
+    alt = StringField(
+        _l("What the picture shows"),
+        filters=[strip],
+        validators=[DataRequired(), Length(max=ALT_MAX), single_line],
+        description=_l("Read aloud to people who cannot see it and shown where a mail app blocks pictures."),
+    )

@@ -27,6 +27,7 @@ from ..delivery.outbox import RawMail, check_header
 from ..models import NewsEdition, NewsIssue
 from ..text import absolute_markdown, render_markdown
 from . import tokens
+from .images import sized_for_mail
 from .languages import group_language, section_in, title_in
 
 #: Gmail drops <style>, so every rule is also written on its elements; the <style> elements stay for the
@@ -97,7 +98,7 @@ def render(issue: NewsIssue, edition: NewsEdition, language: str) -> RenderedEdi
     with force_locale(language):
         layout = render_template("email/news_issue.mjml.html", subject=subject, **context)
         text = render_template("email/news_issue.txt", subject=subject, **context)
-    return RenderedEdition(subject, _INLINER.inline(mjml2html(layout)), text)
+    return RenderedEdition(subject, sized_for_mail(_INLINER.inline(mjml2html(layout))), text)
 
 
 def list_id(edition: NewsEdition) -> str:

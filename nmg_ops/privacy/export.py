@@ -22,6 +22,7 @@ from .. import clock
 from ..extensions import db
 from ..models import (
     ActionItem,
+    ApiToken,
     AuditEntry,
     AuditSubject,
     CoordinatorTerm,
@@ -227,6 +228,12 @@ def _sign_ins(member: Member) -> list[dict[str, Any]]:
     return [{"at": a.at, "success": a.is_success, "network_address": a.remote_addr} for a in attempts]
 
 
+def _api_tokens(member: Member) -> list[dict[str, Any]]:
+    query = sa.select(ApiToken).where(ApiToken.member_id == member.id).order_by(ApiToken.created_at)
+    fields = ("name", "created_at", "last_used_at", "revoked_at")
+    return [{field: getattr(token, field) for field in fields} for token in db.session.scalars(query)]
+
+
 def _mails(member: Member) -> list[dict[str, Any]]:
     messages = db.session.scalars(
         sa.select(OutboundMessage)
@@ -388,6 +395,17 @@ def gather(member: Member) -> MemberData:
             _l("Sign-in records"),
             (("at", _l("When")), ("success", _l("Succeeded")), ("network_address", _l("Network address"))),
             _sign_ins(member),
+        ),
+        c(
+            "api_tokens",
+            _l("API tokens"),
+            (
+                ("name", _l("Name")),
+                ("created_at", _l("Created")),
+                ("last_used_at", _l("Last used")),
+                ("revoked_at", _l("Revoked")),
+            ),
+            _api_tokens(member),
         ),
         c(
             "mails",

@@ -23,6 +23,7 @@ from .. import clock
 from ..extensions import db
 from ..governance.public_answers import purge_unconfirmed_answers
 from ..models import (
+    ApiToken,
     AuditEntry,
     CalendarReply,
     DeliveryStatus,
@@ -86,7 +87,8 @@ FORMER_DOMAIN = "former.invalid"
 
 
 def forget_contact_data(member: Member) -> None:
-    """The member can no longer be reached nor sign in: address, password, calendar feed and sessions go."""
+    """The member can no longer be reached nor sign in: address, password, calendar feed, sessions and API
+    tokens go."""
     member.email = f"member-{member.id}@{FORMER_DOMAIN}"
     member.password_hash = None
     member.feed_token_hash = None
@@ -94,6 +96,7 @@ def forget_contact_data(member: Member) -> None:
     member.invited_at = None
     member.last_sign_in_at = None
     db.session.execute(sa.delete(SignInSession).where(SignInSession.member_id == member.id))
+    db.session.execute(sa.delete(ApiToken).where(ApiToken.member_id == member.id))
 
 
 def _forget_former_members(cutoff: datetime) -> int:
