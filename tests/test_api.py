@@ -14,6 +14,7 @@ from nmg_ops import clock
 from nmg_ops.api import tokens
 from nmg_ops.extensions import db
 from nmg_ops.governance.consultation_results import MIN_ANONYMOUS_GROUP
+from nmg_ops.governance.self_assessment import publishing
 from nmg_ops.models import (
     ActionItem,
     Attendance,
@@ -62,7 +63,8 @@ def _held(make_meeting, title: str, invitees, minutes: MinutesStatus | None, **k
 @pytest.fixture
 def world(make_meeting, people):
     """Something behind every operation: a public event, a sent issue, a public document, a public
-    consultation, and the member's meetings, minutes in every state, a decision and an action."""
+    consultation, a published self-assessment, and the member's meetings, minutes in every state, a
+    decision and an action."""
     from tests.test_authorization import _public_document
 
     member = people["member"]
@@ -70,6 +72,7 @@ def world(make_meeting, people):
     news_world()
     _public_document()
     open_survey(SurveyReach.PUBLIC)
+    publishing.publish(clock.today().year, people["coordinator"])
     approved = _held(make_meeting, "Approved workshop", [member], MinutesStatus.APPROVED)
     _held(make_meeting, "Circulated workshop", [member], MinutesStatus.CIRCULATED)
     _held(make_meeting, "Draft workshop", [member], MinutesStatus.DRAFT)

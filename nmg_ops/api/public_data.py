@@ -2,8 +2,9 @@
 
 Events are the meetings `meetings.visibility.is_published` lets anyone see (never their video link), the
 e-news is its sent issues in their public edition, consultations are those the public answers or whose
-results are published to anyone, documents are the public ones' approved versions, and
-the composition hides small groups as consultation results do (`consultation_results.suppressed`).
+results are published to anyone, self-assessments are the years the coordinator published, documents are
+the public ones' approved versions, and the composition hides small groups as consultation results do
+(`consultation_results.suppressed`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from ..models import (
     VersionStatus,
 )
 from ..models import NewsIssue as NewsIssueRow
+from ..models import PublishedSelfAssessment as PublishedSelfAssessmentRow
 from ..permissions import term_on
 from . import schemas
 
@@ -151,6 +153,21 @@ def _consultation(survey: Survey) -> schemas.PublicConsultation:
         results_url=url_for("governance.published_results", survey_id=survey.id, _external=True)
         if published
         else None,
+    )
+
+
+def self_assessments() -> Listing:
+    """The years whose self-assessment the coordinator published, the latest first."""
+    query = sa.select(PublishedSelfAssessmentRow).order_by(PublishedSelfAssessmentRow.year.desc())
+    return query, _self_assessment
+
+
+def _self_assessment(row: PublishedSelfAssessmentRow) -> schemas.PublishedSelfAssessment:
+    return schemas.PublishedSelfAssessment(
+        year=row.year,
+        published_at=row.published_at,
+        url=url_for("governance.published_self_assessment", year=row.year, _external=True),
+        schema_url=url_for("governance.self_assessment_schema", _external=True),
     )
 
 

@@ -87,3 +87,19 @@ def documents(reader: ApiReader):
 def consultations(reader: ApiReader):
     """Public consultations and published results."""
     return public_data.consultations()
+
+
+@read_operation(
+    bp,
+    "/self-assessments",
+    s.PublishedSelfAssessment,
+    _l("Published self-assessments"),
+    _l(
+        "The years whose B1MG self-assessment the coordinator published, the latest first, each with its "
+        "document in the open format and the schema it follows."
+    ),
+    paged=True,
+)
+def self_assessments(reader: ApiReader):
+    """Published self-assessments."""
+    return public_data.self_assessments()

@@ -101,6 +101,13 @@ class PublicConsultation(Answer):
     results_url: str | None = Field(description="The results published to anyone, once they are; else null.")
 
 
+class PublishedSelfAssessment(Answer):
+    year: int
+    published_at: datetime
+    url: str = Field(description="The year's self-assessment document, valid against the schema.")
+    schema_url: str = Field(description="The JSON Schema the document follows.")
+
+
 class PublicDocument(Answer):
     id: int
     title: str
