@@ -127,6 +127,9 @@ MATRIX = [
     ("GET", "/governance/import", "/governance/import", LEADERS),
     ("POST", "/governance/import", "/governance/import", LEADERS),
     ("POST", "/governance/import/confirm", "/governance/import/confirm", LEADERS),
+    # The partnership view (on in the tests' settings): everyone signed in compares the NMGs.
+    ("GET", "/partnership", "/partnership", SIGNED_IN),
+    ("GET", "/partnership.csv", "/partnership.csv", SIGNED_IN),
     # The annual report: the team and the leaders read and download it; the coordinator publishes it.
     ("GET", "/governance/annual-report", "/governance/annual-report", TEAM_AND_LEADERS),
     (
