@@ -40,6 +40,16 @@ def test_the_view_is_not_found_where_the_setting_is_off(app, client, member, fol
 
     assert client.get("/partnership").status_code == 404
     assert client.get("/partnership.csv").status_code == 404
+    assert 'id="partnership-link"' not in client.get("/governance").get_data(as_text=True)
+
+
+def test_the_self_assessment_links_to_the_view_where_it_is_on(client, member, folder):
+    html = client.get("/governance").get_data(as_text=True)
+
+    assert (
+        'id="partnership-link" href="/partnership"' in html
+        or 'href="/partnership" id="partnership-link"' in html
+    )
 
 
 def test_each_demo_nmg_shows_with_its_country_and_latest_stage(client, member, folder):
