@@ -11,7 +11,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CONFIG_DIR = PROJECT_DIR / "config"
 ENV_PREFIX = "NMG_"
 ENVIRONMENTS = ("development", "testing", "production")
 # NMG_ENV picks the layer and NMG_INSTANCE_PATH the folder; neither is a setting of the application itself.
@@ -149,6 +150,10 @@ def _derive(settings: dict[str, Any], environment: str, instance_path: Path) -> 
     settings["MAIL_SUPPRESS_SEND"] = False
     settings.setdefault("OUTBOX_DIR", str(instance_path / "outbox"))
     settings["DOCUMENTS_DIR"] = str(settings.get("DOCUMENTS_DIR") or instance_path / "documents")
+    partnership_dir = Path(str(settings.get("PARTNERSHIP_DIR") or instance_path / "partnership"))
+    settings["PARTNERSHIP_DIR"] = str(
+        partnership_dir if partnership_dir.is_absolute() else PROJECT_DIR / partnership_dir
+    )
     settings.setdefault("DOCUMENTS_S3_SECRET_ACCESS_KEY", "")
 
 

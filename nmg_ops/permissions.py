@@ -30,6 +30,7 @@ class Right(StrEnum):
     VIEW_COMPOSITION = "view_composition"
     VIEW_SELF_ASSESSMENT = "view_self_assessment"
     VIEW_ANNUAL_REPORT = "view_annual_report"
+    VIEW_PARTNERSHIP = "view_partnership"
     MANAGE_MEMBERS = "manage_members"
     MANAGE_GOVERNANCE = "manage_governance"
     CONFIRM_COORDINATOR = "confirm_coordinator"
@@ -68,6 +69,8 @@ GRANTS: dict[Right, frozenset[Role]] = {
     Right.VIEW_COMPOSITION: _SIGNED_IN,
     # Every member sees how the NMG measures up; the coordinator answers what the data cannot tell.
     Right.VIEW_SELF_ASSESSMENT: _SIGNED_IN,
+    # The partnership's NMGs side by side, where the setting turns the view on: what they publish anyway.
+    Right.VIEW_PARTNERSHIP: _SIGNED_IN,
     # The annual report before it is published: the team and the leaders read and download it; the
     # coordinator publishes it as a document version (MANAGE_GOVERNANCE), which then reads as documents do.
     Right.VIEW_ANNUAL_REPORT: _TEAM_AND_LEADERSHIP,

@@ -100,6 +100,8 @@ MATRIX = [
     ("GET", "/api/v1/events", "/api/v1/events", ANYONE),
     ("GET", "/api/v1/news", "/api/v1/news", ANYONE),
     ("GET", "/api/v1/documents", "/api/v1/documents", ANYONE),
+    ("GET", "/api/v1/consultations", "/api/v1/consultations", ANYONE),
+    ("GET", "/api/v1/self-assessments", "/api/v1/self-assessments", ANYONE),
     ("GET", "/api/v1/me", "/api/v1/me", SIGNED_IN),
     ("GET", "/api/v1/me/meetings", "/api/v1/me/meetings", SIGNED_IN),
     ("GET", "/api/v1/me/answers", "/api/v1/me/answers", SIGNED_IN),
@@ -127,6 +129,9 @@ MATRIX = [
     ("GET", "/governance/import", "/governance/import", LEADERS),
     ("POST", "/governance/import", "/governance/import", LEADERS),
     ("POST", "/governance/import/confirm", "/governance/import/confirm", LEADERS),
+    # The partnership view (on in the tests' settings): everyone signed in compares the NMGs.
+    ("GET", "/partnership", "/partnership", SIGNED_IN),
+    ("GET", "/partnership.csv", "/partnership.csv", SIGNED_IN),
     # The annual report: the team and the leaders read and download it; the coordinator publishes it.
     ("GET", "/governance/annual-report", "/governance/annual-report", TEAM_AND_LEADERS),
     (
