@@ -40,6 +40,7 @@ COORDINATORS_ITEMS = [
     "/deliveries",
     "/privacy/retention",
     "/news/issues",
+    "/news/images",
     "/news/subscribers",
     "/profile",
     "/profile#preferences",
@@ -179,5 +180,6 @@ def test_a_member_is_not_offered_the_coordinators_pages(browser_page, sign_in_pa
         "/deliveries",
         "/privacy/retention",
         "/news/issues",
+        "/news/images",
         "/news/subscribers",
     } & set(links)
