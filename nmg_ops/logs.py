@@ -18,14 +18,15 @@ from flask import Flask
 from werkzeug.routing import Map
 
 #: every route whose path carries a secret, and the variable that holds it: the personal feed, invitation
-#: and reset links, answer links, the e-news confirmation and unsubscribe links, and the link confirming a
-#: visitor's answer to a public consultation
+#: and reset links, answer links, the e-news confirmation and unsubscribe links, and the links confirming
+#: and withdrawing a visitor's answer to a public consultation
 SECRET_ROUTES = {
     "auth.accept_invitation": "token",
     "auth.reset_password": "token",
     "calendar.member_feed": "token",
     "calendar.rsvp_link": "token",
     "governance.confirm_public_answer": "token",
+    "governance.withdraw_public_answer": "token",
     "news.confirm": "token",
     "news.erase_subscription": "token",
     "news.unsubscribe_page": "token",

@@ -441,6 +441,8 @@ MATRIX = [
     ("POST", "/public-consultations/<int:survey_id>", "/public-consultations/{public_survey}", ANYONE),
     ("GET", "/public-consultations/confirm/<token>", "/public-consultations/confirm/not-a-token", ANYONE),
     ("POST", "/public-consultations/confirm/<token>", "/public-consultations/confirm/not-a-token", ANYONE),
+    ("GET", "/public-consultations/withdraw/<token>", "/public-consultations/withdraw/not-a-token", ANYONE),
+    ("POST", "/public-consultations/withdraw/<token>", "/public-consultations/withdraw/not-a-token", ANYONE),
     (
         "GET",
         "/consultations/<int:survey_id>/results.<any(csv, xlsx):extension>",

@@ -1,8 +1,11 @@
 """Consultations open to the public: the public page, answers confirmed by mail, one per address, the
-brakes on abuse, the retention of unconfirmed answers, and the results by capacity and region."""
+brakes on abuse, the retention of unconfirmed answers, withdrawing a confirmed answer, and the results by
+capacity and region, on the team's page and published."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -13,8 +16,10 @@ import sqlalchemy as sa
 from nmg_ops import clock
 from nmg_ops.extensions import db
 from nmg_ops.governance import consultation_results, consultations, public_answers
+from nmg_ops.governance.consultation_publishing import Publication, publish
 from nmg_ops.governance.consultations import QuestionDraft, SurveyDraft
 from nmg_ops.models import (
+    OutboundMessage,
     PublicAnswer,
     PublicAnswerAttempt,
     PublicAnswerRequest,
@@ -259,3 +264,117 @@ def test_results_by_capacity_hide_a_group_under_the_threshold_and_its_complement
     assert capacities.count("Not shown: it would reveal a group") == 2
     csv_text = client.get(f"/consultations/{survey.id}/results.csv").get_data().decode("utf-8-sig")
     assert "Public: capacity,Citizen,4" in csv_text
+
+
+def withdraw_link_in(message) -> str:
+    text = message.get_body(("plain",)).get_content()
+    return urlsplit(re.search(r"https?://\S+/public-consultations/withdraw/\S+", text)[0]).path
+
+
+def test_a_confirmed_answer_is_withdrawn_by_its_link_once_and_nothing_of_the_address_stays(
+    client, outbox, public_survey
+):
+    survey = public_survey()
+    _, thanks = confirmed(client, outbox, survey, "anna@example.org", choice="No")
+    link = withdraw_link_in(outbox()[-1])
+    assert link in thanks.get_data(as_text=True), "the thank-you page carries the link the mail carries"
+    page = client.get(link)
+    assert page.status_code == 200 and "Withdraw my answer" in page.get_data(as_text=True)
+    assert counted(survey) == {"No": 1}, "opening the link, as a mail scanner does, withdraws nothing"
+
+    done = client.post(link)
+    assert done.status_code == 200 and "has been withdrawn" in done.get_data(as_text=True)
+    assert counted(survey) == {} and count(PublicResponse) == 0
+    sent = db.session.execute(sa.select(OutboundMessage.recipient, OutboundMessage.content)).all()
+    assert sent == [(public_answers.WITHDRAWN_RECIPIENT, b"")], "the confirmation mail keeps no address"
+
+    replay = client.post(link)
+    assert replay.status_code == 410 and "no answer to withdraw" in replay.get_data(as_text=True)
+    confirmed(client, outbox, survey, "anna@example.org", choice="Yes")
+    assert counted(survey) == {"Yes": 1}, "a withdrawn answer can be given again"
+    assert client.post(link).status_code == 410, "the old link does not withdraw the new answer"
+    assert counted(survey) == {"Yes": 1}
+
+
+def test_a_forged_replaced_or_late_withdrawal_link_is_refused_and_changes_nothing(
+    client, outbox, public_survey
+):
+    survey = public_survey()
+    confirmed(client, outbox, survey, "anna@example.org", choice="Yes")
+    first = withdraw_link_in(outbox()[-1])
+    confirmed(client, outbox, survey, "anna@example.org", choice="No")
+    second = withdraw_link_in(outbox()[-1])
+    replaced = client.post(first)
+    assert replaced.status_code == 410 and "replaced it" in replaced.get_data(as_text=True)
+    forged = client.post(second[:-3] + "abc")
+    assert forged.status_code == 404 and "not valid" in forged.get_data(as_text=True)
+    assert client.get(first.replace("/withdraw/", "/confirm/")).status_code == 404, "one purpose per link"
+
+    survey.deadline_at = clock.now() - timedelta(minutes=1)
+    db.session.commit()
+    late = client.post(second)
+    assert late.status_code == 410 and "closed" in late.get_data(as_text=True)
+    assert counted(survey) == {"No": 1}
+
+
+def _shown_groups(page: str, table_id: str) -> list[tuple[str, str]]:
+    table = page[page.index(f'id="{table_id}"') :]
+    table = table[: table.index("</table>")]
+    return re.findall(r'<th scope="row"[^>]*>([^<]*)</th>\s*<td class="text-end">([^<]*)</td>', table)
+
+
+def assert_no_small_group_told(groups: list[tuple[str, str]], total: int) -> None:
+    """No group under the threshold, and the hidden ones not one group that total minus the rest gives."""
+    shown = [int(n) for _, n in groups if n not in ("–", "")]
+    hidden = [label for label, n in groups if n in ("–", "")]
+    assert all(n >= consultation_results.MIN_ANONYMOUS_GROUP for n in shown), groups
+    rest = total - sum(shown)
+    assert (rest, hidden) == (0, []) or (len(hidden) >= 2 and rest >= 3), groups
+
+
+def test_published_public_results_show_no_small_group_nor_its_complement_and_members_only_are_not_public(
+    public_survey, people, sign_in, client, app
+):
+    survey = public_survey()
+    first, why = survey.questions
+    capacities = [PublicCapacity.CITIZEN] * 3 + [PublicCapacity.RESEARCHER] * 3
+    capacities += [PublicCapacity.PATIENT_CARER, PublicCapacity.INDUSTRY]
+    regions = ["Veneto"] * 4 + ["Lazio"] * 3 + [None]
+    for n, (capacity, region) in enumerate(zip(capacities, regions, strict=True)):
+        response = PublicResponse(survey_id=survey.id, address_hash=f"h{n}", capacity=capacity, region=region)
+        response.answers = [
+            PublicAnswer(question_id=first.id, value="Yes" if n % 2 else "No"),
+            PublicAnswer(question_id=why.id, value=f"Ask Dr Rossi, {n}"),
+        ]
+        db.session.add(response)
+    survey.deadline_at = clock.now() - timedelta(minutes=1)
+    db.session.commit()
+    publish(survey, Publication(summary="The public wants data shared.", is_public=True))
+
+    visitor = app.test_client()
+    page = visitor.get(f"/consultations/{survey.id}/published").get_data(as_text=True)
+    assert "8 confirmed answers from the public." in page and "members asked" not in page
+    assert f'id="public-chart-{first.id}-title"' in page, "the overall answers of the public as a chart"
+    by_capacity = _shown_groups(page, f"public-capacities-{first.id}")
+    assert {label for label, _ in by_capacity} == {"Citizen", "Researcher", "Patient or carer", "Industry"}
+    assert_no_small_group_told(by_capacity, 8)
+    assert sum(n == "–" for _, n in by_capacity) == 3, "two groups of one hide a group of three with them"
+    by_region = _shown_groups(page, f"public-regions-{first.id}")
+    assert_no_small_group_told(by_region, 8)
+    assert ("Veneto", "4") in by_region and ("Lazio", "–") in by_region
+    assert "Dr Rossi" not in page and "Free-text answers are not published." in page
+
+    csv_text = visitor.get(f"/consultations/{survey.id}/published.csv").get_data().decode("utf-8-sig")
+    assert "Dr Rossi" not in csv_text
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    for breakdown in ("Public: capacity", "Public: region"):
+        groups = {(row[3], row[4] or "–") for row in rows if row[2] == breakdown}
+        assert_no_small_group_told(sorted(groups), 8)
+
+    publish(survey, Publication(summary="The public wants data shared.", is_public=False))
+    for path in ("published", "published.csv", "published.xlsx"):
+        assert visitor.get(f"/consultations/{survey.id}/{path}").status_code == 404
+    assert f"/consultations/{survey.id}/published" not in visitor.get("/").get_data(as_text=True)
+    sign_in(people["member"])
+    members_page = client.get(f"/consultations/{survey.id}/published").get_data(as_text=True)
+    assert "members only" in members_page and f'id="public-capacities-{first.id}"' in members_page

@@ -188,7 +188,7 @@ def results(survey: Survey, *, published: bool = False) -> Results:
         respondents=respondents,
         asked=asked,
         questions=out,
-        public=public_results(survey) if survey.asks_public else None,
+        public=public_results(survey, published=published) if survey.asks_public else None,
     )
 
 
@@ -198,8 +198,9 @@ def _texts(question: SurveyQuestion, responses: Sequence[Answered], overall: Gro
     return sorted(a.value for r in responses for a in r.answers if a.question_id == question.id)
 
 
-def public_results(survey: Survey) -> PublicResults:
-    """The public's confirmed answers, overall and by capacity and region, under the anonymous rules."""
+def public_results(survey: Survey, *, published: bool = False) -> PublicResults:
+    """The public's confirmed answers, overall and by capacity and region, under the anonymous rules; as
+    a published page shows them (`published`), without free texts."""
     responses = list(
         db.session.scalars(
             sa.select(PublicResponse)
@@ -238,7 +239,7 @@ def public_results(survey: Survey) -> PublicResults:
                 overall=overall,
                 by_capacity=[_group(label, g, question, hide) for label, g, hide in capacity_groups],
                 by_region=[_group(label, g, question, hide) for label, g, hide in region_groups],
-                texts=_texts(question, responses, overall),
+                texts=[] if published else _texts(question, responses, overall),
             )
         )
     return PublicResults(respondents=respondents, questions=out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import time, timedelta
 
 import sqlalchemy as sa
@@ -27,7 +28,14 @@ from .consultation_forms import (
     answer_values,
 )
 from .consultation_publishing import is_closed, is_published
-from .consultation_results import MIN_ANONYMOUS_GROUP, Results, results, results_table
+from .consultation_results import (
+    MIN_ANONYMOUS_GROUP,
+    PublicQuestionResult,
+    QuestionResult,
+    Results,
+    results,
+    results_table,
+)
 from .consultations import ConsultationError
 
 
@@ -247,13 +255,22 @@ def answer_consultation(survey_id: int):
     return _survey_page(survey, form=form, status=400)
 
 
-def charts(result: Results) -> dict[int, object]:
+def charts(result: Results) -> dict[str, dict[int, object]]:
+    """The overall chart of each question shown, the members' (`members`) and the public's (`public`)."""
+    public = result.public.questions if result.public and not result.public.is_withheld else []
+    return {
+        "members": _overall_charts(result.questions),
+        "public": _overall_charts(public),
+    }
+
+
+def _overall_charts(items: Sequence[QuestionResult | PublicQuestionResult]) -> dict[int, object]:
     return {
         item.question.id: bar_chart(
             item.question.text,
             (Row(item.question.choice_label(c), n) for c, n in item.overall.counts.items()),
         )
-        for item in result.questions
+        for item in items
         if item.question.kind is not QuestionKind.TEXT and not item.overall.is_hidden
     }
 

@@ -11,6 +11,11 @@ by the daily retention job after RETENTION_UNCONFIRMED_ANSWER_DAYS (`purge_uncon
 Answers are counted per network address (per hour) and per e-mail address (per day, by a keyed mark,
 whether or not the address has answered before); over either limit the answer is refused and nothing is
 kept or sent. The confirmation mail carries nothing the visitor typed but the address.
+
+The same mail carries a second link, signed for another purpose, that withdraws the confirmed answer until
+the consultation closes (`withdraw`): the answer goes from the counts with its keyed mark, and the
+confirmation mail in the record of mails sent loses its address and text. Nothing is kept to refuse the
+link a second time: it names the answer by the request's random nonce, which goes with the answer.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
@@ -37,6 +42,7 @@ from ..extensions import db
 from ..mail import send_mail
 from ..models import (
     ITALIAN_REGIONS,
+    OutboundMessage,
     PublicAnswer,
     PublicAnswerAttempt,
     PublicAnswerRequest,
@@ -50,6 +56,10 @@ from .consultations import ConsultationError, checked_answers, is_accepting
 CONFIRM_PURPOSE = "consultation_confirm"
 _CONFIRM_SALT = "nmg-ops/consultation-answer-confirm"
 _SHOWN_SALT = "nmg-ops/consultation-page-shown"
+_WITHDRAW_SALT = "nmg-ops/consultation-answer-withdraw"
+#: what stands for the address of a withdrawn answer's confirmation mail in the record of mails sent; a
+#: reserved domain (RFC 2606), so that it reaches nobody
+WITHDRAWN_RECIPIENT = "withdrawn-answer@former.invalid"
 #: how many open public consultations the landing page lists
 LANDING_LIMIT = 5
 
@@ -99,6 +109,10 @@ def open_to_the_public(now: datetime) -> list[Survey]:
 
 def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def _withdraw_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_WITHDRAW_SALT)
 
 
 def shown_stamp(survey: Survey) -> str:
@@ -208,6 +222,7 @@ def request_answer(survey: Survey, draft: PublicAnswerDraft, client: str) -> int
         template="consultation_confirm",
         title=survey.title,
         link=_confirm_url(request),
+        withdraw_link=withdraw_url(survey.id, request.nonce),
         valid_days=int(current_app.config["PUBLIC_CONSULTATION_CONFIRM_DAYS"]),
     )
 
@@ -219,6 +234,14 @@ def _nmg() -> str:
 def _confirm_url(request: PublicAnswerRequest) -> str:
     token = _serializer(_CONFIRM_SALT).dumps({"r": request.id, "n": request.nonce})
     return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/public-consultations/confirm/{token}"
+
+
+def withdraw_url(survey_id: int, key: str) -> str:
+    """The link that withdraws the answer confirmed from the request whose nonce is `key`."""
+    # Untimed: the link ends with the consultation, and the same answer gets the same link in the mail
+    # and on the page after confirming.
+    token = _withdraw_serializer().dumps({"s": survey_id, "k": key})
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/public-consultations/withdraw/{token}"
 
 
 # --- confirming ---------------------------------------------------------------------------------------------
@@ -264,7 +287,11 @@ def confirm(request: PublicAnswerRequest) -> bool:
         )
     ).rowcount
     response = PublicResponse(
-        survey_id=survey.id, address_hash=mark, capacity=request.capacity, region=request.region
+        survey_id=survey.id,
+        address_hash=mark,
+        capacity=request.capacity,
+        region=request.region,
+        withdraw_key=request.nonce,
     )
     response.answers = [
         PublicAnswer(question_id=qid, value=value) for qid, value in json.loads(request.answers)
@@ -278,6 +305,65 @@ def confirm(request: PublicAnswerRequest) -> bool:
         db.session.rollback()
         raise PublicAnswerError(_l("This confirmation link has already been used."), 410) from exc
     return bool(replaced)
+
+
+# --- withdrawing -------------------------------------------------------------------------------------------
+
+
+def response_for_link(token: str) -> PublicResponse:
+    """The confirmed answer a link to withdraw is for; PublicAnswerError when forged, used, or the
+    consultation has closed."""
+    try:
+        data = _withdraw_serializer().loads(token)
+    except BadSignature as exc:
+        raise PublicAnswerError(_l("This link to withdraw an answer is not valid."), 404) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("s"), int) or not isinstance(data.get("k"), str):
+        raise PublicAnswerError(_l("This link to withdraw an answer is not valid."), 404)
+    survey = db.session.get(Survey, data["s"])
+    if survey is None or not is_public(survey):
+        raise PublicAnswerError(_l("This link to withdraw an answer is not valid."), 404)
+    if not is_accepting(survey):
+        raise PublicAnswerError(
+            _l("The consultation has closed: its answers are final and can no longer be withdrawn."), 410
+        )
+    response = db.session.scalar(
+        sa.select(PublicResponse).where(
+            PublicResponse.survey_id == survey.id, PublicResponse.withdraw_key == data["k"]
+        )
+    )
+    if response is None:
+        raise PublicAnswerError(
+            _l(
+                "There is no answer to withdraw with this link: it has already been withdrawn, a later "
+                "answer from the same address replaced it, or it was never confirmed."
+            ),
+            410,
+        )
+    return response
+
+
+def withdraw(response: PublicResponse) -> None:
+    """Take the answer out of the counts, with its keyed mark and the address its confirmation mail kept."""
+    survey = db.session.get(Survey, response.survey_id)
+    lock_row(Survey, survey.id)
+    _accepting(survey)
+    key = response.withdraw_key
+    gone = db.session.execute(
+        sa.delete(PublicResponse).where(PublicResponse.id == response.id, PublicResponse.withdraw_key == key)
+    ).rowcount
+    if not gone:
+        db.session.rollback()
+        raise PublicAnswerError(_l("This answer has already been withdrawn."), 410)
+    db.session.execute(
+        sa.update(OutboundMessage)
+        .where(
+            OutboundMessage.purpose == CONFIRM_PURPOSE,
+            OutboundMessage.dedupe_key.like(f"{CONFIRM_PURPOSE}:%:{key}"),
+        )
+        .values(recipient=WITHDRAWN_RECIPIENT, content=b"")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 # --- retention ----------------------------------------------------------------------------------------------

@@ -59,3 +59,7 @@ def public_answer_form(survey: Survey, shown: str | None = None) -> Form:
 
 class ConfirmAnswerForm(Form):
     submit = SubmitField(_l("Confirm my answer"))
+
+
+class WithdrawAnswerForm(Form):
+    submit = SubmitField(_l("Withdraw my answer"))

@@ -14,7 +14,7 @@ from . import bp, public_answers
 from .consultation_forms import answer_values
 from .consultations import is_accepting
 from .public_answers import PublicAnswerDraft, PublicAnswerError
-from .public_forms import ConfirmAnswerForm, public_answer_form
+from .public_forms import ConfirmAnswerForm, WithdrawAnswerForm, public_answer_form
 
 
 def _public_survey(survey_id: int) -> Survey:
@@ -88,15 +88,37 @@ def confirm_public_answer(token: str):
         if form.validate_on_submit():
             replaced = public_answers.confirm(waiting)
             return render_template(
-                "governance/public_answer_confirmed.html", survey=survey, replaced=replaced
+                "governance/public_answer_confirmed.html",
+                survey=survey,
+                replaced=replaced,
+                withdraw_link=public_answers.withdraw_url(survey.id, waiting.nonce),
             )
     except PublicAnswerError as error:
-        return render_template(
-            "governance/public_link_problem.html", message=str(error), status=error.status
-        ), error.status
+        return _link_problem(error)
     return render_template(
         "governance/public_answer_confirm.html",
         form=form,
         survey=survey,
         token=token,
     )
+
+
+def _link_problem(error: PublicAnswerError):
+    return render_template(
+        "governance/public_link_problem.html", message=str(error), status=error.status
+    ), error.status
+
+
+@bp.route("/public-consultations/withdraw/<token>", methods=["GET", "POST"])
+def withdraw_public_answer(token: str):
+    """Withdraw a confirmed answer while the consultation is open: a button again, for the mail scanners."""
+    try:
+        response = public_answers.response_for_link(token)
+        survey = db.session.get(Survey, response.survey_id)
+        form = WithdrawAnswerForm()
+        if form.validate_on_submit():
+            public_answers.withdraw(response)
+            return render_template("governance/public_answer_withdrawn.html", survey=survey)
+    except PublicAnswerError as error:
+        return _link_problem(error)
+    return render_template("governance/public_answer_withdraw.html", form=form, survey=survey, token=token)
