@@ -72,9 +72,13 @@ def browser(chromium_path: str) -> Iterator[Any]:
 class LiveServer:
     app: Flask
     url: str
+    #: the loopback SMTP server the app sends to, for a test marked `smtp`; otherwise mail goes to files
+    sink: Any = None
 
 
-def _browser_app(database: Path, tmp_path: Path, documents: Path | None = None) -> Flask:
+def _browser_app(
+    database: Path, tmp_path: Path, documents: Path | None = None, mail: dict[str, Any] | None = None
+) -> Flask:
     return create_app(
         {
             "ENVIRONMENT": "testing",
@@ -82,6 +86,7 @@ def _browser_app(database: Path, tmp_path: Path, documents: Path | None = None) 
             "OUTBOX_DIR": str(tmp_path / "outbox"),
             "DOCUMENTS_DIR": str(documents or tmp_path / "documents"),
             "WTF_CSRF_ENABLED": True,
+            **(mail or {}),
         }
     )
 
@@ -100,18 +105,22 @@ def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @contextmanager
-def _serve(source: Path, tmp_path: Path, documents: Path | None = None) -> Iterator[LiveServer]:
-    """The application on a copy of `source`, served over real HTTP with CSRF protection on."""
+def _serve(
+    source: Path, tmp_path: Path, documents: Path | None = None, sink: Any = None
+) -> Iterator[LiveServer]:
+    """The application on a copy of `source`, served over real HTTP with CSRF protection on; with a
+    `sink`, sending its mail there over SMTP."""
     database = tmp_path / "browser.sqlite3"
     with sqlite3.connect(source) as original, sqlite3.connect(database) as copy:
         original.backup(copy)
-    app = _browser_app(database, tmp_path, documents)
+    mail = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": sink.port} if sink is not None else None
+    app = _browser_app(database, tmp_path, documents, mail)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     # A short poll interval lets the shutdown at the end of each test return quickly.
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}", sink)
     finally:
         server.shutdown()
         thread.join()
@@ -121,9 +130,12 @@ def _serve(source: Path, tmp_path: Path, documents: Path | None = None) -> Itera
 
 
 @pytest.fixture
-def live_server(tmp_path: Path, migrated_sqlite: Path) -> Iterator[LiveServer]:
-    """The application on its own empty database."""
-    with _serve(migrated_sqlite, tmp_path) as server:
+def live_server(
+    request: pytest.FixtureRequest, tmp_path: Path, migrated_sqlite: Path
+) -> Iterator[LiveServer]:
+    """The application on its own empty database; a test marked `smtp` has it send to `smtp_sink`."""
+    sink = request.getfixturevalue("smtp_sink") if request.node.get_closest_marker("smtp") else None
+    with _serve(migrated_sqlite, tmp_path, sink=sink) as server:
         yield server
 
 

@@ -1,4 +1,5 @@
-"""The mails the live server wrote to its outbox folder, as a visitor's mailbox would receive them."""
+"""The mails the live server sent, as a visitor's mailbox would receive them: from the loopback SMTP server
+for a test marked `smtp`, otherwise from the outbox folder the server writes them to."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from urllib.parse import urlsplit
 
 
 def mails_to(live_server, address: str) -> list[email.message.EmailMessage]:
+    if live_server.sink is not None:
+        return [mail.message for mail in list(live_server.sink.received) if address in mail.rcpt_tos]
     folder = Path(live_server.app.config["OUTBOX_DIR"])
     found = []
     for path in sorted(folder.glob("*.eml")) if folder.is_dir() else []:

@@ -1,5 +1,6 @@
 """A visitor answers a consultation open to the public from the home page, without an account, confirms
-by the link mailed to them, and their answer counts once; a second confirmed answer replaces it."""
+by the link mailed to them (received by a real SMTP server), and their answer counts once; a second
+confirmed answer replaces it, and the link mailed with it withdraws it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from nmg_ops.governance.consultations import QuestionDraft, SurveyDraft
 from nmg_ops.models import PublicAnswer, PublicResponse, QuestionKind, SurveyAudience, SurveyReach
 from tests.browser.mailbox import path_of, wait_for_mail
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.smtp]
 
 TITLE = "Health data and integrated care"
 
@@ -46,7 +47,8 @@ def _counted(live_server) -> list[str]:
         return list(db.session.scalars(sa.select(PublicAnswer.value).join(PublicResponse)))
 
 
-def _answer_and_confirm(page, live_server, choice: str, mails: int) -> str:
+def _answer_and_confirm(page, live_server, choice: str, mails: int) -> tuple[str, str]:
+    """Answer from the home page and confirm from the mail; the confirmation and withdrawal links."""
     page.goto("/")
     page.get_by_role("link", name=TITLE).click()
     expect(page.get_by_text("Tell us how health data should serve care.")).to_be_visible()
@@ -59,27 +61,32 @@ def _answer_and_confirm(page, live_server, choice: str, mails: int) -> str:
     expect(page.get_by_role("heading", name="Check your mail")).to_be_visible()
     assert _counted(live_server) == ([] if mails == 1 else ["Yes"]), "nothing counts before confirmation"
 
-    mail = wait_for_mail(live_server, "visitor@example.org", count=mails)
-    link = re.search(
-        r"https?://\S+/public-consultations/confirm/\S+", mail.get_body(("plain",)).get_content()
-    )
-    page.goto(path_of(link[0]))
+    text = wait_for_mail(live_server, "visitor@example.org", count=mails).get_body(("plain",)).get_content()
+    link = path_of(re.search(r"https?://\S+/public-consultations/confirm/\S+", text)[0])
+    page.goto(link)
     page.get_by_role("button", name="Confirm my answer").click()
     expect(page.get_by_role("heading", name="Answer confirmed")).to_be_visible()
-    return path_of(link[0])
+    return link, path_of(re.search(r"https?://\S+/public-consultations/withdraw/\S+", text)[0])
 
 
 def test_a_visitor_answers_confirms_by_mail_and_a_second_answer_replaces_the_first(
     browser_page, live_server, public_consultation
 ):
     page = browser_page
-    link = _answer_and_confirm(page, live_server, "Yes", mails=1)
+    link, _ = _answer_and_confirm(page, live_server, "Yes", mails=1)
     assert _counted(live_server) == ["Yes"]
+    sent = live_server.sink.handler.count_for("visitor@example.org")
+    assert sent == 1, "the mail went through the SMTP server"
 
     page.goto(link)
     expect(page.locator("#link-problem")).to_contain_text("already been used")
     assert _counted(live_server) == ["Yes"], "a second use of the link counts nothing"
 
-    _answer_and_confirm(page, live_server, "No", mails=2)
+    _, withdraw = _answer_and_confirm(page, live_server, "No", mails=2)
     expect(page.locator("#answer-confirmed")).to_contain_text("in place of the one you sent before")
     assert _counted(live_server) == ["No"]
+
+    page.goto(withdraw)
+    page.get_by_role("button", name="Withdraw my answer").click()
+    expect(page.get_by_role("heading", name="Answer withdrawn")).to_be_visible()
+    assert _counted(live_server) == []
