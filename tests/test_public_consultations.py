@@ -105,6 +105,7 @@ def test_the_public_page_shows_the_introduction_privacy_notice_and_questions_and
     page = client.get(f"/public-consultations/{survey.id}").get_data(as_text=True)
     assert "Tell us how health data should serve care." in page
     assert "/privacy" in page and "Share data for research?" in page and "Patient or carer" in page
+    assert "withdraw a confirmed answer" in page
     assert "Valle d&#39;Aosta" in page
     landing = client.get("/").get_data(as_text=True)
     assert f"/public-consultations/{survey.id}" in landing
