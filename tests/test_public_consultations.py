@@ -259,6 +259,7 @@ def test_results_by_capacity_hide_a_group_under_the_threshold_and_its_complement
     sign_in(people["coordination_team"])
     page = client.get(f"/consultations/{survey.id}/results").get_data(as_text=True)
     assert "8 confirmed answers from the public." in page
+    assert f'id="public-chart-{first.id}-title"' in page, "the public's overall answers as a chart"
     capacities = page[page.index(f'id="public-capacities-{first.id}"') :]
     capacities = capacities[: capacities.index("</table>")]
     assert "Citizen" in capacities and "Industry" in capacities
