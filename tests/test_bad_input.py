@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from functools import cache
 from io import BytesIO
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.datastructures import MultiDict
+from flask import Request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from nmg_ops import clock, create_app
 from nmg_ops.delivery.outbox import build_message, enqueue
@@ -133,6 +135,96 @@ def world(people, make_meeting, make_member, make_working_group, make_term):
     }
 
 
+class _Reads:
+    """The names of what was sent that the request being served read, `ALL` when it read everything.
+
+    A value the route never reads cannot change its answer: once a route has been seen to read none of
+    the names sent, the walk spares it the other hostile values for that path."""
+
+    ALL = "*"
+    names: set[str] = set()
+
+
+class _ReadMultiDict(ImmutableMultiDict):
+    def _one(self, key):
+        _Reads.names.add(key)
+
+    def _all(self):
+        _Reads.names.add(_Reads.ALL)
+
+    def __getitem__(self, key):
+        self._one(key)
+        return super().__getitem__(key)
+
+    def get(self, key, default=None, type=None):
+        self._one(key)
+        return super().get(key, default, type)
+
+    def getlist(self, key, type=None):
+        self._one(key)
+        return super().getlist(key, type)
+
+    def __contains__(self, key):
+        self._one(key)
+        return super().__contains__(key)
+
+    def __iter__(self):
+        self._all()
+        return super().__iter__()
+
+    def __len__(self):
+        self._all()
+        return super().__len__()
+
+    def items(self, multi=False):
+        self._all()
+        return super().items(multi)
+
+    def lists(self):
+        self._all()
+        return super().lists()
+
+    def values(self):
+        self._all()
+        return super().values()
+
+    def to_dict(self, flat=True):
+        self._all()
+        return super().to_dict(flat)
+
+
+class _ReadRequest(Request):
+    """A request that notes which of its query and form names the application reads."""
+
+    parameter_storage_class = _ReadMultiDict
+
+    def get_data(self, *args, **kwargs):
+        _Reads.names.add(_Reads.ALL)
+        return super().get_data(*args, **kwargs)
+
+    def close(self) -> None:
+        # Closing the uploaded files once answered looks at them all, yet the answer is already given.
+        names = set(_Reads.names)
+        super().close()
+        _Reads.names = names
+
+
+def _forget_reads() -> None:
+    """Run last before the route: what the application's own checks read first (the NUL refusal reads
+    every value, of every route alike) says nothing of what the route reads."""
+    _Reads.names = set()
+
+
+def _read_any(names) -> bool:
+    """Whether the request just served read any of `names`."""
+    return _Reads.ALL in _Reads.names or bool(_Reads.names & set(names))
+
+
+def _send(client, path: str, method: str, **kwargs):
+    _Reads.names = set()
+    return client.open(path, method=method, **kwargs)
+
+
 def _walked(rule) -> bool:
     return rule.endpoint != "static" and not rule.endpoint.startswith("bootstrap.")
 
@@ -179,26 +271,42 @@ def _fill(rule: str, values: dict[str, str]) -> str:
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", lambda m: values[m[1]], rule)
 
 
-def _table_counts() -> dict[str, int]:
+@cache
+def _counting() -> tuple[list[str], sa.Select]:
+    """One statement counting the rows of every table, built once so that its compiled form is reused."""
     tables = [t.name for t in db.metadata.sorted_tables if t.name not in RECORDS_REFUSALS]
     query = sa.select(
         *(sa.select(sa.func.count()).select_from(sa.table(name)).scalar_subquery() for name in tables)
     )
+    return tables, query
+
+
+def _table_counts() -> dict[str, int]:
+    tables, query = _counting()
     db.session.expire_all()
     return dict(zip(tables, db.session.execute(query).one(), strict=True))
 
 
-def _check(response, method: str, path: str, before: dict[str, int] | None, problems: list[str]) -> None:
+def _check(response, method: str, path: str, before: dict[str, int] | None, problems: list[str]):
+    """Note what is wrong with the response; the table counts after a refusal, which the next request
+    starts from, else None."""
     status = response.status_code
     where = f"{method} {path[:80]!r} -> {status}"
     if status >= 500:
         problems.append(where)
-        return
+        return None
     if 400 <= status < 500:
         if not response.get_data(as_text=True).strip():
             problems.append(f"{where}: refused without a message")
-        if before is not None and _table_counts() != before:
-            problems.append(f"{where}: refused but wrote")
+        if before is not None:
+            after = _table_counts()
+            if after != before:
+                problems.append(f"{where}: refused but wrote")
+            return after
+    return None
+
+
+_POSTED: dict[tuple, dict[str, set[str]]] = {}
 
 
 def _posted_fields(client, app, world) -> dict[str, set[str]]:
@@ -251,39 +359,59 @@ def _walk(app, people, world, role, walked) -> list[str]:
     signed_in = app.test_client()
     if role != "public":
         signed_in.post("/sign-in", data={"email": people[role].email, "password": PASSWORD})
-    posted = _posted_fields(signed_in, app, world)
-    for method, rule in walked:
-        client = app.test_client()
-        if role != "public":
-            client.post("/sign-in", data={"email": people[role].email, "password": PASSWORD})
-        for path in _paths(rule, world):
-            page = client.get(path) if "GET" in rule.methods else None
-            # Only a page has fields; a download (a PDF, a DOCX) is bytes to leave alone.
-            is_page = page is not None and page.mimetype == "text/html"
-            fields = sorted(set(_FIELD.findall(page.get_data(as_text=True)))) if is_page else []
-            fields = fields or sorted(posted.get(path, ()))
-            names = [name for name in fields if name != "csrf_token"] or QUERY_NAMES
-            if method == "GET":
-                for value in HOSTILE[:: 2 if path != _paths(rule, world)[0] else 1]:
-                    response = client.get(path, query_string={name: value for name in QUERY_NAMES})
-                    _check(response, method, path, None, problems)
-                continue
-            requests = [MultiDict([(name, value) for name in names]) for value in HOSTILE]
-            requests.append(MultiDict())
-            requests.append(MultiDict([(name, v) for name in names for v in ("1", "2")]))
-            for data in requests:
-                before = _table_counts()
-                _check(client.open(path, method=method, data=data), method, path, before, problems)
-            before = _table_counts()
-            files = {name: (BytesIO(b"\x00\xff" * 10), "x.bin") for name in names}
-            response = client.open(path, method=method, data=files, content_type="multipart/form-data")
-            _check(response, method, path, before, problems)
-        if role != "public":
-            client.post("/sign-in", data={"email": people[role].email, "password": PASSWORD})
-        for wrong in ("PUT", "DELETE", "PATCH"):
-            if wrong not in rule.methods:
-                _check(client.open(_paths(rule, world)[0], method=wrong), wrong, rule.rule, None, problems)
+    # Every part of the walk as one role reads the same pages: their forms are read once per database.
+    key = (str(db.engine.url), role, tuple(sorted(world.items())))
+    if key not in _POSTED:
+        _POSTED[key] = _posted_fields(signed_in, app, world)
+    posted = _POSTED[key]
+    app.request_class = _ReadRequest
+    app.before_request_funcs.setdefault(None, []).append(_forget_reads)
+    try:
+        for method, rule in walked:
+            client = app.test_client()
+            if role != "public":
+                client.post("/sign-in", data={"email": people[role].email, "password": PASSWORD})
+            for path in _paths(rule, world):
+                _walk_path(client, method, rule, path, world, posted, problems)
+            if role != "public":
+                client.post("/sign-in", data={"email": people[role].email, "password": PASSWORD})
+            for wrong in ("PUT", "DELETE", "PATCH"):
+                if wrong not in rule.methods:
+                    response = client.open(_paths(rule, world)[0], method=wrong)
+                    _check(response, wrong, rule.rule, None, problems)
+    finally:
+        app.request_class = Request
+        app.before_request_funcs[None].remove(_forget_reads)
     return problems
+
+
+def _walk_path(client, method, rule, path, world, posted, problems) -> None:
+    page = client.get(path) if "GET" in rule.methods else None
+    # Only a page has fields; a download (a PDF, a DOCX) is bytes to leave alone.
+    is_page = page is not None and page.mimetype == "text/html"
+    fields = sorted(set(_FIELD.findall(page.get_data(as_text=True)))) if is_page else []
+    fields = fields or sorted(posted.get(path, ()))
+    names = [name for name in fields if name != "csrf_token"] or QUERY_NAMES
+    if method == "GET":
+        for value in HOSTILE[:: 2 if path != _paths(rule, world)[0] else 1]:
+            response = _send(client, path, "GET", query_string={name: value for name in QUERY_NAMES})
+            _check(response, method, path, None, problems)
+            if not _read_any(QUERY_NAMES):
+                return
+        return
+    requests = [MultiDict([(name, value) for name in names]) for value in HOSTILE]
+    requests.append(MultiDict())
+    requests.append(MultiDict([(name, v) for name in names for v in ("1", "2")]))
+    before = None
+    for data in requests:
+        before = before or _table_counts()
+        before = _check(_send(client, path, method, data=data), method, path, before, problems)
+        if not _read_any(names):
+            return
+    before = before or _table_counts()
+    files = {name: (BytesIO(b"\x00\xff" * 10), "x.bin") for name in names}
+    response = _send(client, path, method, data=files, content_type="multipart/form-data")
+    _check(response, method, path, before, problems)
 
 
 def _news() -> dict[str, int]:
