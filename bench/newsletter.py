@@ -102,6 +102,7 @@ def _issue(month: date) -> NewsIssue:
         NewsSectionKind.MEETINGS: EVENTS,
         NewsSectionKind.DECISIONS: DECISIONS,
         NewsSectionKind.MINUTES: DECISIONS,
+        NewsSectionKind.RESULTS: DECISIONS,
         NewsSectionKind.CALLS: calls,
         NewsSectionKind.NEWS: news,
     }
