@@ -35,7 +35,7 @@ from pg_server import PostgresServer, find_bindir  # noqa: E402 - the tests' har
 
 PASSWORD = "bench-password"
 #: pages a member opens in a working session, each in turn
-PAGES = ("/", "/meetings/", "/meetings/my", "/actions/mine", "/decisions", "/members/", "/news/issues")
+PAGES = ("/", "/meetings/", "/meetings/my", "/actions/mine", "/decisions", "/members/", "/documents/")
 
 
 def _free_port() -> int:
