@@ -42,7 +42,6 @@ from ..busy_database import retry_when_locked
 from ..extensions import db
 from ..models import DeliveryStatus, OutboundMessage
 from .lease import LeaseKeeper, lease_time
-from .ledger import Ledger
 from .mail_files import write_atomically
 from .smtp import ConnectionLost, OutcomeUnknown, Session
 
@@ -80,8 +79,9 @@ class DispatchReport:
     returned: int = 0
     #: the mail server could not be reached: the run stops, everything waits for its back-off
     unreachable: bool = False
-    #: where the run records each outcome, one commit per mail, on a connection and thread of its own
-    ledger: Ledger | None = field(default=None, repr=False, compare=False)
+    #: the run's own database connection for recording outcomes, one commit per mail: checking one out of
+    #: the pool for every mail cost as much as the UPDATE
+    ledger: sa.Connection | None = field(default=None, repr=False, compare=False)
 
 
 def backoff(attempts: int) -> timedelta:
@@ -197,19 +197,18 @@ def dispatch(
             and (batch := claim(now, token, only_ids=only_ids, purpose=purpose))
         ):
             keeper.keep()
-            report.ledger = report.ledger or Ledger()
+            report.ledger = report.ledger or db.engine.connect()
             connection = _deliver(batch, now, report, connection)
-            report.ledger.settle()
             batch_recorded.send(
                 current_app._get_current_object(), purposes=frozenset(message.purpose for message in batch)
             )
     finally:
+        keeper.stop()
         if connection is not None:
             connection.close()
         if report.ledger is not None:
             report.ledger.close()
             report.ledger = None
-        keeper.stop()
     return report
 
 
@@ -229,10 +228,8 @@ def _deliver(
                 _temporary(message, now, f"could not write the mail file: {exc}", report)
             else:
                 _sent(message, report)
-            report.ledger.settle()
         return None
     sender = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1]
-    ledger = report.ledger
     for position, message in enumerate(batch):
         if stopping.is_set():
             _give_back(batch[position:], report)
@@ -241,8 +238,7 @@ def _deliver(
             continue
         try:
             connection = connection or Session()
-            # The outcome of the mail before is committed before this one's final dot goes (`ledger`).
-            connection.send_once_more_on_drop(sender, message.recipient, message.content, ledger.settle)
+            connection.send_once_more_on_drop(sender, message.recipient, message.content)
         except ConnectionLost as exc:
             connection = None
             _temporary(message, now, str(exc), report)
@@ -296,12 +292,25 @@ def _finish(message: Claimed, report: DispatchReport, **values: object) -> None:
     """Record one message's outcome in its own transaction, so that a crash loses at most this one.
 
     On the run's own connection, like the lease keeper's: the session's bookkeeping cost more than the
-    UPDATE itself, and the session holds nothing of the outbox rows that this would leave stale."""
-    assert report.ledger is not None
-    report.ledger.record(
+    UPDATE itself, and the session holds nothing of the outbox rows that this would leave stale. A locked
+    database is waited out: an outcome given up on would send the message again once its lease lapsed."""
+    _on_ledger(
+        report,
         _finish_statement(tuple(sorted(values))),
         {"b_id": message.id, **{f"b_{column}": value for column, value in values.items()}},
     )
+
+
+def _on_ledger(report: DispatchReport, statement: sa.Update, parameters: dict[str, object]) -> None:
+    """One statement in its own transaction on the run's connection, waiting out a locked database."""
+    ledger = report.ledger
+    assert ledger is not None
+
+    def transaction() -> None:
+        ledger.execute(statement, parameters)
+        ledger.commit()
+
+    retry_when_locked(transaction, ledger.rollback)
 
 
 def _give_back(messages: list[Claimed], report: DispatchReport) -> None:
@@ -319,23 +328,16 @@ def _give_back(messages: list[Claimed], report: DispatchReport) -> None:
             attempts=OutboundMessage.attempts - 1,
         )
     )
-    assert report.ledger is not None
-    report.ledger.record(statement, {})
+    _on_ledger(report, statement, {})
     report.returned += len(messages)
 
 
 def _withheld(app: object, message: Claimed, report: DispatchReport) -> bool:
     """The last check, as late as it can be: a consent withdrawn while the message waited in its claim
     (which no withdrawal of waiting mail reaches) still stops it. True if the message was withdrawn."""
-    assert report.ledger is not None
-    reader = report.ledger.reader()
-    try:
-        answers = last_check.send(
-            app, purpose=message.purpose, recipient=message.recipient, connection=reader
-        )
-    finally:
-        # Each check reads what is committed now, not what its first read saw.
-        reader.rollback()
+    answers = last_check.send(
+        app, purpose=message.purpose, recipient=message.recipient, connection=report.ledger
+    )
     reason = next((str(answer) for _receiver, answer in answers if answer), None)
     if reason is None:
         return False
@@ -357,8 +359,6 @@ def _refused(message: Claimed, now: datetime, code: int, reply: bytes | str, rep
         return
     _finish(message, report, status=DeliveryStatus.FAILED, last_error=error[:1000])
     report.failed += 1
-    # The suppression that follows is written on the session: the failure it answers is recorded first.
-    report.ledger.settle()
     hard_bounce.send(
         current_app._get_current_object(), purpose=message.purpose, recipient=message.recipient, reply=error
     )

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import smtplib
-from collections.abc import Callable
 
 from flask import current_app
 
@@ -39,9 +38,6 @@ class _LongFinalReply:
     the dot told apart from a connection lost before it (smtplib reports both as a disconnection)."""
 
     final_reply_timeout = 600.0
-    #: called after the server said 354 and before the message goes: the last moment to wait for
-    #: something that must happen before the server can accept it
-    before_final_dot: Callable[[], None] | None = None
 
     def data(self, msg: bytes) -> tuple[int, bytes]:
         code, reply = self.docmd("data")
@@ -51,14 +47,6 @@ class _LongFinalReply:
         payload = re.sub(rb"(?m)^\.", b"..", msg)
         if not payload.endswith(b"\r\n"):
             payload += b"\r\n"
-        if self.before_final_dot is not None:
-            try:
-                self.before_final_dot()
-            except BaseException:
-                # The server waits for the message's data: closing drops the message, and nothing
-                # else could be said on this connection.
-                self.close()
-                raise
         self.sock.settimeout(self.final_reply_timeout)
         self.send(payload + b".\r\n")
         try:
@@ -105,14 +93,10 @@ class Session:
         except (OSError, smtplib.SMTPException):
             self.host.close()
 
-    def send_once_more_on_drop(
-        self, sender: str, recipient: str, content: bytes, before_final_dot: Callable[[], None]
-    ) -> None:
-        """Send, calling `before_final_dot` right before the message goes; if the server drops the
-        connection before the message is handed over (421 or a closed socket), once more on a new one.
-        Raises OutcomeUnknown when the answer to the dot never came."""
+    def send_once_more_on_drop(self, sender: str, recipient: str, content: bytes) -> None:
+        """Send; if the server drops the connection before the message is handed over (421 or a closed
+        socket), once more on a new one. Raises OutcomeUnknown when the answer to the dot never came."""
         for attempt in range(2):
-            self.host.before_final_dot = before_final_dot
             try:
                 self.host.sendmail(sender, [recipient], content)
                 return
