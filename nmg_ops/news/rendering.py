@@ -109,17 +109,6 @@ def list_id(edition: NewsEdition) -> str:
     return f'"{name}" <enews.{domain}>'
 
 
-def _unsubscribe_mailto(token: str) -> str:
-    # The calendar mailbox is read by the scheduler, which acts on these mails itself.
-    config = current_app.config
-    address = (
-        config["NEWS_UNSUBSCRIBE_MAILTO"]
-        or config.get("CALENDAR_MAILBOX_ADDRESS")
-        or parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
-    )
-    return f"mailto:{address}?subject={quote('unsubscribe ' + token)}"
-
-
 def message_id(issue: NewsIssue, email: str) -> str:
     """The same for the same issue and address on every attempt and every run: a resend after a crash is
     recognisably the same mail to the mailbox provider, and the domain is always ours."""
@@ -135,13 +124,16 @@ class MailTemplate:
     common_headers: bytes
     subject: str
     boundary: str
-    text: str
-    html: str
+    #: each body part, headers and quoted-printable body, cut where the recipient's link goes
+    text_part: tuple[bytes, ...]
+    html_part: tuple[bytes, ...]
     edition: NewsEdition
+    #: where a mailed unsubscribe goes
+    mailto_address: str
 
 
 def mail_template(rendered: RenderedEdition, edition: NewsEdition) -> MailTemplate:
-    """Encode the shared headers once with the standard library, exactly as `build_message` would."""
+    """Encode the shared headers and the bodies once; a recipient's mail only adds its own link."""
     # Folded at 78 columns, a long one-click link would be RFC 2047-encoded, which no provider decodes in
     # List-Unsubscribe (RFC 2369 forbids it); lines up to RFC 5322's 998 keep it as it is.
     head = EmailMessage(policy=SMTP.clone(max_line_length=998))
@@ -155,7 +147,25 @@ def mail_template(rendered: RenderedEdition, edition: NewsEdition) -> MailTempla
     boundary = f"=_{secrets.token_hex(16)}"
     head["Content-Type"] = f'multipart/alternative; boundary="{boundary}"'
     common = head.as_bytes().split(b"\r\n\r\n", 1)[0] + b"\r\n"
-    return MailTemplate(common, rendered.subject, boundary, rendered.text, rendered.html, edition)
+    return MailTemplate(
+        common,
+        rendered.subject,
+        boundary,
+        _part("plain", rendered.text),
+        _part("html", rendered.html),
+        edition,
+        _mailto_address(),
+    )
+
+
+def _mailto_address() -> str:
+    # The calendar mailbox is read by the scheduler, which acts on these mails itself.
+    config = current_app.config
+    return (
+        config["NEWS_UNSUBSCRIBE_MAILTO"]
+        or config.get("CALENDAR_MAILBOX_ADDRESS")
+        or parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
+    )
 
 
 def _quoted_printable(text: str) -> bytes:
@@ -164,11 +174,23 @@ def _quoted_printable(text: str) -> bytes:
     return encoded.replace(b"\n", b"\r\n")
 
 
-def _part(subtype: str, text: str) -> bytes:
-    return (
+#: a quoted-printable soft line break: it decodes to nothing, so pieces encoded apart join into one body
+_SOFT_BREAK = b"=\r\n"
+
+
+def _part(subtype: str, text: str) -> tuple[bytes, ...]:
+    """The MIME part, its body encoded piece by piece around UNSUBSCRIBE_PLACEHOLDER: encoding a 20 KB
+    body for every recipient cost more than everything else in their mail."""
+    head = (
         f'Content-Type: text/{subtype}; charset="utf-8"\r\n'
         "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
-    ).encode() + _quoted_printable(text)
+    ).encode()
+    pieces = [_quoted_printable(piece) for piece in text.split(UNSUBSCRIBE_PLACEHOLDER)]
+    return (head + pieces[0], *pieces[1:])
+
+
+def _with_link(part: tuple[bytes, ...], link: bytes) -> bytes:
+    return (_SOFT_BREAK + link + _SOFT_BREAK).join(part)
 
 
 def prepared_mail(
@@ -186,21 +208,22 @@ def prepared_mail(
     Raises HeaderInjectionError for a line break in the name or the address."""
     token = tokens.unsubscribe_token(template.edition, holder_id, email)
     link = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/news/unsubscribe/{token}"
+    mailto = f"mailto:{template.mailto_address}?subject={quote('unsubscribe ' + token)}"
     to = formataddr((check_header("To", name), check_header("To", email)), charset="utf-8")
     identifier = identifier or message_id(issue, email)
     recipient_headers = (
-        f"To: {to}\r\nMessage-ID: {identifier}\r\n"
-        f"List-Unsubscribe: <{link}>, <{_unsubscribe_mailto(token)}>\r\n\r\n"
+        f"To: {to}\r\nMessage-ID: {identifier}\r\nList-Unsubscribe: <{link}>, <{mailto}>\r\n\r\n"
     ).encode()
+    encoded_link = _quoted_printable(link)
     separator = f"\r\n--{template.boundary}\r\n".encode()
     content = b"".join(
         (
             template.common_headers,
             recipient_headers,
             separator[2:],
-            _part("plain", template.text.replace(UNSUBSCRIBE_PLACEHOLDER, link)),
+            _with_link(template.text_part, encoded_link),
             separator,
-            _part("html", template.html.replace(UNSUBSCRIBE_PLACEHOLDER, link)),
+            _with_link(template.html_part, encoded_link),
             f"\r\n--{template.boundary}--\r\n".encode(),
         )
     )
