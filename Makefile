@@ -17,9 +17,10 @@ run: install translations
 		--access-logfile - 'nmg_ops:create_app()'
 
 # The tests run on as many workers as the machine has cores, each with its own databases and servers;
-# the ten slowest are named at the end, so a test that grows slow is seen where it is run.
+# a worker that runs out of tests takes some of the other's, so a long test at the end does not leave a core
+# idle; the ten slowest are named at the end, so a test that grows slow is seen where it is run.
 test: install translations system-packages
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --durations=10
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=10
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ The files are small PDFs made with WeasyPrint, kept in the configured document s
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -20,7 +21,13 @@ def _pdf(title: str, paragraphs: list[str]) -> bytes:
     body = "".join(f"<p>{text}</p>" for text in paragraphs)
     html = f"<!doctype html><html lang='it'><meta charset='utf-8'><title>{title}</title>"
     html += f"<h1>{title}</h1>{body}"
-    # Laid out here rather than in a process under limits (`printing`): the demo's own few lines.
+    return _laid_out(html)
+
+
+@cache
+def _laid_out(html: str) -> bytes:
+    """Laid out here rather than in a process under limits (`printing`): the demo's own few lines, the
+    same at every load, so a process that loads the demo again (the tests) lays them out once."""
     return render(html)
 
 

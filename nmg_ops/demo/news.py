@@ -314,22 +314,23 @@ def _opt_out(members: Sequence[Member], today: date) -> dict[str, datetime]:
 
 
 def _receiving(
-    members: Sequence[Member],
+    members: list[str],
     opted_out: dict[str, datetime],
-    subscribers: list[NewsSubscriber],
+    subscribers: list[tuple[str, datetime | None, datetime | None]],
     bounced: dict[str, datetime],
     at: datetime,
 ) -> int:
-    """How many the issue went to at `at`: the members who had not yet opted out, and the public's
-    confirmed addresses that were not members' and had not bounced."""
-    addresses = {m.email.lower() for m in members if m.email not in opted_out or opted_out[m.email] > at}
+    """How many the issue went to at `at`: the members' addresses that had not yet opted out, and the
+    public's confirmed addresses (with when confirmed and unsubscribed) that were not members' and had
+    not bounced."""
+    addresses = {email.lower() for email in members if email not in opted_out or opted_out[email] > at}
     addresses.update(
-        s.email
-        for s in subscribers
-        if s.confirmed_at is not None
-        and s.confirmed_at < at
-        and (s.unsubscribed_at is None or s.unsubscribed_at > at)
-        and (s.email not in bounced or bounced[s.email] >= at)
+        email
+        for email, confirmed_at, unsubscribed_at in subscribers
+        if confirmed_at is not None
+        and confirmed_at < at
+        and (unsubscribed_at is None or unsubscribed_at > at)
+        and (email not in bounced or bounced[email] >= at)
     )
     return len(addresses)
 
@@ -363,6 +364,9 @@ def load_news(today: date) -> dict[str, int]:
         for person in people
         if person.bounced_issues_ago is not None
     }
+    # Read once: each draft commits, which would have every member and subscriber loaded again per issue.
+    addresses = [member.email for member in members]
+    subscriptions = [(s.email, s.confirmed_at, s.unsubscribed_at) for s in subscribers]
     issues: dict[date, NewsIssue] = {}
     for month in months:
         issue = drafting.draft_issue(month)
@@ -375,7 +379,7 @@ def load_news(today: date) -> dict[str, int]:
         issue.scheduled_for = issue.send_started_at = started
         issue.queued_at = started + timedelta(seconds=4)
         issue.sent_at = started + timedelta(minutes=1, seconds=12)
-        issue.recipient_count = _receiving(members, opted_out, subscribers, bounced, started)
+        issue.recipient_count = _receiving(addresses, opted_out, subscriptions, bounced, started)
         issues[month] = issue
     for person in people:
         if person.bounced_issues_ago is not None:
