@@ -298,6 +298,24 @@ def test_a_confirmed_answer_is_withdrawn_by_its_link_once_and_nothing_of_the_add
     assert counted(survey) == {"Yes": 1}
 
 
+def test_a_confirmed_answer_cannot_be_joined_to_its_confirmation_mail_by_one_who_reads_the_database(
+    client, outbox, public_survey
+):
+    survey = public_survey()
+    confirmed(client, outbox, survey, "anna@example.org", choice="No")
+    kept = db.session.execute(sa.select(PublicResponse)).scalar_one()
+    mail = db.session.execute(sa.select(OutboundMessage.recipient, OutboundMessage.dedupe_key)).one()
+    assert mail.recipient == "anna@example.org", "the record of mails sent names the address until retention"
+    values = {
+        str(getattr(kept, column.key))
+        for column in PublicResponse.__table__.columns
+        if getattr(kept, column.key) is not None
+    }
+    assert not any(value in mail.dedupe_key for value in values if len(value) >= 8), (
+        "no value the answer keeps appears in its confirmation mail's record"
+    )
+
+
 def test_a_forged_replaced_or_late_withdrawal_link_is_refused_and_changes_nothing(
     client, outbox, public_survey
 ):

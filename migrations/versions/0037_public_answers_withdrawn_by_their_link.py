@@ -18,7 +18,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('public_response', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('withdraw_key', sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column('withdraw_key', sa.String(length=64), nullable=True))
 
 
 def downgrade():

@@ -15,7 +15,9 @@ kept or sent. The confirmation mail carries nothing the visitor typed but the ad
 The same mail carries a second link, signed for another purpose, that withdraws the confirmed answer until
 the consultation closes (`withdraw`): the answer goes from the counts with its keyed mark, and the
 confirmation mail in the record of mails sent loses its address and text. Nothing is kept to refuse the
-link a second time: it names the answer by the request's random nonce, which goes with the answer.
+link a second time: it names the answer by the request's random nonce, whose keyed mark goes with the
+answer. The answer keeps the mark, not the nonce, because the confirmation mail's record names the nonce
+with the address: one who reads the database cannot join them.
 """
 
 from __future__ import annotations
@@ -147,6 +149,11 @@ def _mark(label: str, email: str) -> str:
 def address_mark(email: str) -> str:
     """The address as the limits count it: keyed, so the table lists nobody."""
     return _mark("consultation-request", email)
+
+
+def withdraw_mark(nonce: str) -> str:
+    """What a confirmed answer keeps of the nonce its link to withdraw carries: a keyed mark."""
+    return _mark("consultation-withdraw", nonce)
 
 
 def address_hash(survey_id: int, email: str) -> str:
@@ -291,7 +298,7 @@ def confirm(request: PublicAnswerRequest) -> bool:
         address_hash=mark,
         capacity=request.capacity,
         region=request.region,
-        withdraw_key=request.nonce,
+        withdraw_key=withdraw_mark(request.nonce),
     )
     response.answers = [
         PublicAnswer(question_id=qid, value=value) for qid, value in json.loads(request.answers)
@@ -310,9 +317,9 @@ def confirm(request: PublicAnswerRequest) -> bool:
 # --- withdrawing -------------------------------------------------------------------------------------------
 
 
-def response_for_link(token: str) -> PublicResponse:
-    """The confirmed answer a link to withdraw is for; PublicAnswerError when forged, used, or the
-    consultation has closed."""
+def response_for_link(token: str) -> tuple[PublicResponse, str]:
+    """The confirmed answer a link to withdraw is for, with the nonce the link carries; PublicAnswerError
+    when forged, used, or the consultation has closed."""
     try:
         data = _withdraw_serializer().loads(token)
     except BadSignature as exc:
@@ -328,7 +335,7 @@ def response_for_link(token: str) -> PublicResponse:
         )
     response = db.session.scalar(
         sa.select(PublicResponse).where(
-            PublicResponse.survey_id == survey.id, PublicResponse.withdraw_key == data["k"]
+            PublicResponse.survey_id == survey.id, PublicResponse.withdraw_key == withdraw_mark(data["k"])
         )
     )
     if response is None:
@@ -339,17 +346,17 @@ def response_for_link(token: str) -> PublicResponse:
             ),
             410,
         )
-    return response
+    return response, data["k"]
 
 
-def withdraw(response: PublicResponse) -> None:
+def withdraw(response: PublicResponse, nonce: str) -> None:
     """Take the answer out of the counts, with its keyed mark and the address its confirmation mail kept."""
     survey = db.session.get(Survey, response.survey_id)
     lock_row(Survey, survey.id)
     _accepting(survey)
-    key = response.withdraw_key
+    mark = withdraw_mark(nonce)
     gone = db.session.execute(
-        sa.delete(PublicResponse).where(PublicResponse.id == response.id, PublicResponse.withdraw_key == key)
+        sa.delete(PublicResponse).where(PublicResponse.id == response.id, PublicResponse.withdraw_key == mark)
     ).rowcount
     if not gone:
         db.session.rollback()
@@ -358,7 +365,7 @@ def withdraw(response: PublicResponse) -> None:
         sa.update(OutboundMessage)
         .where(
             OutboundMessage.purpose == CONFIRM_PURPOSE,
-            OutboundMessage.dedupe_key.like(f"{CONFIRM_PURPOSE}:%:{key}"),
+            OutboundMessage.dedupe_key.like(f"{CONFIRM_PURPOSE}:%:{nonce}"),
         )
         .values(recipient=WITHDRAWN_RECIPIENT, content=b"")
         .execution_options(synchronize_session=False)

@@ -113,11 +113,11 @@ def _link_problem(error: PublicAnswerError):
 def withdraw_public_answer(token: str):
     """Withdraw a confirmed answer while the consultation is open: a button again, for the mail scanners."""
     try:
-        response = public_answers.response_for_link(token)
+        response, nonce = public_answers.response_for_link(token)
         survey = db.session.get(Survey, response.survey_id)
         form = WithdrawAnswerForm()
         if form.validate_on_submit():
-            public_answers.withdraw(response)
+            public_answers.withdraw(response, nonce)
             return render_template("governance/public_answer_withdrawn.html", survey=survey)
     except PublicAnswerError as error:
         return _link_problem(error)

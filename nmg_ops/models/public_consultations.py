@@ -4,9 +4,9 @@ A visitor's answer waits as a `PublicAnswerRequest`, with the address it must be
 the link mailed there is followed; only then does it become a `PublicResponse`, which keeps no address,
 only a keyed mark of it per survey (an HMAC with the app's secret), so that a second confirmed answer
 from the same address replaces the first; the link to withdraw it, mailed with the confirmation link,
-carries the request's nonce kept as `withdraw_key`. Requests never confirmed are deleted after
-RETENTION_UNCONFIRMED_ANSWER_DAYS. `PublicAnswerAttempt` counts requests per network address and per
-address mark for the limits, and holds no address either.
+carries the request's nonce, of which the answer keeps a keyed mark as `withdraw_key`. Requests never
+confirmed are deleted after RETENTION_UNCONFIRMED_ANSWER_DAYS. `PublicAnswerAttempt` counts requests per
+network address and per address mark for the limits, and holds no address either.
 """
 
 from __future__ import annotations
@@ -60,9 +60,10 @@ class PublicResponse(db.Model):
     capacity: so.Mapped[PublicCapacity] = so.mapped_column(enum_column(PublicCapacity, "response_capacity"))
     #: the region the respondent gave, empty for none
     region: so.Mapped[str | None] = so.mapped_column(sa.String(80))
-    #: the confirmed request's nonce, which the link to withdraw the answer carries; random, so that it
-    #: says nothing of the address, and gone with the answer, so that the link works once
-    withdraw_key: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    #: a keyed mark of the confirmed request's nonce, which the link to withdraw the answer carries: the
+    #: record of the confirmation mail names the nonce beside the address, the mark cannot be joined to
+    #: it; gone with the answer, so that the link works once
+    withdraw_key: so.Mapped[str | None] = so.mapped_column(sa.String(64))
 
     answers: so.Mapped[list[PublicAnswer]] = so.relationship(
         back_populates="response", cascade="all, delete-orphan"
