@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import Babel, Domain, get_locale
+from babel.support import NullTranslations
+from flask import g
+from flask_babel import Babel, Domain, get_domain, get_locale
 from jinja2 import pass_context
 from markupsafe import Markup
 from werkzeug.utils import cached_property
@@ -34,15 +36,38 @@ def _elide(match: re.Match[str]) -> str:
     return (elided.capitalize() if article[0].isupper() else elided) + word
 
 
+def _speaking() -> tuple[object, bool] | None:
+    """The translations of the language the page or mail speaks now and whether it is Italian, or None
+    outside any application. A page translates hundreds of strings: Flask-Babel would look up its context,
+    the locale and the catalogue for each; they are worked out once and kept with its context for as long
+    as the language stays the same object (`refresh()` and `force_locale()` put another in its place)."""
+    context = g._get_current_object().__dict__.get("_flask_babel") if g else None
+    locale = getattr(context, "babel_locale", None) or get_locale()
+    if locale is None:
+        return None
+    if context is None:
+        context = g._flask_babel
+    known = getattr(context, "nmg_speaking", None)
+    if known is None or known[0] is not locale:
+        translations = Domain.get_translations(get_domain())
+        known = context.nmg_speaking = (locale, translations, str(locale) == "it")
+    return known[1], known[2]
+
+
 def elide(text: str) -> str:
     """The text with elisions applied where the language is Italian; Markup stays Markup."""
-    if not text or str(get_locale() or "") != "it":
+    speaking = _speaking() if text else None
+    if not speaking or not speaking[1]:
         return text
     written = _BEFORE.sub(_elide, str(text))
     return Markup(written) if isinstance(text, Markup) else written
 
 
 class ItalianDomain(Domain):
+    def get_translations(self):
+        speaking = _speaking()
+        return NullTranslations() if speaking is None else speaking[0]
+
     def gettext(self, string, **variables):
         return elide(super().gettext(string, **variables))
 

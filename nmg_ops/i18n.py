@@ -14,6 +14,7 @@ Every date and time goes through this module's `format_*` (never Flask-Babel's),
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 
 from babel import Locale, dates
 from flask import Flask, current_app, g, has_request_context, request
@@ -78,7 +79,12 @@ def init_app(app: Flask) -> None:
 
 def date_locale(locale: str | Locale | None = None) -> Locale:
     """The locale dates are written in for `locale` (or the page's or mail's language), see DATE_STYLES."""
-    language = str(locale or get_locale() or current_app.config["DEFAULT_LANGUAGE"])
+    return _parsed(str(locale or get_locale() or current_app.config["DEFAULT_LANGUAGE"]))
+
+
+@lru_cache(maxsize=64)
+def _parsed(language: str) -> Locale:
+    # Parsing a locale costs more than writing the date with it, and a list writes dozens of dates.
     return Locale.parse(DATE_STYLES.get(language, language))
 
 
