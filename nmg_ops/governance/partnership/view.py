@@ -10,7 +10,6 @@ show.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +21,13 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import clock
-from ..minutes.exports import Table
-from ..models import AnsweredMeasure
-from .self_assessment.definitions import QUESTIONS, Light
-from .self_assessment.document import document, problems
+from ... import clock
+from ...minutes.exports import Table
+from ...models import AnsweredMeasure, SourceOutcome
+from ..self_assessment.definitions import QUESTIONS, Light, recommendation
+from ..self_assessment.document import document
+from ..self_assessment.importing import ImportRefused, documents_in
+from .sources import kept_documents, max_bytes
 
 #: problems shown for a file that cannot be read, before "and N more"
 SHOWN_PROBLEMS = 3
@@ -65,10 +66,13 @@ class Unreadable:
 
 @dataclass(frozen=True)
 class Tally:
-    """How many NMGs have each light on one measure."""
+    """How many NMGs have each light on one measure, in their latest year and in each year."""
 
     label: str
+    #: the B1MG recommendation, as the self-assessment shows it
+    recommendation: str
     counts: dict[Light, int]
+    by_year: dict[int, dict[Light, int]]
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,8 @@ class View:
     rows: list[Row]
     unreadable: list[Unreadable]
     tallies: list[Tally]
+    #: every year some NMG's document describes, oldest first
+    years: list[int]
 
 
 _STAGES = {
@@ -138,29 +144,12 @@ def country_name(code: str) -> str:
     return Locale.parse(str(get_locale() or "en")).territories.get(code, code)
 
 
-def _latest(content: Any) -> tuple[dict[str, Any] | None, list[str]]:
-    """The latest year's document of a file's content, or the problems that make it none."""
-    documents = content if isinstance(content, list) else [content]
-    if not documents:
-        return None, [_("The file holds an empty list, and no self-assessment.")]
-    is_list = isinstance(content, list)
-    # Each problem's JSON path starts at its document; in a list, at the document's place in it.
-    found = [
-        (f"$[{i}]" if is_list else "$") + problem[1:]
-        for i, doc in enumerate(documents)
-        for problem in problems(doc)
-    ]
-    if found:
-        return None, found
-    return max(documents, key=lambda doc: doc["year"]), []
-
-
-def _read(path: Path) -> tuple[dict[str, Any] | None, list[str]]:
+def _read(path: Path) -> tuple[list[dict[str, Any]], list[str]]:
+    """A file's valid documents, or none and the problems that make them none."""
     try:
-        content = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-        return None, [_("The file is not JSON.")]
-    return _latest(content)
+        return documents_in(path.read_bytes(), max_bytes()), []
+    except ImportRefused as exc:
+        return [], exc.problems or [str(exc)]
 
 
 def _row(doc: dict[str, Any], shown: list[Column]) -> Row:
@@ -177,30 +166,62 @@ def _row(doc: dict[str, Any], shown: list[Column]) -> Row:
     )
 
 
-def _said(found: list[str]) -> str:
+def said(found: list[str]) -> str:
     text = "; ".join(found[:SHOWN_PROBLEMS])
     more = len(found) - SHOWN_PROBLEMS
     return text + (" " + _("(and %(num)d more)", num=more) if more > 0 else "")
 
 
-def view() -> View:
-    """This group's current document and every readable file's latest year, ordered by country."""
-    shown = columns()
-    docs = [document(clock.local(clock.now()).year)]
+def _gathered() -> tuple[list[dict[str, Any]], list[Unreadable]]:
+    """Every valid document, those that take precedence for an NMG's year last: the folder's files, then
+    the sources (the latest read last), then this group's own; and what could not be read."""
+    docs: list[dict[str, Any]] = []
     unreadable = []
     folder = Path(current_app.config["PARTNERSHIP_DIR"])
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        doc, found = _read(path)
-        if doc is None:
-            unreadable.append(Unreadable(path.name, _said(found)))
-        else:
-            docs.append(doc)
-    rows = sorted((_row(doc, shown) for doc in docs), key=lambda row: (row.country, row.name))
+        found, wrong = _read(path)
+        docs += found
+        if wrong:
+            unreadable.append(Unreadable(path.name, said(wrong)))
+    kept = kept_documents()
+    for source, found in sorted(kept, key=lambda pair: pair[0].read_at or pair[0].added_at):
+        docs += found
+        if source.outcome is SourceOutcome.FAILED:
+            unreadable.append(Unreadable(source.url or source.country or "", source.error))
+    docs.append(document(clock.local(clock.now()).year))
+    return docs, unreadable
+
+
+def _counts(cells: list[Cell]) -> dict[Light, int]:
+    return {light: sum(cell.light is light for cell in cells) for light in Light}
+
+
+def view() -> View:
+    """Each NMG's latest year, ordered by country, how many meet each measure, and the same by year."""
+    shown = columns()
+    docs, unreadable = _gathered()
+    # One NMG is one country in one partnership; a later document of the same year replaces an earlier.
+    by_nmg: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
+    for doc in docs:
+        by_nmg.setdefault((doc["group"]["country"], doc["group"]["partnership"]), {})[doc["year"]] = doc
+    years = sorted({year for by_year in by_nmg.values() for year in by_year})
+    rows_by_year = {
+        year: [_row(by_year[year], shown) for by_year in by_nmg.values() if year in by_year] for year in years
+    }
+    rows = sorted(
+        (_row(by_year[max(by_year)], shown) for by_year in by_nmg.values()),
+        key=lambda row: (row.country, row.name),
+    )
     tallies = [
-        Tally(column.label, {light: sum(row.cells[i].light is light for row in rows) for light in Light})
+        Tally(
+            column.label,
+            recommendation(column.key),
+            _counts([row.cells[i] for row in rows]),
+            {year: _counts([row.cells[i] for row in rows_by_year[year]]) for year in years},
+        )
         for i, column in enumerate(shown)
     ]
-    return View(rows, unreadable, tallies)
+    return View(rows, unreadable, tallies, years)
 
 
 def table(seen: View) -> Table:
