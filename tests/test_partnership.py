@@ -149,7 +149,9 @@ def test_the_trend_counts_the_nmgs_by_light_year_by_year(client, member, folder)
     stage = trend[trend.index("Stage of development") :].split("</tr>")[0]
     cells = {cell.split('data-year="')[1][:4]: cell for cell in stage.split("</td>")[:-1]}
     # Czechia, Finland and Portugal describe 2024; every demo NMG 2025; this group alone the current year.
-    counted = {year: sum(int(n) for n in re.findall(r"</span> (\d+)</div>", cell)) for year, cell in cells.items()}
+    counted = {
+        year: sum(int(n) for n in re.findall(r"</span> (\d+)</div>", cell)) for year, cell in cells.items()
+    }
     assert counted == {"2024": 3, "2025": 5, str(this_year): 1}
 
 
@@ -169,6 +171,13 @@ def test_the_xlsx_has_the_same_rows_as_the_page(client, member, folder):
     sheet = load_workbook(io.BytesIO(response.data)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Country", "NMG", "Public site", "Year")
-    assert sorted(row[0] for row in rows[1:]) == ["Czechia", "Estonia", "Finland", "Italy", "Portugal", "Spain"]
+    assert sorted(row[0] for row in rows[1:]) == [
+        "Czechia",
+        "Estonia",
+        "Finland",
+        "Italy",
+        "Portugal",
+        "Spain",
+    ]
     spain = next(row for row in rows if row[0] == "Spain")
     assert spain[3:6] == (2025, "Under construction", "Partly met")

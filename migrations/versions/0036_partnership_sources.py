@@ -1,4 +1,4 @@
-"""other NMGs' self-assessments as sources of the partnership view
+"""Other NMGs' self-assessments as sources of the partnership view
 
 Revision ID: 0036
 Revises: 0035
@@ -38,6 +38,7 @@ def upgrade():
     sa.Column('source_id', sa.Integer(), nullable=False),
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('document', sa.Text(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('received_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('year BETWEEN 1900 AND 2199', name=op.f('ck_partnership_document_year_in_range')),
     sa.ForeignKeyConstraint(['source_id'], ['partnership_source.id'], name=op.f('fk_partnership_document_source_id_partnership_source'), ondelete='CASCADE'),

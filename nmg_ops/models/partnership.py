@@ -93,6 +93,9 @@ class PartnershipDocument(db.Model):
     year: so.Mapped[int] = so.mapped_column()
     #: the JSON document, valid against the schema when it was stored
     document: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: what the view reads of it (JSON): the NMG, the year and the measures it compares
+    #: (`governance.partnership.sources.summary`)
+    summary: so.Mapped[str] = so.mapped_column(sa.Text)
     #: when it was received
     received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
