@@ -133,6 +133,7 @@ MATRIX = [
     ("GET", "/partnership", "/partnership", SIGNED_IN),
     ("GET", "/partnership.csv", "/partnership.csv", SIGNED_IN),
     ("GET", "/partnership.xlsx", "/partnership.xlsx", SIGNED_IN),
+    ("GET", "/partnership.pdf", "/partnership.pdf", SIGNED_IN),
     # The addresses it reads and the files uploaded to it: the coordinator's, as the self-assessment is.
     ("POST", "/partnership/sources", "/partnership/sources", LEADERS),
     ("POST", "/partnership/sources/<int:source_id>/remove", "/partnership/sources/1/remove", LEADERS),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from nmg_ops import clock
 from nmg_ops import demo as demo_package
@@ -181,3 +182,15 @@ def test_the_xlsx_has_the_same_rows_as_the_page(client, member, folder):
     ]
     spain = next(row for row in rows if row[0] == "Spain")
     assert spain[3:6] == (2025, "Under construction", "Partly met")
+
+
+def test_the_pdf_holds_the_nmgs_the_counts_and_the_trend(client, member, folder):
+    response = client.get("/partnership.pdf")
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    for country in ("Czechia", "Estonia", "Finland", "Italy", "Portugal", "Spain"):
+        assert country in text
+    assert "Develop a way to add experts chosen for knowledge" in text
+    assert "Year by year" in text

@@ -1,6 +1,6 @@
 """The partnership view (docs/decisions/0029-partnership-sources.md): the NMGs side by side and its
-exports, for everyone signed in where PARTNERSHIP_VIEW is on; the addresses it reads and the files
-uploaded to it, for the coordinator."""
+exports (CSV, XLSX, PDF), for everyone signed in where PARTNERSHIP_VIEW is on; the addresses it reads
+and the files uploaded to it, for the coordinator."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from .. import clock
 from ..errors import found_or_404, show_on_form
 from ..extensions import db
 from ..forms import Form, strip
+from ..i18n import format_datetime
 from ..minutes.exports import to_csv, to_xlsx
 from ..models import PartnershipSource
 from ..permissions import Right, can, require
+from ..printing import html_pdf
 from . import bp
 from .partnership import sources
 from .partnership.view import View, columns, country_name, table, view
@@ -152,3 +155,18 @@ def partnership_xlsx():
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "partnership.xlsx",
     )
+
+
+@bp.get("/partnership.pdf")
+@require(Right.VIEW_PARTNERSHIP)
+def partnership_pdf():
+    """The page's three tables as a PDF, in landscape."""
+    html = render_template(
+        "governance/partnership_print.html",
+        view=_view(),
+        columns=columns(),
+        lights=list(Light),
+        labels={light: light.label for light in Light},
+        generated=_("Made on %(day)s.", day=format_datetime(clock.now())),
+    )
+    return _download(html_pdf(html), "application/pdf", "partnership.pdf")
