@@ -1,11 +1,12 @@
 """The partnership view: the self-assessments of the partnership's NMGs side by side, as the B1MG survey
 showed its countries.
 
-The documents are the open format's (`self_assessment.document`): every `.json` file of PARTNERSHIP_DIR,
-holding one NMG's document or a list of its years, beside this group's own document of the current year.
-The files are read at each request: a few dozen documents of a few KB each take less time than a cache
-would save. A file that is not a valid document is named with its first problems, and the others still
-show.
+The documents are the open format's (`self_assessment.document`): those kept from the sources (addresses
+the scheduler fetches and files the coordinator uploaded, `sources`), every `.json` file of
+PARTNERSHIP_DIR (one NMG's document or a list of its years, checked at each request), and this group's
+own document of the current year. One row per NMG shows its latest year; the counts by light are made for
+that year and for every year some document describes. A file that is not a valid document, or a source
+whose last reading failed, is named with its first problems, and the others still show.
 """
 
 from __future__ import annotations
