@@ -5,15 +5,19 @@ the coordinator, and serves each page in process, alternating with a baseline pa
 for 100 members and renders them in a Jinja table: what any page costs before it does its own work. It
 prints, per page, the median time, its ratio to the baseline's median, the size and the SQL statements.
 Targets: every page within 3x the baseline (2x for a page that shows one list) and at most 200 KiB.
+The partnership view reads 40 NMGs' self-assessments of 5 years each, uploaded as the coordinator would.
 
-    .venv/bin/python bench/pages.py [--database FILE]
+    .venv/bin/python bench/pages.py [--database FILE] [--page PATH ...]
 
-`--database` keeps the loaded demo in FILE and reuses it on the next run (loading takes a few minutes).
+`--database` keeps the loaded demo in FILE and reuses it on the next run (loading takes a few minutes);
+`--page` measures only the pages named (as listed in PAGES).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import json
 import statistics
 import sys
 import tempfile
@@ -21,12 +25,15 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
+from babel import Locale
 from flask import Flask, render_template_string
 from flask_migrate import upgrade
 
-from nmg_ops import create_app
+from nmg_ops import clock, create_app
 from nmg_ops.extensions import db
-from nmg_ops.models import Meeting, MeetingStatus, Member, Minutes
+from nmg_ops.models import Meeting, MeetingStatus, Member, Minutes, PartnershipSource
+
+DEMO_PARTNERSHIP = Path(__file__).resolve().parents[1] / "nmg_ops" / "demo" / "partnership"
 
 ROUNDS = 15
 PASSWORD = "bench-password"
@@ -52,7 +59,15 @@ PAGES = {
     "/news/issues": 2.0,
     "/deliveries": 2.0,
     "/records/search?q=budget": 2.0,
+    "/partnership": 3.0,
 }
+#: the partnership view's NMGs and years
+NMGS = 40
+YEARS = 5
+#: ISO 3166-1 codes of the NMGs: the first countries Babel knows, other than this group's
+COUNTRIES = [code for code in sorted(Locale("en").territories) if code.isalpha() and code != "IT"][:NMGS]
+STAGES = ("operational", "constructing", "planning", "no_activity")
+LIGHTS = ("green", "amber", "red")
 BASELINE = """<!doctype html><title>Members</title><table>
 {% for m in members %}<tr><td>{{ m.full_name }}</td><td>{{ m.email }}</td><td>{{ m.joined_on }}</td></tr>
 {% endfor %}</table>"""
@@ -65,6 +80,8 @@ def _app(database: Path, folder: Path) -> Flask:
             "DATABASE_URL": f"sqlite:///{database}",
             "OUTBOX_DIR": str(folder / "outbox"),
             "WTF_CSRF_ENABLED": False,
+            "PARTNERSHIP_VIEW": True,
+            "PARTNERSHIP_DIR": str(folder / "no-files"),
         }
     )
 
@@ -86,6 +103,33 @@ def _load(app: Flask, database: Path) -> None:
     result = app.test_cli_runner().invoke(args=arguments)
     if result.exit_code != 0:
         raise SystemExit(result.output)
+
+
+def _partnership(app: Flask) -> None:
+    """NMGS NMGs' documents of YEARS years each, varied from a demo file, uploaded through the page's rule."""
+    from nmg_ops.governance.partnership import sources
+
+    with app.app_context():
+        if db.session.scalar(sa.select(sa.func.count()).select_from(PartnershipSource)):
+            return
+        model = json.loads((DEMO_PARTNERSHIP / "spain.json").read_text(encoding="utf-8"))[0]
+        coordinator = db.session.scalar(sa.select(Member).where(Member.email == "coordinator@demo.nmg"))
+        last = clock.local(clock.now()).year - 1
+        for n, country in enumerate(COUNTRIES):
+            years = []
+            for year in range(last - YEARS + 1, last + 1):
+                doc = copy.deepcopy(model)
+                doc["group"].update(
+                    name=f"NMG {country}", country=country, public_site=f"https://{country}.example.org/"
+                )
+                doc["year"], doc["as_of"] = year, f"{year}-12-31"
+                doc["measures"]["stage"]["stage"] = STAGES[(n + year) % len(STAGES)]
+                for i, measure in enumerate(doc["measures"].values()):
+                    if measure["light"] != "unanswered":
+                        measure["light"] = LIGHTS[(n + year + i) % len(LIGHTS)]
+                years.append(doc)
+            sources.upload(json.dumps(years).encode(), coordinator)
+        db.session.commit()
 
 
 def _held_meeting_with_minutes(app: Flask) -> int:
@@ -120,12 +164,14 @@ def _measure(client, path: str, statements: Statements) -> tuple[float, int, int
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", type=Path)
+    parser.add_argument("--page", action="append", help="measure only this page (repeatable)")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         database = (options.database or folder / "pages.sqlite3").resolve()
         app = _app(database, folder)
         _load(app, database)
+        _partnership(app)
         meeting = _held_meeting_with_minutes(app)
         client = app.test_client()
         response = client.post("/sign-in", data={"email": "coordinator@demo.nmg", "password": PASSWORD})
@@ -137,6 +183,8 @@ def main() -> int:
         failed = 0
         print(f"{'page':<34} {'median':>9} {'ratio':>7} {'target':>7} {'KiB':>7} {'SQL':>4}")
         for template, target in PAGES.items():
+            if options.page and template not in options.page:
+                continue
             path = template.format(meeting=meeting)
             for _ in range(2):
                 _measure(client, path, statements)

@@ -100,6 +100,12 @@ def _apply_retention(now: datetime) -> object:
     return apply_retention(now)
 
 
+def _fetch_partnership(now: datetime) -> object:
+    from .governance.partnership.fetching import fetch_sources
+
+    return fetch_sources(now)
+
+
 def _draft_news(now: datetime) -> object:
     from .news.drafting import draft_next_issue
 
@@ -126,6 +132,8 @@ JOBS: dict[str, tuple[int, Callable[[datetime], object]]] = {
     "warn_rotation": (60, _warn_rotation),
     # Answers from calendar apps, read from the calendar mailbox (nothing to do without one).
     "read_calendar_replies": (1, _read_calendar_replies),
+    # The other NMGs' published self-assessments, where the partnership view is on; a 304 changes nothing.
+    "fetch_partnership": (60, _fetch_partnership),
     # Next month's e-news drafted on NEWS_DRAFT_DAY (once: the month is unique), the team told once.
     "draft_news": (60, _draft_news),
     # Scheduled issues started and queued (resumed after a crash), then delivered by the outbox job below.

@@ -132,6 +132,12 @@ MATRIX = [
     # The partnership view (on in the tests' settings): everyone signed in compares the NMGs.
     ("GET", "/partnership", "/partnership", SIGNED_IN),
     ("GET", "/partnership.csv", "/partnership.csv", SIGNED_IN),
+    ("GET", "/partnership.xlsx", "/partnership.xlsx", SIGNED_IN),
+    ("GET", "/partnership.pdf", "/partnership.pdf", SIGNED_IN),
+    # The addresses it reads and the files uploaded to it: the coordinator's, as the self-assessment is.
+    ("POST", "/partnership/sources", "/partnership/sources", LEADERS),
+    ("POST", "/partnership/sources/<int:source_id>/remove", "/partnership/sources/1/remove", LEADERS),
+    ("POST", "/partnership/upload", "/partnership/upload", LEADERS),
     # The annual report: the team and the leaders read and download it; the coordinator publishes it.
     ("GET", "/governance/annual-report", "/governance/annual-report", TEAM_AND_LEADERS),
     (

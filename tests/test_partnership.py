@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
+from nmg_ops import clock
 from nmg_ops import demo as demo_package
 from nmg_ops.extensions import db
 
@@ -94,7 +98,7 @@ def test_files_that_cannot_be_read_are_named_and_the_others_still_show(client, m
     html = client.get("/partnership").get_data(as_text=True)
 
     unreadable = html[html.index('id="unreadable"') : html.index("</section>", html.index('id="unreadable"'))]
-    assert "broken.json</span>: The file is not JSON." in unreadable
+    assert "broken.json</span>: The file is not JSON: Expecting property name" in unreadable
     assert "off-schema.json</span>: $[0].measures: “funding” is missing." in unreadable
     nmgs = _table(html, "nmgs")
     for country in ("Czechia", "Estonia", "Finland", "Portugal", "Spain", "Italy"):
@@ -121,3 +125,72 @@ def test_the_csv_has_one_row_per_nmg(client, member, folder):
     assert countries == ["Czechia", "Estonia", "Finland", "Italy", "Portugal", "Spain"]
     spain = next(row for row in rows if row[0] == "Spain")
     assert spain[4:6] == ["Under construction", "Partly met"]
+
+
+def test_each_measure_shows_the_b1mg_recommendation_the_self_assessment_shows(client, member, folder):
+    html = client.get("/partnership").get_data(as_text=True)
+
+    tally = _table(html, "tally")
+    nomination = tally[tally.index("Nomination process") :].split("</tr>")[0]
+    assert "Develop a way to add experts chosen for knowledge and experience" in nomination
+    stage = tally[tally.index("Stage of development") :].split("</tr>")[0]
+    assert "Operational: the NMG is filled with nominated experts" in stage
+    assert "Operational: the NMG is filled with nominated experts" in client.get("/governance").get_data(
+        as_text=True
+    )
+
+
+def test_the_trend_counts_the_nmgs_by_light_year_by_year(client, member, folder):
+    html = client.get("/partnership").get_data(as_text=True)
+
+    trend = _table(html, "trend")
+    header = trend.split("</thead>")[0]
+    this_year = clock.local(clock.now()).year
+    assert [f">{year}</th>" in header for year in (2024, 2025, this_year)] == [True] * 3
+    stage = trend[trend.index("Stage of development") :].split("</tr>")[0]
+    cells = {cell.split('data-year="')[1][:4]: cell for cell in stage.split("</td>")[:-1]}
+    # Czechia, Finland and Portugal describe 2024; every demo NMG 2025; this group alone the current year.
+    counted = {
+        year: sum(int(n) for n in re.findall(r"</span> (\d+)</div>", cell)) for year, cell in cells.items()
+    }
+    assert counted == {"2024": 3, "2025": 5, str(this_year): 1}
+
+
+def test_a_single_year_shows_no_trend(app, client, member, tmp_path):
+    app.config["PARTNERSHIP_DIR"] = str(tmp_path / "empty")
+
+    html = client.get("/partnership").get_data(as_text=True)
+
+    assert 'id="trend"' not in html
+    assert ">Italy</th>" in _table(html, "nmgs")
+
+
+def test_the_xlsx_has_the_same_rows_as_the_page(client, member, folder):
+    response = client.get("/partnership.xlsx")
+
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Country", "NMG", "Public site", "Year")
+    assert sorted(row[0] for row in rows[1:]) == [
+        "Czechia",
+        "Estonia",
+        "Finland",
+        "Italy",
+        "Portugal",
+        "Spain",
+    ]
+    spain = next(row for row in rows if row[0] == "Spain")
+    assert spain[3:6] == (2025, "Under construction", "Partly met")
+
+
+def test_the_pdf_holds_the_nmgs_the_counts_and_the_trend(client, member, folder):
+    response = client.get("/partnership.pdf")
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    for country in ("Czechia", "Estonia", "Finland", "Italy", "Portugal", "Spain"):
+        assert country in text
+    assert "Develop a way to add experts chosen for knowledge" in text
+    assert "Year by year" in text

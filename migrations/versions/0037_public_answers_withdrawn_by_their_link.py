@@ -1,7 +1,7 @@
 """A confirmed public answer withdrawn by the link mailed with its confirmation
 
 Revision ID: 0037
-Revises: 0035
+Revises: 0036
 Create Date: 2026-12-07 16:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0037'
-down_revision = '0035'
+down_revision = '0036'
 branch_labels = None
 depends_on = None
 

@@ -4,6 +4,7 @@ bp = Blueprint("governance", __name__)
 
 from . import (  # noqa: E402,F401
     consultation_routes,
+    partnership_routes,
     public_routes,
     publication_routes,
     report_routes,

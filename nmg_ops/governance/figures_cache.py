@@ -24,6 +24,7 @@ from ..extensions import db
 from ..models import FiguresVersion
 from .self_assessment import trend as measures
 from .self_assessment.definitions import Measure
+from .self_assessment.document import document as open_document
 
 NAME = "self_assessment"
 #: set on a session that wrote to what the figures are read from, until it commits or rolls back
@@ -67,6 +68,25 @@ def trend(years: list[int], now: datetime | None = None) -> dict[int, list[Measu
         minute = now.replace(second=0, microsecond=0)
         result.update(_kept_or_read((token, reader, minute, current), current, now))
     return dict(sorted(result.items()))
+
+
+#: this group's open-format document of the current year, kept like the current year's figures: the
+#: partnership view shows it beside the others at every request
+_documents: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def document(year: int, now: datetime | None = None) -> dict[str, Any]:
+    """`self_assessment.document.document`, kept within the minute for the current data."""
+    now = now or clock.now()
+    token = db.session.scalar(sa.select(FiguresVersion.token).where(FiguresVersion.name == NAME))
+    key = (token, str(get_locale()), year, now.replace(second=0, microsecond=0))
+    found = _documents.get(key)
+    if found is None:
+        found = open_document(year)
+        if len(_documents) >= KEPT or any(kept[0] != token for kept in _documents):
+            _documents.clear()
+        _documents[key] = found
+    return found
 
 
 def _kept_or_read(key: tuple[Any, ...], years: tuple[int, ...], now: datetime) -> dict[int, list[Measure]]:

@@ -1,12 +1,12 @@
 """The self-assessment in its open format: the schema, the years the coordinator published, the
 coordinator's publishing and taking back, the import of earlier years from a file
-(docs/decisions/0028-self-assessment-open-format.md), and the partnership view of many NMGs' documents."""
+(docs/decisions/0028-self-assessment-open-format.md)."""
 
 from __future__ import annotations
 
 import json
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -17,13 +17,11 @@ from wtforms.validators import DataRequired
 
 from ..extensions import db
 from ..forms import Form
-from ..minutes.exports import to_csv
 from ..models import PublishedSelfAssessment
 from ..permissions import Right, require
 from ..previewed_upload import pack, unpack
-from . import bp, partnership
+from . import bp
 from .self_assessment import importing, publishing
-from .self_assessment.definitions import Light
 from .self_assessment.document import SCHEMA_PATH, document, schema
 from .self_assessment.trend import assessed_years
 
@@ -180,32 +178,3 @@ def confirm_self_assessment_import():
     except importing.ImportRefused as exc:
         return _import_page(ImportForm(formdata=None), [str(exc), *exc.problems], 400)
     return _stored(plan)
-
-
-def _partnership() -> partnership.View:
-    """The view, or 404 where the setting leaves it off: an instance that is no partnership's has none."""
-    if not current_app.config["PARTNERSHIP_VIEW"]:
-        abort(404)
-    return partnership.view()
-
-
-@bp.get("/partnership")
-@require(Right.VIEW_PARTNERSHIP)
-def partnership_page():
-    """The partnership's NMGs side by side, measure by measure, and how many meet each."""
-    seen = _partnership()
-    return render_template(
-        "governance/partnership.html", view=seen, columns=partnership.columns(), lights=list(Light)
-    )
-
-
-@bp.get("/partnership.csv")
-@require(Right.VIEW_PARTNERSHIP)
-def partnership_csv():
-    """The NMGs side by side as a CSV file."""
-    body = to_csv(partnership.table(_partnership()))
-    return Response(
-        body,
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=partnership.csv"},
-    )

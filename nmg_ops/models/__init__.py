@@ -73,6 +73,7 @@ from .news import (
     SubscriberStatus,
 )
 from .outbox import Announcement, DeliveryStatus, OutboundMessage, SchedulerLease
+from .partnership import PartnershipDocument, PartnershipSource, SourceOutcome
 from .people import Member, Organisation, WorkingGroup, member_working_group
 from .public_consultations import PublicAnswer, PublicAnswerAttempt, PublicAnswerRequest, PublicResponse
 from .security import PasswordResetRequest, SignInAttempt, SignInSession
@@ -141,6 +142,8 @@ __all__ = [
     "NewsSuppression",
     "Organisation",
     "OutboundMessage",
+    "PartnershipDocument",
+    "PartnershipSource",
     "PasswordResetRequest",
     "ProcedureAnswer",
     "ProcedureStatus",
@@ -158,6 +161,7 @@ __all__ = [
     "SelfAssessmentAnswer",
     "SignInAttempt",
     "SignInSession",
+    "SourceOutcome",
     "StakeholderType",
     "SubscriberStatus",
     "Survey",

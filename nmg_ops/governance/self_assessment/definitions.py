@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from ...models import AnsweredMeasure, SelfAssessmentAnswer
 
@@ -41,6 +42,53 @@ class Source(StrEnum):
         return str(
             {Source.DATA: _l("From the data"), Source.COORDINATOR: _l("Answered by the coordinator")}[self]
         )
+
+
+#: the B1MG recommendation of each measure, short: the self-assessment and the partnership view show it
+#: beside the measure
+RECOMMENDATIONS: dict[str, LazyString] = {
+    "stage": _l(
+        "Operational: the NMG is filled with nominated experts and has an operational governance "
+        "structure. A group that calls itself operational should check its governance, nomination "
+        "process and communication are really in place."
+    ),
+    "composition": _l(
+        "The most common composition is 10 to 20 experts, depending on the national configuration."
+    ),
+    "gender": _l("Adequate gender balance."),
+    "regions": _l("A wide geographical representation in the country."),
+    "stakeholders": _l(
+        "Representatives of all ten stakeholder types; include patient organisations and industry, and "
+        "balance scientific and clinical communities."
+    ),
+    "coordinator": _l(
+        "A coordinator leads the NMG, in clear coordination with the country's representative in the "
+        "partnership; profiles and contacts are defined and made known."
+    ),
+    "contact_point": _l(
+        "A national contact point assists the coordinator as the first contact for the national "
+        "experts and other stakeholders."
+    ),
+    "terms_of_reference": _l(
+        "Terms of reference secure the NMG's mandate: objectives, tasks, and procedures for nomination, "
+        "governance, communication and funding."
+    ),
+    "communication_enews": _l(
+        "Have a communication strategy that reaches members and national stakeholders, such as a "
+        "national newsletter; the NMG agreed a monthly e-news."
+    ),
+    "communication_meetings": _l(
+        "Meetings of the NMG itself, apart from the European working groups' meetings, keep the group "
+        "active and feeding back to the partnership."
+    ),
+    "national_activities": _l(
+        "Organise activities with the NMG at national level, such as meetings, workshops or a symposium."
+    ),
+    "working_groups": _l(
+        "Appoint representation in all the working groups, for permanent feedback and coordination "
+        "between the groups and the national level."
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -156,3 +204,10 @@ QUESTIONS: dict[AnsweredMeasure, Question] = {
         ),
     ),
 }
+
+
+def recommendation(key: str) -> str:
+    """The B1MG recommendation of the measure, whether the data tells it or the coordinator answers it."""
+    if key in RECOMMENDATIONS:
+        return str(RECOMMENDATIONS[key])
+    return str(QUESTIONS[AnsweredMeasure(key)].recommendation)

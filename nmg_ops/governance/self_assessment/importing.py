@@ -14,7 +14,9 @@ coordinator confirms; a question the document leaves unanswered keeps the answer
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -53,11 +55,14 @@ def max_bytes() -> int:
     return current_app.config["SELF_ASSESSMENT_IMPORT_MAX_BYTES"]
 
 
-def read(raw: bytes) -> ImportPlan:
-    """What the file would store; raises `ImportRefused` with every error found, having written nothing."""
-    if len(raw) > max_bytes():
+def documents_in(
+    raw: bytes, limit: int, checks: Callable[[dict[str, Any], str], list[str]] = lambda _doc, _where: []
+) -> list[dict[str, Any]]:
+    """The documents of a file (one, or a list of years), each valid against the schema and passing
+    `checks` (given a valid document and its JSON path); raises `ImportRefused` with every error found."""
+    if len(raw) > limit:
         raise ImportRefused(
-            _("The file is larger than %(size)d KB; a self-assessment is a few KB.", size=max_bytes() // 1024)
+            _("The file is larger than %(size)d KB; a self-assessment is a few KB.", size=limit // 1024)
         )
     try:
         content = json.loads(raw.decode("utf-8"))
@@ -76,11 +81,11 @@ def read(raw: bytes) -> ImportPlan:
     if not documents:
         raise ImportRefused(_("The file holds an empty list, and no self-assessment."))
     is_list = isinstance(content, list)
-    errors = [
-        problem
-        for i, doc in enumerate(documents)
-        for problem in _problems(doc, f"$[{i}]" if is_list else "$")
-    ]
+    errors = []
+    for i, doc in enumerate(documents):
+        where = f"$[{i}]" if is_list else "$"
+        found = [where + problem[1:] for problem in problems(doc)]
+        errors += found or checks(doc, where)
     if errors:
         raise ImportRefused(_("The file is not a valid self-assessment; nothing was imported."), errors)
     years = [doc["year"] for doc in documents]
@@ -90,6 +95,12 @@ def read(raw: bytes) -> ImportPlan:
             _("The file is not a valid self-assessment; nothing was imported."),
             [f"$: {_('%(year)d is described more than once.', year=year)}" for year in twice],
         )
+    return documents
+
+
+def read(raw: bytes) -> ImportPlan:
+    """What the file would store; raises `ImportRefused` with every error found, having written nothing."""
+    documents = documents_in(raw, max_bytes(), _ours)
     plan = ImportPlan()
     for doc in documents:
         plan.answers[doc["year"]] = {
@@ -106,11 +117,9 @@ def read(raw: bytes) -> ImportPlan:
     return plan
 
 
-def _problems(doc: object, where: str) -> list[str]:
-    """The schema's errors, each at its path within the file; then what makes a valid document not ours."""
-    found = [where + problem[1:] for problem in problems(doc)]
-    if found or not isinstance(doc, dict):
-        return found
+def _ours(doc: dict[str, Any], where: str) -> list[str]:
+    """What makes a valid document not this group's, or not of a year begun."""
+    found = []
     ours, theirs = identity(), doc["group"]
     if (theirs["country"], theirs["partnership"]) != (ours["country"], ours["partnership"]):
         found.append(

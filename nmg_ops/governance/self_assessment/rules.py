@@ -10,7 +10,7 @@ from ... import clock
 from ...i18n import format_date
 from ...models import MemberRole
 from ..composition import CheckStatus
-from .definitions import QUESTIONS, Light, Measure, Question, Source
+from .definitions import QUESTIONS, RECOMMENDATIONS, Light, Measure, Question, Source
 from .facts import Facts, Period
 
 #: share of recorded attendances at which the working groups' followers count as taking part
@@ -19,8 +19,10 @@ ATTENDANCE_TARGET = 0.5
 STAKEHOLDER_TYPES_AMBER_MISSING = 3
 
 
-def _data(key: str, label, recommendation, value: str, explanation: str, light: Light, rule) -> Measure:
-    return Measure(key, str(label), str(recommendation), value, explanation, Source.DATA, light, str(rule))
+def _data(key: str, label, value: str, explanation: str, light: Light, rule) -> Measure:
+    return Measure(
+        key, str(label), str(RECOMMENDATIONS[key]), value, explanation, Source.DATA, light, str(rule)
+    )
 
 
 def _by_share(have: float, want: float) -> Light:
@@ -67,11 +69,6 @@ def _stage(period: Period, facts: Facts) -> Measure:
     return _data(
         "stage",
         _l("Stage in establishing the NMG"),
-        _l(
-            "Operational: the NMG is filled with nominated experts and has an operational governance "
-            "structure. A group that calls itself operational should check its governance, nomination "
-            "process and communication are really in place."
-        ),
         value,
         why,
         light,
@@ -88,7 +85,6 @@ def _size(period: Period, facts: Facts) -> Measure:
     return _data(
         "composition",
         _l("Composition: number of experts"),
-        _l("The most common composition is 10 to 20 experts, depending on the national configuration."),
         ngettext("%(num)d expert", "%(num)d experts", comp.experts),
         _(
             "%(experts)d experts among %(total)d members on %(day)s, counting scientific coordinators and "
@@ -114,7 +110,6 @@ def _gender(period: Period, facts: Facts) -> Measure:
     return _data(
         "gender",
         _l("Composition: gender balance"),
-        _l("Adequate gender balance."),
         value,
         check.explanation,
         light,
@@ -131,7 +126,6 @@ def _regions(period: Period, facts: Facts) -> Measure:
     return _data(
         "regions",
         _l("Composition: geographic representation"),
-        _l("A wide geographical representation in the country."),
         ngettext("%(num)d region", "%(num)d regions", comp.regions),
         check.explanation,
         _by_share(comp.regions, comp.min_regions),
@@ -152,10 +146,6 @@ def _stakeholders(period: Period, facts: Facts) -> Measure:
     return _data(
         "stakeholders",
         _l("Composition: stakeholder types"),
-        _l(
-            "Representatives of all ten stakeholder types; include patient organisations and industry, and "
-            "balance scientific and clinical communities."
-        ),
         _("%(present)d of %(total)d types", present=present, total=len(comp.by_stakeholder_type)),
         _("Missing: %(types)s.", types="; ".join(t.label for t in missing))
         if missing
@@ -170,10 +160,6 @@ def _coordinator(period: Period, facts: Facts) -> Measure:
     return _data(
         "coordinator",
         _l("Coordinator"),
-        _l(
-            "A coordinator leads the NMG, in clear coordination with the country's representative in the "
-            "partnership; profiles and contacts are defined and made known."
-        ),
         term.member.full_name if term else _("None"),
         _("A confirmed coordinator term covers %(day)s.", day=format_date(period.as_of))
         if term
@@ -188,10 +174,6 @@ def _contact_point(period: Period, facts: Facts) -> Measure:
     return _data(
         "contact_point",
         _l("National contact point"),
-        _l(
-            "A national contact point assists the coordinator as the first contact for the national "
-            "experts and other stakeholders."
-        ),
         ngettext("%(num)d contact point", "%(num)d contact points", n),
         _("Members with the role national contact point on %(day)s.", day=format_date(period.as_of)),
         Light.GREEN if n else Light.RED,
@@ -205,10 +187,6 @@ def _terms_of_reference(period: Period, facts: Facts) -> Measure:
     return _data(
         "terms_of_reference",
         _l("Terms of reference"),
-        _l(
-            "Terms of reference secure the NMG's mandate: objectives, tasks, and procedures for nomination, "
-            "governance, communication and funding."
-        ),
         _("Approved on %(day)s", day=day) if day else _("Not approved"),
         _("The latest approval of the terms of reference by then.")
         if day
@@ -233,10 +211,6 @@ def _enews(period: Period, facts: Facts) -> Measure:
     return _data(
         "communication_enews",
         _l("Communication: monthly e-news"),
-        _l(
-            "Have a communication strategy that reaches members and national stakeholders, such as a "
-            "national newsletter; the NMG agreed a monthly e-news."
-        ),
         _("%(sent)d of %(due)d months", sent=len(sent), due=len(due)),
         explanation,
         _by_share(len(sent), len(due)),
@@ -253,10 +227,6 @@ def _meetings(period: Period, facts: Facts) -> Measure:
     return _data(
         "communication_meetings",
         _l("Communication: meetings held against those agreed"),
-        _l(
-            "Meetings of the NMG itself, apart from the European working groups' meetings, keep the group "
-            "active and feeding back to the partnership."
-        ),
         _("%(held)d held of %(due)d due", held=entry.held, due=due),
         _(
             "%(agreed)d meetings a year are agreed; %(due)d were due by then; %(planned)d were planned or "
@@ -286,7 +256,6 @@ def _national_activities(period: Period, facts: Facts) -> Measure:
     return _data(
         "national_activities",
         _l("Activities at national level"),
-        _l("Organise activities with the NMG at national level, such as meetings, workshops or a symposium."),
         ngettext("%(num)d meeting or event held", "%(num)d meetings or events held", entry.held),
         details or _("Nothing held yet."),
         light,
@@ -326,10 +295,6 @@ def _working_groups(period: Period, facts: Facts) -> Measure:
     return _data(
         "working_groups",
         _l("Links to the European working groups"),
-        _l(
-            "Appoint representation in all the working groups, for permanent feedback and coordination "
-            "between the groups and the national level."
-        ),
         _("%(covered)d of %(total)d groups have members", covered=len(covered), total=len(groups)),
         "; ".join(parts) + "." if parts else _("The NMG follows no active working group."),
         light,

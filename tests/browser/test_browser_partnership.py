@@ -1,0 +1,48 @@
+"""The partnership page with the demo's NMGs, on a laptop and on a phone: axe finds no serious or critical
+WCAG 2.1 AA violation, and the page does not scroll sideways (its wide tables scroll in their own boxes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nmg_ops import demo
+from tests.browser import test_accessibility
+from tests.browser.crawl import sign_in
+from tests.browser.test_accessibility import audit, report
+from tests.browser.test_phone_width import PHONE, sideways
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1280, "height": 800}
+DEMO_NMGS = Path(demo.__file__).parent / "partnership"
+#: the audit's axe.min.js, installed once for the run
+axe_script = test_accessibility.axe_script
+
+
+@pytest.mark.parametrize("screen", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_the_partnership_page_with_the_demo_nmgs_passes_axe_and_fits_the_screen(
+    browser,
+    demo_server,
+    axe_script,
+    screen,
+):
+    demo_server.app.config["PARTNERSHIP_DIR"] = str(DEMO_NMGS)
+    context = browser.new_context(
+        base_url=demo_server.url, locale="en-US", bypass_csp=True, viewport=screen, is_mobile=screen is PHONE
+    )
+    context.set_default_timeout(10_000)
+    try:
+        page = context.new_page()
+        sign_in(page, "coordinator@demo.nmg")
+        page.goto("/partnership")
+
+        assert page.locator("#nmgs tbody tr").count() == 6
+        assert page.locator("#trend").count() == 1
+        assert page.locator("#sources form").count() == 2
+        violations = audit(page, axe_script)
+        assert not violations, report(violations)
+        assert sideways(page) == []
+    finally:
+        context.close()
