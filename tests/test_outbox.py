@@ -129,12 +129,9 @@ def test_header_with_line_break_never_reaches_the_outbox(app, smtp_sink):
 # --- separate processes, as in production ---------------------------------------------------------------
 
 
-def flask_process(
-    database_url: str, sink_port: int, tmp_path, *args: str, merged: bool = False, **settings: str
-) -> subprocess.Popen:
-    """`flask --app nmg_ops ARGS` in a process of its own, on the test's database, mailing the sink;
-    `merged` reads what it says on both streams as one, in order."""
-    env = {
+def process_environment(database_url: str, sink_port: int, tmp_path, **settings: str) -> dict[str, str]:
+    """The settings of an app process of its own: the test's database, the sink, `settings` besides."""
+    return {
         **os.environ,
         "NMG_ENV": "testing",
         "NMG_DATABASE_URL": database_url,
@@ -143,9 +140,16 @@ def flask_process(
         "NMG_INSTANCE_PATH": str(tmp_path),
         **{f"NMG_{key}": value for key, value in settings.items()},
     }
+
+
+def flask_process(
+    database_url: str, sink_port: int, tmp_path, *args: str, merged: bool = False, **settings: str
+) -> subprocess.Popen:
+    """`flask --app nmg_ops ARGS` in a process of its own, on the test's database, mailing the sink;
+    `merged` reads what it says on both streams as one, in order."""
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "nmg_ops", *args],
-        env=env,
+        env=process_environment(database_url, sink_port, tmp_path, **settings),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT if merged else subprocess.PIPE,
         text=True,

@@ -4,7 +4,6 @@ its own, on PostgreSQL. Members are served by both workers, and a meeting's remi
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import subprocess
 import sys
@@ -18,20 +17,13 @@ from nmg_ops import clock
 from nmg_ops.models import MeetingStatus
 from tests.fixtures.factories import PASSWORD
 from tests.smtp_sink import free_port
-from tests.test_outbox import flask_process
+from tests.test_outbox import flask_process, process_environment
 
 pytestmark = pytest.mark.smtp
 
 
 def _gunicorn(database_url: str, sink_port: int, tmp_path, port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "NMG_ENV": "testing",
-        "NMG_DATABASE_URL": database_url,
-        "NMG_MAIL_SERVER": "127.0.0.1",
-        "NMG_MAIL_PORT": str(sink_port),
-        "NMG_INSTANCE_PATH": str(tmp_path),
-    }
+    env = process_environment(database_url, sink_port, tmp_path)
     command = ["-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "nmg_ops:create_app()"]
     return subprocess.Popen(
         [sys.executable, *command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True

@@ -47,10 +47,14 @@ class UploadForm(Form):
     submit = SubmitField(_l("Upload"))
 
 
-def _view() -> View:
-    """The view, or 404 where the setting leaves it off: an instance that is no partnership's has none."""
+def _turned_on() -> None:
+    """404 where the setting leaves the view off: an instance that is no partnership's has none."""
     if not current_app.config["PARTNERSHIP_VIEW"]:
         abort(404)
+
+
+def _view() -> View:
+    _turned_on()
     return view()
 
 
@@ -86,7 +90,7 @@ def partnership_page():
 @require(Right.MANAGE_GOVERNANCE)
 def add_partnership_source():
     """Add the address of another NMG's published self-assessment, read at the scheduler's next run."""
-    _view()
+    _turned_on()
     form = SourceForm(prefix="source")
     if not form.validate_on_submit():
         return _page(source_form=form, status=400)
@@ -104,7 +108,7 @@ def add_partnership_source():
 @require(Right.MANAGE_GOVERNANCE)
 def remove_partnership_source(source_id: int):
     """Stop reading a source, and take its documents out of the view."""
-    _view()
+    _turned_on()
     sources.remove(found_or_404(db.session.get(PartnershipSource, source_id)))
     db.session.commit()
     flash(_("The source and its self-assessments are removed."), "success")
@@ -115,7 +119,7 @@ def remove_partnership_source(source_id: int):
 @require(Right.MANAGE_GOVERNANCE)
 def upload_partnership_file():
     """Upload another NMG's self-assessment file; a file with any error is refused whole."""
-    _view()
+    _turned_on()
     form = UploadForm(prefix="upload")
     if not form.validate_on_submit():
         return _page(upload_form=form, status=400)
