@@ -1,16 +1,36 @@
-"""The process that turns one printable page into a PDF, under limits of CPU time and memory.
+"""The process that turns printable pages into PDFs, each under limits of CPU time and memory.
 
-`printing` starts it as `python -I <this file> CPU_SECONDS MEMORY_BYTES`, the page on standard input and
-the PDF on standard output. It imports nothing of the application (and `-I` keeps the application's
-folder off its path), so that it starts in a fraction of a second and shares no state with the server.
-The limits are the kernel's: past the CPU seconds the process is stopped by SIGXCPU, past the memory an
-allocation fails and it ends with `MEMORY_EXIT`; WeasyPrint is never left running on the server's time.
+`printing` starts it once per server process as `python -I <this file> SOCKET` and keeps it. It imports
+WeasyPrint, listens on the Unix socket SOCKET and says so with a line on standard output; it ends when
+its standard input closes, that is when the server process that started it has gone. It imports nothing
+of the application (and `-I` keeps the application's folder off its path): it shares no state with the
+server.
+
+Each page asked for is laid out in a process forked for it alone, so that the import of WeasyPrint (most
+of a second) is paid once and no page can disturb the next:
+
+    printer ── forks per request ─► job ── forks ─► renderer (under the limits, writes the PDF)
+
+The renderer's limits are the kernel's: past the CPU seconds it is stopped by SIGXCPU, past the memory an
+allocation fails and it ends with `MEMORY_EXIT`. The job reads the renderer's PDF, waits for it and
+answers with its exit status, its CPU seconds and the PDF (or the last line of its error); if the server
+stops waiting and closes the connection, the job kills the renderer: WeasyPrint is never left running on
+the server's time.
+
+A request is `!QQQ` (CPU seconds, memory bytes, length of the page) and the page in UTF-8; the answer is
+`!qdQ` (exit status, negative for a signal; CPU seconds; length) and the PDF, or the error's message.
 """
 
 from __future__ import annotations
 
+import os
 import resource
+import selectors
+import signal
+import socket
+import struct
 import sys
+import traceback
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -18,8 +38,14 @@ if TYPE_CHECKING:
 
 #: exit status when the page needs more memory than allowed
 MEMORY_EXIT = 3
+#: exit status when WeasyPrint failed; the answer carries the message
+FAILED_EXIT = 1
 #: tagged PDF (a structure tree, the language, the title shown), for screen readers and reflow
 PDF_VARIANT = "pdf/ua-1"
+REQUEST = struct.Struct("!QQQ")
+ANSWER = struct.Struct("!qdQ")
+#: the line the printer writes once it takes requests
+READY = b"ready\n"
 
 
 def url_fetcher() -> URLFetcher:
@@ -37,17 +63,91 @@ def render(html: str) -> bytes:
     return HTML(string=html, url_fetcher=url_fetcher()).write_pdf(pdf_variant=PDF_VARIANT)
 
 
-def main(cpu_seconds: int, memory_bytes: int) -> int:
+def receive(conn: socket.socket, size: int) -> bytes:
+    """Exactly `size` bytes, or EOFError when the other side closed first."""
+    chunks, left = [], size
+    while left:
+        chunk = conn.recv(min(left, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _renderer(html: str, cpu_seconds: int, memory_bytes: int, out: int) -> int:
     # The hard limit a second later: SIGXCPU at the soft one ends the process, SIGKILL if it did not.
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     try:
-        pdf = render(sys.stdin.buffer.read().decode("utf-8"))
+        data, status = render(html), 0
     except MemoryError:
         return MEMORY_EXIT
-    sys.stdout.buffer.write(pdf)
-    return 0
+    except Exception as error:  # any failure is answered with its message, never with a hang
+        data, status = traceback.format_exception_only(error)[-1].strip().encode(), FAILED_EXIT
+    with os.fdopen(out, "wb") as pipe:
+        pipe.write(data)
+    return status
+
+
+def _job(conn: socket.socket) -> None:
+    """Serve one request: lay the page out in a renderer of its own and answer with what became of it."""
+    cpu_seconds, memory_bytes, length = REQUEST.unpack(receive(conn, REQUEST.size))
+    html = receive(conn, length).decode("utf-8")
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(reading)
+        conn.close()
+        os._exit(_renderer(html, cpu_seconds, memory_bytes, writing))
+    os.close(writing)
+    chunks = []
+    with selectors.DefaultSelector() as watch:
+        watch.register(reading, selectors.EVENT_READ, "pdf")
+        watch.register(conn, selectors.EVENT_READ, "server")
+        while True:
+            ready = {key.data for key, _ in watch.select()}
+            if "server" in ready:
+                # The server gave up waiting (or went): nothing more is wanted from the renderer.
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return
+            chunk = os.read(reading, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    _, status, usage = os.wait4(pid, 0)
+    code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+    data = b"".join(chunks)
+    conn.sendall(ANSWER.pack(code, usage.ru_utime + usage.ru_stime, len(data)) + data)
+
+
+def serve(path: str) -> None:
+    import weasyprint  # noqa: F401 - imported once here, so that no request waits for it
+
+    # Jobs are reaped by the kernel; each job waits for its own renderer.
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(64)
+    sys.stdout.buffer.write(READY)
+    sys.stdout.buffer.flush()
+    with selectors.DefaultSelector() as watch:
+        watch.register(listener, selectors.EVENT_READ, "request")
+        watch.register(sys.stdin.buffer, selectors.EVENT_READ, "server")
+        while True:
+            if "server" in {key.data for key, _ in watch.select()}:
+                return
+            conn, _ = listener.accept()
+            if os.fork() == 0:
+                listener.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                try:
+                    _job(conn)
+                finally:
+                    os._exit(0)
+            conn.close()
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]), int(sys.argv[2])))
+    serve(sys.argv[1])

@@ -16,9 +16,17 @@ shows them as a page with the reason (413, or 503 with Retry-After), never a 500
 
 from __future__ import annotations
 
+import atexit
+import logging
+import os
 import re
+import select
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
 
 from flask import current_app
@@ -27,6 +35,8 @@ from flask_babel import lazy_gettext as _l
 
 from . import print_process
 from .errors import RuleError
+
+log = logging.getLogger(__name__)
 
 #: formatted parts a PDF is made of at most: at a few milliseconds each, well within the CPU limit
 MAX_PARTS = 4_000
@@ -125,21 +135,93 @@ def make_pdf(html: str) -> bytes:
     config = current_app.config
     cpu, wall = int(config["PDF_CPU_SECONDS"]), int(config["PDF_WALL_SECONDS"])
     megabytes = int(config["PDF_MEMORY_MB"])
-    command = [sys.executable, "-I", str(Path(print_process.__file__)), str(cpu), str(megabytes * 2**20)]
+    page = html.encode("utf-8")
     try:
-        done = subprocess.run(
-            command, input=html.encode("utf-8"), capture_output=True, timeout=wall, check=False
-        )
-    except subprocess.TimeoutExpired:
-        # `run` has killed the process. Not the document's fault: the machine was busy, it may work later.
+        with _printer.connect() as conn:
+            # A wall time of 0 would make the socket non-blocking rather than impatient.
+            conn.settimeout(max(wall, 0.001))
+            conn.sendall(print_process.REQUEST.pack(cpu, megabytes * 2**20, len(page)) + page)
+            code, cpu_used, length = print_process.ANSWER.unpack(
+                print_process.receive(conn, print_process.ANSWER.size)
+            )
+            data = print_process.receive(conn, length)
+    except TimeoutError:
+        # Closing the connection has the renderer killed. Not the document's fault: the machine was busy,
+        # it may work later.
         raise PrinterBusy(
             _l("The server was too busy to make this PDF in time. Try again in a minute."), retry_after=60
         ) from None
     # Stopped by a signal: SIGXCPU or SIGKILL at the CPU limit, or an allocation failing inside the C
     # libraries at the memory limit (Python's own failures end with MEMORY_EXIT).
-    if done.returncode < 0 or done.returncode == print_process.MEMORY_EXIT:
+    if code < 0 or code == print_process.MEMORY_EXIT:
+        log.info("pdf stopped by the limits status=%s cpu=%.2fs", code, cpu_used)
         raise over_the_limits()
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
-        raise RuntimeError(f"WeasyPrint failed with status {done.returncode}: {message[0]}")
-    return done.stdout
+    if code != 0:
+        raise RuntimeError(f"WeasyPrint failed with status {code}: {data.decode('utf-8', 'replace')}")
+    log.info("pdf made bytes=%d cpu=%.2fs", len(data), cpu_used)
+    return data
+
+
+class _Printer:
+    """This server process's printer (`print_process`), started at the first PDF and kept: WeasyPrint's
+    import is paid once, not once per PDF. A printer that died is started again; a forked server process
+    starts its own."""
+
+    #: seconds a new printer may take to import WeasyPrint and listen
+    START_SECONDS = 60
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid: int | None = None
+        self._process: subprocess.Popen | None = None
+        self._path = ""
+
+    def connect(self) -> socket.socket:
+        with self._lock:
+            if self._pid != os.getpid() or self._process is None or self._process.poll() is not None:
+                self._start()
+            path = self._path
+        conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            conn.connect(path)
+        except OSError:
+            conn.close()
+            raise
+        return conn
+
+    def _start(self) -> None:
+        if self._process is not None:
+            self._let_go()
+        folder = tempfile.mkdtemp(prefix="nmg-printer-")
+        self._path = os.path.join(folder, "socket")
+        # Its standard input stays open while this process lives: when it closes, the printer ends.
+        self._process = subprocess.Popen(
+            [sys.executable, "-I", str(Path(print_process.__file__)), self._path],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        self._pid = os.getpid()
+        ready, _, _ = select.select([self._process.stdout], [], [], self.START_SECONDS)
+        if not ready or self._process.stdout.readline() != print_process.READY:
+            self._let_go()
+            raise RuntimeError("the PDF printer did not start")
+
+    def _let_go(self) -> None:
+        """Stop the printer this process started; in a forked process, only close the copies of its pipes,
+        so that the printer still ends with the process that started it."""
+        process, self._process = self._process, None
+        process.stdin.close()
+        process.stdout.close()
+        if self._pid == os.getpid():
+            process.kill()
+            process.wait()
+            shutil.rmtree(os.path.dirname(self._path), ignore_errors=True)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._process is not None:
+                self._let_go()
+
+
+_printer = _Printer()
+atexit.register(_printer.close)

@@ -382,7 +382,9 @@ def _bulk_actions(count: int, start: int, meeting_id: int, owner_id: int) -> Non
             for n in range(start, start + count)
         ],
     )
-    ids = db.session.scalars(sa.select(ActionItem.id).where(ActionItem.title.like("Bulk action %"))).all()
+    ids = db.session.scalars(
+        sa.select(ActionItem.id).where(ActionItem.title.like("Bulk action %")).order_by(ActionItem.id)
+    ).all()
     db.session.execute(
         sa.insert(action_owner), [{"action_id": i, "member_id": owner_id} for i in ids[-count:] if i % 2]
     )
