@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from nmg_ops.extensions import db
 from nmg_ops.models import DeliveryStatus, OutboundMessage, SchedulerLease
+from tests.fixtures import wait_for
 from tests.test_outbox import flask_process, queue, statuses
 
 pytestmark = pytest.mark.smtp
@@ -33,15 +34,6 @@ def _leases() -> int:
     return db.session.scalar(sa.select(sa.func.count(SchedulerLease.name)))
 
 
-def _wait_for(condition, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
 def test_a_server_stalling_longer_than_the_lease_never_causes_a_duplicate(
     app, smtp_sink, database_url, tmp_path
 ):
@@ -49,7 +41,7 @@ def test_a_server_stalling_longer_than_the_lease_never_causes_a_duplicate(
     smtp_sink.handler.delay = 2.5  # each DATA is held longer than the whole lease
     lease = {"OUTBOX_LEASE_SECONDS": "1.5"}
     first = _flask(database_url, smtp_sink.port, tmp_path, "tick", **lease)
-    assert _wait_for(lambda: _count(OutboundMessage.status == DeliveryStatus.SENDING), 20)
+    assert wait_for(lambda: _count(OutboundMessage.status == DeliveryStatus.SENDING), 20)
     time.sleep(2)  # past the lease of the first claim
     second = _flask(database_url, smtp_sink.port, tmp_path, "tick", **lease)
     for process in (second, first):
@@ -69,7 +61,7 @@ def test_a_killed_dispatcher_loses_nothing_and_its_mail_goes_within_a_minute(
     addresses = queue(60)
     smtp_sink.handler.delay = 0.05
     process = _flask(database_url, smtp_sink.port, tmp_path, "tick")
-    assert _wait_for(lambda: len(smtp_sink.received) >= 5, 60)
+    assert wait_for(lambda: len(smtp_sink.received) >= 5, 60)
     process.send_signal(signal.SIGKILL)
     process.communicate(timeout=30)
     killed = time.monotonic()
@@ -92,7 +84,7 @@ def test_a_killed_dispatcher_loses_nothing_and_its_mail_goes_within_a_minute(
 
 def test_a_restarted_scheduler_takes_over_at_once(app, smtp_sink, database_url, tmp_path):
     first = _flask(database_url, smtp_sink.port, tmp_path, "scheduler")
-    assert _wait_for(lambda: _leases() == 1, 30)
+    assert wait_for(lambda: _leases() == 1, 30)
     first.send_signal(signal.SIGTERM)
     output, _ = first.communicate(timeout=30)
     assert "lease released" in output
@@ -102,7 +94,7 @@ def test_a_restarted_scheduler_takes_over_at_once(app, smtp_sink, database_url, 
     second = _flask(database_url, smtp_sink.port, tmp_path, "scheduler")
     try:
         # Its first dispatch runs at start, not a minute later.
-        assert _wait_for(lambda: smtp_sink.handler.count_for(address) == 1, 15)
+        assert wait_for(lambda: smtp_sink.handler.count_for(address) == 1, 15)
         assert time.monotonic() - restarted < 15
     finally:
         second.send_signal(signal.SIGTERM)
@@ -130,7 +122,7 @@ def test_a_scheduler_stopped_while_sending_finishes_the_mail_in_flight_and_gives
     addresses = queue(20)
     smtp_sink.handler.delay = 1  # the whole claim would take twenty seconds
     process = _flask(database_url, smtp_sink.port, tmp_path, "scheduler")
-    assert _wait_for(lambda: len(smtp_sink.received) >= 2, 60)
+    assert wait_for(lambda: len(smtp_sink.received) >= 2, 60)
     stopped = time.monotonic()
     process.send_signal(signal.SIGTERM)
     output, _ = process.communicate(timeout=30)

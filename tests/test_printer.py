@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from flask import Flask
 from flask_babel import Babel
 
 from nmg_ops import printing
+from tests.fixtures import wait_for
 
 PAGE = "<html lang='en'><head><title>Agenda</title></head><body><h1>Winter plenary</h1></body></html>"
 
@@ -46,29 +46,20 @@ def _alive(pid: int) -> bool:
     return Path(f"/proc/{pid}").exists() and "(Z)" not in Path(f"/proc/{pid}/stat").read_text()
 
 
-def _until(condition, seconds: float = 10) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
 def test_pdfs_are_made_by_one_printer_kept_for_the_process(app):
     assert printing.make_pdf(PAGE).startswith(b"%PDF")
     printer = printing._printer._process.pid
     assert printing.make_pdf(PAGE.replace("Winter", "Spring")).startswith(b"%PDF")
     assert printing._printer._process.pid == printer
     # Each PDF's job has ended: the printer keeps nothing of a page once made.
-    assert _until(lambda: not _children(printer))
+    assert wait_for(lambda: not _children(printer), 10)
 
 
 def test_a_printer_that_died_is_started_again(app):
     printing.make_pdf(PAGE)
     dead = printing._printer._process.pid
     os.kill(dead, 9)
-    assert _until(lambda: printing._printer._process.poll() is not None)
+    assert wait_for(lambda: printing._printer._process.poll() is not None, 10)
     assert printing.make_pdf(PAGE).startswith(b"%PDF")
     assert printing._printer._process.pid != dead
 
@@ -81,7 +72,7 @@ def test_a_page_the_server_stopped_waiting_for_is_not_laid_out_further(app):
     long_page = PAGE.replace("<h1>Winter plenary</h1>", "<p>An agreed point of the agenda.</p>" * 3_000)
     with pytest.raises(printing.PrinterBusy):
         printing.make_pdf(long_page)
-    assert _until(lambda: not _children(printer)), "the job and its renderer were left running"
+    assert wait_for(lambda: not _children(printer), 10), "the job and its renderer were left running"
 
 
 def test_the_printer_ends_with_its_server_process(tmp_path):
@@ -101,4 +92,6 @@ def test_the_printer_ends_with_its_server_process(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     printer = int(done.stdout.split()[-1])
-    assert _until(lambda: not _alive(printer)), "the printer outlived the server process that started it"
+    assert wait_for(lambda: not _alive(printer), 10), (
+        "the printer outlived the server process that started it"
+    )
