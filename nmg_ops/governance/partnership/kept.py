@@ -2,16 +2,18 @@
 
 Making the view of 40 NMGs over 5 years reads 200 documents, and drawing its tables takes as long again;
 both change only when a source is added, removed, fetched or uploaded (the partnership's token in
-`figures_cache`), when a file of PARTNERSHIP_DIR is added, removed or rewritten (its name, inode, time and
-size), or when this group's own document does. A request reads the token and the files' times, compares
-this group's document (kept within the minute by `figures_cache.document`) with the one the view was made
-with, and reuses the view and the tables drawn in the reader's language.
+`figures_cache`), when a file of PARTNERSHIP_DIR is added, removed or rewritten, or when this group's own
+document does. A request reads the token and a digest of each file (a file's time does not tell a rewrite
+within the same few milliseconds, nor a copy that keeps the original's), compares this group's document
+(kept within the minute by `figures_cache.document`) with the one the view was made with, and reuses the
+view and the tables drawn in the reader's language.
 
 Kept per process, as the self-assessment's figures are: each worker makes the view once after each change.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +23,7 @@ from markupsafe import Markup
 
 from ... import clock
 from ..figures_cache import KEPT, PARTNERSHIP, current_token, document
+from .sources import max_bytes
 from .view import View, files, folder, view
 
 
@@ -43,14 +46,15 @@ _kept: dict[tuple[Any, ...], Kept] = {}
 
 
 def _files_now() -> tuple[Any, ...]:
-    """What tells the folder's files apart from those the view was made with."""
+    """What tells the folder's files apart from those the view was made with: each one's name and a digest
+    of what the view reads of it (a longer file is refused whatever comes after)."""
     stamps = []
     for path in files():
         try:
-            stat = path.stat()
+            with path.open("rb") as file:
+                stamps.append((path.name, hashlib.blake2b(file.read(max_bytes() + 1)).digest()))
         except FileNotFoundError:
             continue  # removed since the folder was listed: the view made now does not read it either
-        stamps.append((path.name, stat.st_ino, stat.st_mtime_ns, stat.st_size))
     return str(folder()), tuple(stamps)
 
 
