@@ -1,5 +1,6 @@
 """The partnership page with the demo's NMGs, on a laptop and on a phone: axe finds no serious or critical
-WCAG 2.1 AA violation, and the page does not scroll sideways (its wide tables scroll in their own boxes)."""
+WCAG 2.1 AA violation, and the page does not scroll sideways (its wide tables scroll in their own boxes);
+an NMG uploaded on the page shows at once, and its Remove button takes it off."""
 
 from __future__ import annotations
 
