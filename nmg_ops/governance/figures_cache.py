@@ -5,6 +5,9 @@ figures of a past year only change when someone corrects the record. Each commit
 statement) that touched a table the self-assessment reads gives `figures_version` a new token; the page
 reads that one row and reuses the figures kept for the token, the years and the reader's language and
 zone. The current year is read up to now, so its figures are kept only within the minute they were read in.
+The partnership view's sources and their documents have a token of their own the same way (`PARTNERSHIP`,
+`partnership/kept.py`), so that a fetch does not make the self-assessment read again, nor an answer the
+other NMGs'.
 
 The figures are kept per process: each worker reads them once after each change.
 """
@@ -47,17 +50,26 @@ READS = frozenset(
         "self_assessment_answer",
     }
 )
+#: the token of the partnership view's sources and the documents kept from them
+PARTNERSHIP = "partnership"
+#: each token, by its name, with the tables whose changes give it a new value
+WATCHED = {NAME: READS, PARTNERSHIP: frozenset({"partnership_source", "partnership_document"})}
 #: kept entries at most; a change of token empties the store anyway
 KEPT = 16
 
 _kept: dict[tuple[Any, ...], dict[int, list[Measure]]] = {}
 
 
+def current_token(name: str) -> str | None:
+    """The token of `name` now (none until the first change on a database emptied by hand)."""
+    return db.session.scalar(sa.select(FiguresVersion.token).where(FiguresVersion.name == name))
+
+
 def trend(years: list[int], now: datetime | None = None) -> dict[int, list[Measure]]:
     """`self_assessment.trend.trend`, from the figures kept for the current data when there are some."""
     now = now or clock.now()
     this_year = clock.local(now).year
-    token = db.session.scalar(sa.select(FiguresVersion.token).where(FiguresVersion.name == NAME))
+    token = current_token(NAME)
     reader = (str(get_locale()), str(get_timezone()))
     past = tuple(sorted(year for year in set(years) if year < this_year))
     current = tuple(sorted(year for year in set(years) if year >= this_year))
@@ -78,7 +90,7 @@ _documents: dict[tuple[Any, ...], dict[str, Any]] = {}
 def document(year: int, now: datetime | None = None) -> dict[str, Any]:
     """`self_assessment.document.document`, kept within the minute for the current data."""
     now = now or clock.now()
-    token = db.session.scalar(sa.select(FiguresVersion.token).where(FiguresVersion.name == NAME))
+    token = current_token(NAME)
     key = (token, str(get_locale()), year, now.replace(second=0, microsecond=0))
     found = _documents.get(key)
     if found is None:
@@ -99,21 +111,29 @@ def _kept_or_read(key: tuple[Any, ...], years: tuple[int, ...], now: datetime) -
     return found
 
 
-def _touches_reads(table: Any) -> bool:
-    return getattr(table, "name", None) in READS
+def _watched(table: Any) -> set[str]:
+    """The tokens a change of `table` renews."""
+    name = getattr(table, "name", None)
+    return {token for token, tables in WATCHED.items() if name in tables}
 
 
-def _new_token(bind: Any) -> None:
+def _mark(session: so.Session, tokens: set[str]) -> None:
+    if tokens:
+        session.info.setdefault(CHANGED, set()).update(tokens)
+
+
+def _new_token(bind: Any, name: str) -> None:
     """A new token in a transaction of its own, after the change is committed: the row is locked for one
     statement only, so writers of members, meetings and answers never queue behind each other on it."""
     token = uuid.uuid4().hex
     table = FiguresVersion.__table__
     try:
         with bind.begin() as connection:
-            updated = connection.execute(table.update().where(table.c.name == NAME).values(token=token))
-            # The migration adds the row; a database emptied by hand gets it back with the first change.
+            updated = connection.execute(table.update().where(table.c.name == name).values(token=token))
+            # The migration adds the first row; any other, and one a database emptied by hand lost, is
+            # added with the first change.
             if not updated.rowcount:
-                connection.execute(table.insert().values(name=NAME, token=token))
+                connection.execute(table.insert().values(name=name, token=token))
     except sa.exc.IntegrityError:
         pass  # another process put the row back at the same moment, with a token just as new
 
@@ -121,22 +141,19 @@ def _new_token(bind: Any) -> None:
 @sa.event.listens_for(so.Session, "before_flush")
 def _on_flush(session: so.Session, flush_context: Any, instances: Any) -> None:
     changed = [*session.new, *session.deleted, *(o for o in session.dirty if session.is_modified(o))]
-    if any(_touches_reads(getattr(obj, "__table__", None)) for obj in changed):
-        session.info[CHANGED] = True
+    _mark(session, {name for obj in changed for name in _watched(getattr(obj, "__table__", None))})
 
 
 @sa.event.listens_for(so.Session, "do_orm_execute")
 def _on_statement(state: so.ORMExecuteState) -> None:
-    if (state.is_insert or state.is_update or state.is_delete) and _touches_reads(
-        getattr(state.statement, "table", None)
-    ):
-        state.session.info[CHANGED] = True
+    if state.is_insert or state.is_update or state.is_delete:
+        _mark(state.session, _watched(getattr(state.statement, "table", None)))
 
 
 @sa.event.listens_for(so.Session, "after_commit")
 def _after_commit(session: so.Session) -> None:
-    if session.info.pop(CHANGED, False):
-        _new_token(session.get_bind())
+    for name in sorted(session.info.pop(CHANGED, ())):
+        _new_token(session.get_bind(), name)
 
 
 @sa.event.listens_for(so.Session, "after_rollback")

@@ -23,7 +23,8 @@ from ..permissions import Right, can, require
 from ..printing import html_pdf
 from . import bp
 from .partnership import sources
-from .partnership.view import View, columns, country_name, table, view
+from .partnership.kept import Kept, kept
+from .partnership.view import View, columns, country_name, table
 from .self_assessment.definitions import Light
 from .self_assessment.importing import ImportRefused
 
@@ -53,9 +54,19 @@ def _turned_on() -> None:
         abort(404)
 
 
-def _view() -> View:
+def _kept() -> Kept:
     _turned_on()
-    return view()
+    return kept()
+
+
+def _view() -> View:
+    return _kept().view
+
+
+def _tables(seen: View) -> str:
+    return render_template(
+        "governance/_partnership_tables.html", view=seen, columns=columns(), lights=list(Light)
+    )
 
 
 def _page(
@@ -64,13 +75,11 @@ def _page(
     problems: list[str] | None = None,
     status: int = 200,
 ):
-    seen = _view()
+    seen = _kept()
     managing = can(Right.MANAGE_GOVERNANCE)
     return render_template(
         "governance/partnership.html",
-        view=seen,
-        columns=columns(),
-        lights=list(Light),
+        tables=seen.part("tables", _tables),
         sources=sources.listed() if managing else [],
         source_form=(source_form or SourceForm(formdata=None, prefix="source")) if managing else None,
         upload_form=(upload_form or UploadForm(formdata=None, prefix="upload")) if managing else None,

@@ -3,10 +3,11 @@ showed its countries.
 
 The documents are the open format's (`self_assessment.document`): those kept from the sources (addresses
 the scheduler fetches and files the coordinator uploaded, `sources`), every `.json` file of
-PARTNERSHIP_DIR (one NMG's document or a list of its years, checked at each request), and this group's
-own document of the current year. One row per NMG shows its latest year; the counts by light are made for
-that year and for every year some document describes. A file that is not a valid document, or a source
-whose last reading failed, is named with its first problems, and the others still show.
+PARTNERSHIP_DIR (one NMG's document or a list of its years), and this group's own document of the current
+year. One row per NMG shows its latest year; the counts by light are made for that year and for every year
+some document describes. A file that is not a valid document, or a source whose last reading failed, is
+named with its first problems, and the others still show. The view is made again only when one of them
+changed (`kept`).
 """
 
 from __future__ import annotations
@@ -23,10 +24,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ... import clock
 from ...minutes.exports import Table
 from ...models import AnsweredMeasure, SourceOutcome
-from ..figures_cache import document
 from ..self_assessment.definitions import QUESTIONS, Light, recommendation
 from ..self_assessment.importing import ImportRefused, documents_in
 from .sources import kept_documents, max_bytes
@@ -201,13 +200,21 @@ def said(found: list[str]) -> str:
     return text + (" " + _("(and %(num)d more)", num=more) if more > 0 else "")
 
 
-def _gathered() -> tuple[list[dict[str, Any]], list[Unreadable]]:
+def folder() -> Path:
+    return Path(current_app.config["PARTNERSHIP_DIR"])
+
+
+def files() -> list[Path]:
+    """The folder's documents, in the order they are read."""
+    return sorted(folder().glob("*.json")) if folder().is_dir() else []
+
+
+def _gathered(own: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Unreadable]]:
     """Every valid document, those that take precedence for an NMG's year last: the folder's files, then
     the sources (the latest read last), then this group's own; and what could not be read."""
     docs: list[dict[str, Any]] = []
     unreadable = []
-    folder = Path(current_app.config["PARTNERSHIP_DIR"])
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+    for path in files():
         found, wrong = _read(path)
         docs += found
         if wrong:
@@ -217,7 +224,7 @@ def _gathered() -> tuple[list[dict[str, Any]], list[Unreadable]]:
         docs += found
         if source.outcome is SourceOutcome.FAILED:
             unreadable.append(Unreadable(source.url or source.country or "", source.error))
-    docs.append(document(clock.local(clock.now()).year))
+    docs.append(own)
     return docs, unreadable
 
 
@@ -225,10 +232,11 @@ def _counts(cells: list[Cell]) -> dict[Light, int]:
     return {light: sum(cell.light is light for cell in cells) for light in Light}
 
 
-def view() -> View:
-    """Each NMG's latest year, ordered by country, how many meet each measure, and the same by year."""
+def view(own: dict[str, Any]) -> View:
+    """Each NMG's latest year, ordered by country, how many meet each measure, and the same by year, with
+    `own`, this group's document of the current year."""
     shown = columns()
-    docs, unreadable = _gathered()
+    docs, unreadable = _gathered(own)
     # One NMG is one country in one partnership; a later document of the same year replaces an earlier.
     by_nmg: dict[tuple[str, str], dict[int, dict[str, Any]]] = {}
     for doc in docs:
