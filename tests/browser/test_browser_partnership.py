@@ -5,7 +5,10 @@ an NMG uploaded on the page shows at once, and its Remove button takes it off.""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,13 +26,9 @@ DEMO_NMGS = Path(demo.__file__).parent / "partnership"
 axe_script = test_accessibility.axe_script
 
 
-@pytest.mark.parametrize("screen", [LAPTOP, PHONE], ids=["laptop", "phone"])
-def test_the_partnership_page_with_the_demo_nmgs_passes_axe_and_fits_the_screen(
-    browser,
-    demo_server,
-    axe_script,
-    screen,
-):
+@contextmanager
+def coordinator_on_the_page(browser, demo_server, screen) -> Iterator[Any]:
+    """The demo's coordinator on /partnership, with the demo's NMGs in the folder."""
     demo_server.app.config["PARTNERSHIP_DIR"] = str(DEMO_NMGS)
     context = browser.new_context(
         base_url=demo_server.url, locale="en-US", bypass_csp=True, viewport=screen, is_mobile=screen is PHONE
@@ -39,32 +38,36 @@ def test_the_partnership_page_with_the_demo_nmgs_passes_axe_and_fits_the_screen(
         page = context.new_page()
         sign_in(page, "coordinator@demo.nmg")
         page.goto("/partnership")
+        yield page
+    finally:
+        context.close()
 
+
+@pytest.mark.parametrize("screen", [LAPTOP, PHONE], ids=["laptop", "phone"])
+def test_the_partnership_page_with_the_demo_nmgs_passes_axe_and_fits_the_screen(
+    browser,
+    demo_server,
+    axe_script,
+    screen,
+):
+    with coordinator_on_the_page(browser, demo_server, screen) as page:
         assert page.locator("#nmgs tbody tr").count() == 6
         assert page.locator("#trend").count() == 1
         assert page.locator("#sources form").count() == 2
         violations = audit(page, axe_script)
         assert not violations, report(violations)
         assert sideways(page) == []
-    finally:
-        context.close()
 
 
 def test_an_uploaded_nmg_shows_at_once_and_its_remove_button_takes_it_off(
     browser, demo_server, axe_script, tmp_path
 ):
-    demo_server.app.config["PARTNERSHIP_DIR"] = str(DEMO_NMGS)
     years = json.loads((DEMO_NMGS / "spain.json").read_text(encoding="utf-8"))
     for doc in years:
         doc["group"].update(name="Ethniki Omada Kathreftismou", country="GR")
     upload = tmp_path / "greece.json"
     upload.write_text(json.dumps(years), encoding="utf-8")
-    context = browser.new_context(base_url=demo_server.url, locale="en-US", bypass_csp=True, viewport=LAPTOP)
-    context.set_default_timeout(10_000)
-    try:
-        page = context.new_page()
-        sign_in(page, "coordinator@demo.nmg")
-        page.goto("/partnership")
+    with coordinator_on_the_page(browser, demo_server, LAPTOP) as page:
         assert page.locator("#nmgs tbody tr").count() == 6
 
         page.set_input_files("#upload-file", str(upload))
@@ -80,5 +83,3 @@ def test_an_uploaded_nmg_shows_at_once_and_its_remove_button_takes_it_off(
         assert page.locator("#nmgs tbody tr").count() == 6
         assert page.locator("#nmgs", has_text="Ethniki Omada Kathreftismou").count() == 0
         assert page.locator("#source-list").count() == 0
-    finally:
-        context.close()
