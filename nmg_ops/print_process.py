@@ -1,7 +1,8 @@
 """The process that turns printable pages into PDFs, each under limits of CPU time and memory.
 
 `printing` starts it once per server process as `python -I <this file> SOCKET` and keeps it. It imports
-WeasyPrint, listens on the Unix socket SOCKET and says so with a line on standard output; it ends when
+WeasyPrint, listens on the Unix socket SOCKET (in a folder only the server's user may enter) and says so
+with a line on standard output; it ends when
 its standard input closes, that is when the server process that started it has gone. It imports nothing
 of the application (and `-I` keeps the application's folder off its path): it shares no state with the
 server.
@@ -97,9 +98,14 @@ def _job(conn: socket.socket) -> None:
     reading, writing = os.pipe()
     pid = os.fork()
     if pid == 0:
-        os.close(reading)
-        conn.close()
-        os._exit(_renderer(html, cpu_seconds, memory_bytes, writing))
+        status = FAILED_EXIT
+        try:
+            os.close(reading)
+            conn.close()
+            status = _renderer(html, cpu_seconds, memory_bytes, writing)
+        finally:
+            # Never back into the job's code: this process only renders.
+            os._exit(status)
     os.close(writing)
     chunks = []
     with selectors.DefaultSelector() as watch:
@@ -132,6 +138,10 @@ def serve(path: str) -> None:
     listener.listen(64)
     sys.stdout.buffer.write(READY)
     sys.stdout.buffer.flush()
+    # Nobody reads the pipe after this line: a library printing to it would fill it and block a job.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
     with selectors.DefaultSelector() as watch:
         watch.register(listener, selectors.EVENT_READ, "request")
         watch.register(sys.stdin.buffer, selectors.EVENT_READ, "server")

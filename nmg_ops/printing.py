@@ -180,10 +180,17 @@ class _Printer:
         with self._lock:
             if self._pid != os.getpid() or self._process is None or self._process.poll() is not None:
                 self._start()
-            path = self._path
+            try:
+                return self._connect()
+            except OSError:
+                # Its socket gone (a cleaned temporary folder) or the printer ending: a new one.
+                self._start()
+                return self._connect()
+
+    def _connect(self) -> socket.socket:
         conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            conn.connect(path)
+            conn.connect(self._path)
         except OSError:
             conn.close()
             raise

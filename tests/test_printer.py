@@ -64,6 +64,12 @@ def test_a_printer_that_died_is_started_again(app):
     assert printing._printer._process.pid != dead
 
 
+def test_a_printer_whose_socket_was_cleaned_away_is_replaced(app):
+    printing.make_pdf(PAGE)
+    Path(printing._printer._path).unlink()
+    assert printing.make_pdf(PAGE).startswith(b"%PDF")
+
+
 def test_a_page_the_server_stopped_waiting_for_is_not_laid_out_further(app):
     printing.make_pdf(PAGE)
     printer = printing._printer._process.pid
