@@ -40,7 +40,7 @@ from flask import current_app
 from .. import clock
 from ..busy_database import retry_when_locked
 from ..extensions import db
-from ..models import DeliveryStatus, OutboundMessage
+from ..models import DeliveryStatus, OutboundMessage, OutboundMessageContent
 from .lease import LeaseKeeper, lease_time
 from .mail_files import write_atomically
 from .smtp import ConnectionLost, OutcomeUnknown, Session
@@ -170,9 +170,10 @@ def claim(
             OutboundMessage.id,
             OutboundMessage.purpose,
             OutboundMessage.recipient,
-            OutboundMessage.content,
+            OutboundMessageContent.content,
             OutboundMessage.attempts,
         )
+        .join(OutboundMessage.body)
         .where(OutboundMessage.claim_token == token)
         .order_by(OutboundMessage.id)
     )
