@@ -33,6 +33,7 @@ from nmg_ops.models import (
     Member,
     Organisation,
     OutboundMessage,
+    OutboundMessageContent,
     StakeholderType,
 )
 
@@ -120,9 +121,9 @@ def main() -> int:
     with app.app_context():
         sizes = list(
             db.session.scalars(
-                sa.select(sa.func.length(OutboundMessage.content)).where(
-                    OutboundMessage.purpose == "itip_request"
-                )
+                sa.select(sa.func.length(OutboundMessageContent.content))
+                .join(OutboundMessage.body)
+                .where(OutboundMessage.purpose == "itip_request")
             )
         )
     ratio = answer / baseline

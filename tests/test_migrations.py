@@ -1,11 +1,15 @@
 import itertools
 import json
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from nmg_ops import create_app
+from nmg_ops import clock, create_app
+from nmg_ops.delivery.dispatcher import dispatch
 from nmg_ops.extensions import db
+from nmg_ops.models import DeliveryStatus, OutboundMessage
+from nmg_ops.models.types import UTCDateTime
 
 _names = itertools.count()
 
@@ -189,3 +193,52 @@ def test_ways_of_approval_keep_their_meaning(empty_database_url, tmp_path):
     assert ways["plenary"] == ("meeting", "plenary")
     assert ways["thematic"] == ("coordinator", "plenary"), "the coordinator's choice stays"
     assert ways["bilateral"] == ("coordinator", "plenary")
+
+
+def test_mails_waiting_in_the_outbox_go_as_they_were_queued_after_their_bytes_move(
+    empty_database_url, tmp_path
+):
+    """The upgrade that keeps each message's bytes apart: a mail queued before it is sent byte for byte
+    after it, a mail sent before keeps its bytes, and going back down puts them back in the row."""
+    outbox = tmp_path / "outbox"
+    app = create_app(
+        {
+            "ENVIRONMENT": "testing",
+            "DATABASE_URL": empty_database_url,
+            "OUTBOX_DIR": str(outbox),
+            "MAIL_SERVER": "",
+        }
+    )
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", "0037"]).exit_code == 0
+    waiting = b"From: nmg@example.org\r\nTo: anna@example.org\r\nSubject: Plenary\r\n\r\nCiao Anna\r\n"
+    insert = sa.text(
+        "INSERT INTO outbound_message (purpose, dedupe_key, recipient, subject, message_id, content, status, "
+        "attempts, next_attempt_at, created_at) VALUES ('test', :key, 'anna@example.org', 'Plenary', "
+        "'<1@example.org>', :content, :status, 0, :at, :at)"
+    ).bindparams(sa.bindparam("at", type_=UTCDateTime()))
+    with app.app_context():
+        at = clock.now() - timedelta(minutes=1)
+        with db.engine.begin() as connection:
+            connection.execute(insert, {"key": "waiting", "content": waiting, "status": "pending", "at": at})
+            connection.execute(insert, {"key": "sent", "content": b"Sent before", "status": "sent", "at": at})
+        db.engine.dispose()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert dispatch().sent == 1
+        kept = {
+            mail.dedupe_key: (mail.status, mail.content)
+            for mail in db.session.scalars(sa.select(OutboundMessage))
+        }
+        db.session.remove()
+        db.engine.dispose()
+    assert [path.read_bytes() for path in outbox.glob("*.eml")] == [waiting]
+    assert kept == {"waiting": (DeliveryStatus.SENT, waiting), "sent": (DeliveryStatus.SENT, b"Sent before")}
+    result = runner.invoke(args=["db", "downgrade", "0037"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        with db.engine.connect() as connection:
+            rows = dict(connection.execute(sa.text("SELECT dedupe_key, content FROM outbound_message")).all())
+        db.engine.dispose()
+    assert rows == {"waiting": waiting, "sent": b"Sent before"}

@@ -287,7 +287,7 @@ def test_a_confirmed_answer_is_withdrawn_by_its_link_once_and_nothing_of_the_add
     done = client.post(link)
     assert done.status_code == 200 and "has been withdrawn" in done.get_data(as_text=True)
     assert counted(survey) == {} and count(PublicResponse) == 0
-    sent = db.session.execute(sa.select(OutboundMessage.recipient, OutboundMessage.content)).all()
+    sent = [(mail.recipient, mail.content) for mail in db.session.scalars(sa.select(OutboundMessage))]
     assert sent == [(public_answers.WITHDRAWN_RECIPIENT, b"")], "the confirmation mail keeps no address"
 
     replay = client.post(link)

@@ -40,7 +40,7 @@ from flask import current_app
 from .. import clock
 from ..busy_database import retry_when_locked
 from ..extensions import db
-from ..models import DeliveryStatus, OutboundMessage
+from ..models import DeliveryStatus, OutboundMessage, OutboundMessageContent
 from .lease import LeaseKeeper, lease_time
 from .mail_files import write_atomically
 from .smtp import ConnectionLost, OutcomeUnknown, Session
@@ -79,8 +79,8 @@ class DispatchReport:
     returned: int = 0
     #: the mail server could not be reached: the run stops, everything waits for its back-off
     unreachable: bool = False
-    #: the run's own database connection for recording outcomes, one commit per mail: checking one out of
-    #: the pool for every mail cost as much as the UPDATE
+    #: the run's own database connection for its claims and outcomes, one commit per mail: checking one out
+    #: of the pool for every mail cost as much as the UPDATE, and the session's bookkeeping more than a claim
     ledger: sa.Connection | None = field(default=None, repr=False, compare=False)
 
 
@@ -131,13 +131,15 @@ class Claimed:
 
 
 def claim(
+    report: DispatchReport,
     now: datetime,
     token: str,
     limit: int = BATCH_SIZE,
     only_ids: list[int] | None = None,
     purpose: str | None = None,
 ) -> list[Claimed]:
-    """Mark up to `limit` due messages as claimed by `token` in one statement; return them, oldest first."""
+    """Mark up to `limit` due messages as claimed by `token` in one statement, on the run's connection;
+    return them, oldest first."""
     due = (
         sa.select(OutboundMessage.id)
         .where(OutboundMessage.status == DeliveryStatus.PENDING, OutboundMessage.next_attempt_at <= now)
@@ -151,7 +153,8 @@ def claim(
         due = due.where(OutboundMessage.id.in_(only_ids))
     if purpose is not None:
         due = due.where(OutboundMessage.purpose == purpose)
-    _commit_update(
+    _on_ledger(
+        report,
         sa.update(OutboundMessage)
         # The status test is repeated outside the subquery: under concurrency PostgreSQL re-checks it on
         # the row it finally locks, so a row another dispatcher just claimed is never claimed twice.
@@ -163,16 +166,19 @@ def claim(
             claim_token=token,
             lease_expires_at=max(now, clock.now()) + lease_time(),
             attempts=OutboundMessage.attempts + 1,
-        )
+        ),
+        {},
     )
-    rows = db.session.execute(
+    assert report.ledger is not None
+    rows = report.ledger.execute(
         sa.select(
             OutboundMessage.id,
             OutboundMessage.purpose,
             OutboundMessage.recipient,
-            OutboundMessage.content,
+            OutboundMessageContent.content,
             OutboundMessage.attempts,
         )
+        .join(OutboundMessage.body)
         .where(OutboundMessage.claim_token == token)
         .order_by(OutboundMessage.id)
     )
@@ -190,14 +196,14 @@ def dispatch(
     # Small claims, one SMTP connection for the whole run.
     connection: Session | None = None
     keeper = LeaseKeeper(token)
+    report.ledger = db.engine.connect()
     try:
         while (
             not report.unreachable
             and not stopping.is_set()
-            and (batch := claim(now, token, only_ids=only_ids, purpose=purpose))
+            and (batch := claim(report, now, token, only_ids=only_ids, purpose=purpose))
         ):
             keeper.keep()
-            report.ledger = report.ledger or db.engine.connect()
             connection = _deliver(batch, now, report, connection)
             batch_recorded.send(
                 current_app._get_current_object(), purposes=frozenset(message.purpose for message in batch)
@@ -206,9 +212,8 @@ def dispatch(
         keeper.stop()
         if connection is not None:
             connection.close()
-        if report.ledger is not None:
-            report.ledger.close()
-            report.ledger = None
+        report.ledger.close()
+        report.ledger = None
     return report
 
 

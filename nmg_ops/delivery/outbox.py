@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .. import clock
 from ..extensions import db
-from ..models import DeliveryStatus, OutboundMessage
+from ..models import DeliveryStatus, OutboundMessage, OutboundMessageContent
 from ..text import is_single_line
 
 
@@ -91,18 +91,21 @@ def build_message(
     return message
 
 
-def _row(purpose: str, dedupe_key: str, recipient: str, message: EmailMessage | RawMail) -> dict[str, object]:
+def _row(
+    purpose: str, dedupe_key: str, recipient: str, message: EmailMessage | RawMail
+) -> tuple[dict[str, object], bytes]:
+    """The outbox row's values, and the message's bytes that go in a table of their own."""
     if isinstance(message, EmailMessage):
         message = RawMail(str(message["Subject"]), str(message["Message-ID"]), message.as_bytes())
-    return {
+    row = {
         "purpose": purpose,
         "dedupe_key": dedupe_key[:255],
         "recipient": recipient.lower()[:320],
         "subject": message.subject[:998],
         "message_id": message.message_id,
-        "content": message.content,
         "status": DeliveryStatus.PENDING,
     }
+    return row, message.content
 
 
 def enqueue(purpose: str, dedupe_key: str, recipient: str, message: EmailMessage | RawMail) -> int | None:
@@ -111,7 +114,8 @@ def enqueue(purpose: str, dedupe_key: str, recipient: str, message: EmailMessage
     The unique key decides, inside the database (INSERT ... ON CONFLICT DO NOTHING), so that two schedulers
     enqueueing the same reminder at the same moment end up with one row and neither fails.
     """
-    return _insert(**_row(purpose, dedupe_key, recipient, message))
+    row, content = _row(purpose, dedupe_key, recipient, message)
+    return _insert(content, **row)
 
 
 #: rows per INSERT when many mails are queued at once, well under SQLite's bound-parameter limit
@@ -126,17 +130,26 @@ def enqueue_many(mails: list[tuple[str, str, str, EmailMessage | RawMail]]) -> l
     table = OutboundMessage.__table__
     # One statement for every chunk, compiled once and executed with many parameter sets (SQLAlchemy
     # batches them into multi-row INSERTs): compiling a fresh 200-row VALUES clause per chunk cost more
-    # than the insert.
+    # than the insert. The keys come back with the ids: a row already there returns nothing.
     statement = (
-        insert(table).on_conflict_do_nothing(index_elements=[table.c.dedupe_key]).returning(table.c.id)
+        insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.dedupe_key])
+        .returning(table.c.id, table.c.dedupe_key)
     )
     connection = db.session.connection()
     for start in range(0, len(mails), _INSERT_CHUNK):
-        values = [
-            {**_row(*mail), "attempts": 0, "next_attempt_at": stamp, "created_at": stamp}
-            for mail in mails[start : start + _INSERT_CHUNK]
-        ]
-        ids.extend(connection.execute(statement, values).scalars())
+        rows, contents = [], {}
+        for mail in mails[start : start + _INSERT_CHUNK]:
+            row, content = _row(*mail)
+            contents[row["dedupe_key"]] = content
+            rows.append({**row, "attempts": 0, "next_attempt_at": stamp, "created_at": stamp})
+        added = connection.execute(statement, rows).all()
+        if added:
+            connection.execute(
+                sa.insert(OutboundMessageContent),
+                [{"message_id": id_, "content": contents[key]} for id_, key in added],
+            )
+        ids.extend(id_ for id_, _key in added)
     return ids
 
 
@@ -144,18 +157,18 @@ def enqueue_refused(purpose: str, dedupe_key: str, recipient: str, subject: str,
     """Record a mail that could not be built as failed, with the reason, under its dedupe key: the
     deliveries page names it, and later sweeps do not try (and fail) again on every run."""
     return _insert(
+        b"",
         purpose=purpose,
         dedupe_key=dedupe_key[:255],
         recipient=recipient.lower()[:320],
         subject=" ".join(subject.split())[:998],
         message_id="",
-        content=b"",
         status=DeliveryStatus.FAILED,
         last_error=reason[:1000],
     )
 
 
-def _insert(**values: object) -> int | None:
+def _insert(content: bytes, **values: object) -> int | None:
     values.update(attempts=0, next_attempt_at=clock.now(), created_at=clock.now())
     insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
     statement = (
@@ -164,7 +177,22 @@ def _insert(**values: object) -> int | None:
         .on_conflict_do_nothing(index_elements=[OutboundMessage.dedupe_key])
         .returning(OutboundMessage.id)
     )
-    return db.session.execute(statement).scalar()
+    id_ = db.session.execute(statement).scalar()
+    if id_ is not None:
+        db.session.execute(sa.insert(OutboundMessageContent).values(message_id=id_, content=content))
+    return id_
+
+
+def forget_contents(messages: sa.Select) -> int:
+    """Empty the bytes of the messages whose ids `messages` selects, in the caller's transaction; their
+    rows stay, for the deliveries page and the record. Returns how many were emptied."""
+    contents = OutboundMessageContent
+    return db.session.execute(
+        sa.update(contents)
+        .where(contents.message_id.in_(messages), sa.func.length(contents.content) > 0)
+        .values(content=b"")
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def withdraw(recipient: str, purpose_prefix: str, reason: str) -> int:

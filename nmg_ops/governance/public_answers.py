@@ -39,6 +39,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLS
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..delivery.outbox import forget_contents
 from ..errors import RuleError, lock_row
 from ..extensions import db
 from ..mail import send_mail
@@ -361,13 +362,15 @@ def withdraw(response: PublicResponse, nonce: str) -> None:
     if not gone:
         db.session.rollback()
         raise PublicAnswerError(_l("This answer has already been withdrawn."), 410)
+    confirmation = (
+        OutboundMessage.purpose == CONFIRM_PURPOSE,
+        OutboundMessage.dedupe_key.like(f"{CONFIRM_PURPOSE}:%:{nonce}"),
+    )
+    forget_contents(sa.select(OutboundMessage.id).where(*confirmation))
     db.session.execute(
         sa.update(OutboundMessage)
-        .where(
-            OutboundMessage.purpose == CONFIRM_PURPOSE,
-            OutboundMessage.dedupe_key.like(f"{CONFIRM_PURPOSE}:%:{nonce}"),
-        )
-        .values(recipient=WITHDRAWN_RECIPIENT, content=b"")
+        .where(*confirmation)
+        .values(recipient=WITHDRAWN_RECIPIENT)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -72,7 +72,7 @@ from .news import (
     NewsSuppression,
     SubscriberStatus,
 )
-from .outbox import Announcement, DeliveryStatus, OutboundMessage, SchedulerLease
+from .outbox import Announcement, DeliveryStatus, OutboundMessage, OutboundMessageContent, SchedulerLease
 from .partnership import PartnershipDocument, PartnershipSource, SourceOutcome
 from .people import Member, Organisation, WorkingGroup, member_working_group
 from .public_consultations import PublicAnswer, PublicAnswerAttempt, PublicAnswerRequest, PublicResponse
@@ -142,6 +142,7 @@ __all__ = [
     "NewsSuppression",
     "Organisation",
     "OutboundMessage",
+    "OutboundMessageContent",
     "PartnershipDocument",
     "PartnershipSource",
     "PasswordResetRequest",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ..delivery.outbox import forget_contents
 from ..extensions import db
 from ..models import DeliveryStatus, NewsConsent, NewsEdition, NewsSubscriber, OutboundMessage
 from .subscriptions import UNSUBSCRIBE_WORDING, Subscription, unsubscribe
@@ -36,9 +37,8 @@ def erase(subscription: Subscription, source: str) -> None:
         .values(status=DeliveryStatus.WITHDRAWN, last_error=ERASED)
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(
-        mails.values(recipient=stand_in, content=b"").execution_options(synchronize_session=False)
-    )
+    forget_contents(sa.select(OutboundMessage.id).where(OutboundMessage.recipient == email))
+    db.session.execute(mails.values(recipient=stand_in).execution_options(synchronize_session=False))
     db.session.execute(sa.delete(NewsConsent).where(NewsConsent.email == email))
     db.session.execute(sa.delete(NewsSubscriber).where(NewsSubscriber.id == subscriber.id))
     db.session.commit()

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import audit
+from ..delivery.outbox import forget_contents
 from ..errors import RuleError
 from ..extensions import db
 from ..models import (
@@ -62,9 +63,8 @@ def erase(member: Member) -> None:
         .values(status=DeliveryStatus.WITHDRAWN, last_error="erased on request")
         .execution_options(synchronize_session=False)
     )
-    db.session.execute(
-        mails.values(recipient=member.email, content=b"").execution_options(synchronize_session=False)
-    )
+    forget_contents(sa.select(OutboundMessage.id).where(OutboundMessage.recipient == email))
+    db.session.execute(mails.values(recipient=member.email).execution_options(synchronize_session=False))
     replace_name(member.full_name, pseudonym(member))
     member.full_name = pseudonym(member)
     member.position = member.gender = member.region = member.expertise = None

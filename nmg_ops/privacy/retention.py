@@ -20,6 +20,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from .. import clock
+from ..delivery.outbox import forget_contents
 from ..extensions import db
 from ..governance.public_answers import purge_unconfirmed_answers
 from ..models import (
@@ -31,6 +32,7 @@ from ..models import (
     Meeting,
     Member,
     OutboundMessage,
+    OutboundMessageContent,
     PasswordResetRequest,
     SignInAttempt,
     SignInSession,
@@ -50,15 +52,18 @@ def _finished_before(cutoff: datetime) -> sa.ColumnElement[bool]:
 
 
 def _empty_mail_bodies(cutoff: datetime) -> int:
-    return db.session.execute(
-        sa.update(OutboundMessage)
-        .where(_finished_before(cutoff), sa.func.length(OutboundMessage.content) > 0)
-        .values(content=b"")
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    return forget_contents(sa.select(OutboundMessage.id).where(_finished_before(cutoff)))
 
 
 def _delete_outbox_rows(cutoff: datetime) -> int:
+    # Their bytes first: SQLite, without its foreign-key checks, does not cascade the delete.
+    db.session.execute(
+        sa.delete(OutboundMessageContent).where(
+            OutboundMessageContent.message_id.in_(
+                sa.select(OutboundMessage.id).where(_finished_before(cutoff))
+            )
+        )
+    )
     return db.session.execute(
         sa.delete(OutboundMessage)
         .where(_finished_before(cutoff))
