@@ -1,6 +1,6 @@
 """Outbox: each message's bytes in a table of their own, so that sending a mail rewrites a small row
 
-Revision ID: 0039
+Revision ID: 0038
 Revises: 0037
 Create Date: 2026-12-07 20:00:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0039'
+revision = '0038'
 down_revision = '0037'
 branch_labels = None
 depends_on = None
