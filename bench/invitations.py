@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from werkzeug.security import generate_password_hash
 
-from nmg_ops import clock, create_app
+from nmg_ops import clock, confirmation, create_app
 from nmg_ops.extensions import db
 from nmg_ops.meetings.types import meeting_type
 from nmg_ops.models import (
@@ -67,7 +67,8 @@ def _meeting(invitees: list[Member], day: int) -> int:
 
 def _confirm(client, meeting_id: int) -> float:
     started = time.perf_counter()
-    response = client.post(f"/meetings/{meeting_id}/confirm")
+    # As sent by the button of the page that says how many invitations go out.
+    response = client.post(f"/meetings/{meeting_id}/confirm", data={confirmation.CONFIRM_FIELD: "yes"})
     answered = time.perf_counter() - started
     assert response.status_code == 302, response.status_code
     response.close()  # what the server does once the answer is sent: the invitations are made now
