@@ -57,7 +57,11 @@ def _speaking() -> tuple[object, bool] | None:
 def elide(text: str) -> str:
     """The text with elisions applied where the language is Italian; Markup stays Markup."""
     speaking = _speaking() if text else None
-    if not speaking or not speaking[1]:
+    return _elided(text, bool(speaking and speaking[1]))
+
+
+def _elided(text: str, italian: bool) -> str:
+    if not italian or not text:
         return text
     written = _BEFORE.sub(_elide, str(text))
     return Markup(written) if isinstance(text, Markup) else written
@@ -69,7 +73,11 @@ class ItalianDomain(Domain):
         return NullTranslations() if speaking is None else speaking[0]
 
     def gettext(self, string, **variables):
-        return elide(super().gettext(string, **variables))
+        speaking = None if variables else _speaking()
+        if speaking is None:
+            return elide(super().gettext(string, **variables))
+        # The labels of every row of a list come here: the language looked up once for each, not thrice.
+        return _elided(speaking[0].ugettext(string), speaking[1])
 
     def ngettext(self, singular, plural, num, **variables):
         return elide(super().ngettext(singular, plural, num, **variables))

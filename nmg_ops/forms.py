@@ -15,6 +15,7 @@ from typing import Any
 from flask import g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, ImmutableMultiDict
 from wtforms import DateField as _DateField
 from wtforms import (
@@ -28,7 +29,8 @@ from wtforms import (
     ValidationError,
 )
 from wtforms import IntegerField as _IntegerField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import SelectField as _SelectField
+from wtforms.widgets import CheckboxInput, ListWidget, Select
 
 from .text import is_single_line
 
@@ -127,6 +129,23 @@ def single_line(form: Any, field: Any) -> None:
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class _Select(Select):
+    """WTForms' select with its plain options written directly: its writer of any attributes, called per
+    option, took a tenth of a list page whose filters offer a hundred options (the same HTML)."""
+
+    @classmethod
+    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:
+        if kwargs or choice.render_kw or not isinstance(choice.value, str):
+            return super().render_option(choice, **kwargs)
+        selected = "selected " if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')
+
+
+class SelectField(_SelectField):
+    widget = _Select()
 
 
 class DateField(_DateField):

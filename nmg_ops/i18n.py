@@ -98,9 +98,15 @@ def format_date(
     day: date | datetime, format: str = "medium", rebase: bool = True, *, locale: str | None = None
 ) -> str:
     """A day in the language's style; an instant is first put in the reader's zone unless `rebase=False`."""
-    if isinstance(day, datetime) and rebase:
-        day = _in_reader_zone(day)
-    return dates.format_date(day, format, locale=date_locale(locale))
+    if isinstance(day, datetime):
+        day = (_in_reader_zone(day) if rebase else day).date()
+    return _written_day(day, format, date_locale(locale))
+
+
+@lru_cache(maxsize=4096)
+def _written_day(day: date, format: str, locale: Locale) -> str:
+    # A list writes the same few hundred days again on every page; Babel reads its patterns each time.
+    return dates.format_date(day, format, locale=locale)
 
 
 def format_time(

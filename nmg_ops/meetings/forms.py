@@ -16,7 +16,6 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectChoice,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -37,6 +36,7 @@ from .. import clock
 from ..forms import (
     Form,
     MultiCheckboxField,
+    SelectField,
     blank_is_none,
     lenient,
     record_id,

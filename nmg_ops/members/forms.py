@@ -13,7 +13,6 @@ from wtforms import (
     EmailField,
     SearchField,
     SelectChoice,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -22,7 +21,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 
 from .. import clock
-from ..forms import DateField, Form, MultiCheckboxField, blank_is_none, lenient, record_id, single_line, strip
+from ..forms import (
+    DateField,
+    Form,
+    MultiCheckboxField,
+    SelectField,
+    blank_is_none,
+    lenient,
+    record_id,
+    single_line,
+    strip,
+)
 from ..models import Gender, Language, MemberRole, Organisation, StakeholderType, WorkingGroup
 from .services import DirectoryFilter, DirectoryOptions, MemberData, OrganisationData, Status
 

@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     HiddenField,
-    SelectField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -19,7 +18,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..extensions import db
-from ..forms import DateField, Form, MultiCheckboxField, blank_is_none, lenient, record_id, single_line, strip
+from ..forms import (
+    DateField,
+    Form,
+    MultiCheckboxField,
+    SelectField,
+    blank_is_none,
+    lenient,
+    record_id,
+    single_line,
+    strip,
+)
 from ..i18n import format_date
 from ..meetings.types import meeting_types
 from ..member_picker import MemberField, MembersField

@@ -8,6 +8,7 @@ carried over from meeting to meeting as a matter arising keeps its story.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,6 +39,10 @@ TITLE_MAX = ActionItem.__table__.c.title.type.length
 REASON_MAX = ActionItem.__table__.c.dropped_reason.type.length
 NOTES_MAX = 10_000
 PER_PAGE = 50
+OPEN = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+CLOSED = (ActionStatus.DONE, ActionStatus.DROPPED)
+#: within open and within closed actions: the soonest due first, those without a day after, newest first
+_BY_DUE_DAY = (ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id.desc())
 
 
 class ActionError(RuleError):
@@ -274,6 +279,12 @@ def register_query(criteria: ActionFilter, today: date) -> sa.Select:
 
 
 def _register_select(criteria: ActionFilter, today: date) -> sa.Select:
+    closed_last = sa.case((ActionItem.status.in_(CLOSED), 1), else_=0)
+    return _register_matches(criteria, today).order_by(closed_last, *_BY_DUE_DAY)
+
+
+def _register_matches(criteria: ActionFilter, today: date) -> sa.Select:
+    """The actions matching the criteria, in no order."""
     query = sa.select(ActionItem).where(search.matches(ActionItem.search_text, criteria.q))
     if criteria.status == "open":
         query = query.where(ActionItem.status.in_([ActionStatus.OPEN, ActionStatus.IN_PROGRESS]))
@@ -298,8 +309,7 @@ def _register_select(criteria: ActionFilter, today: date) -> sa.Select:
                 Invitation.via_working_group_id == criteria.working_group_id,
             )
         )
-    closed_last = sa.case((ActionItem.status.in_([ActionStatus.DONE, ActionStatus.DROPPED]), 1), else_=0)
-    return query.order_by(closed_last, ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id.desc())
+    return query
 
 
 def _in_order(ids: list[int]) -> list[ActionItem]:
@@ -314,11 +324,42 @@ def _in_order(ids: list[int]) -> list[ActionItem]:
     return [found[action_id] for action_id in ids]
 
 
+class RegisterPage(Pagination):
+    """A page of the register, open actions first, in a fixed number of statements.
+
+    The open and the closed actions are sorted each on their own, each from its status index: sorting
+    every action by whether it is closed took most of the page's time at 10,000 actions, though the
+    first pages, those read, show open actions only."""
+
+    def _query_count(self) -> int:
+        return self._counts[0]
+
+    @functools.cached_property
+    def _counts(self) -> tuple[int, int]:
+        """How many actions match, and how many of them are open: where the closed ones start."""
+        matches = self._query_args["select"].subquery()
+        total, still_open = db.session.execute(
+            sa.select(sa.func.count(), sa.func.count().filter(matches.c.status.in_(OPEN)))
+        ).one()
+        return total, still_open
+
+    def _query_items(self) -> list[ActionItem]:
+        still_open = self._counts[1]
+        ids = self._query_args["select"].with_only_columns(ActionItem.id).order_by(*_BY_DUE_DAY)
+        start, end = self._query_offset, self._query_offset + self.per_page
+        opened = ids.where(ActionItem.status.in_(OPEN)).offset(min(start, still_open))
+        closed = ids.where(ActionItem.status.in_(CLOSED)).offset(max(start - still_open, 0))
+        return _in_order(
+            [
+                *db.session.scalars(opened.limit(max(min(end, still_open) - start, 0))),
+                *db.session.scalars(closed.limit(max(min(end - still_open, end - start), 0))),
+            ]
+        )
+
+
 def register(criteria: ActionFilter, today: date, page: int) -> Pagination:
-    ids = _register_select(criteria, today).with_only_columns(ActionItem.id)
-    pagination = db.paginate(ids, page=page, per_page=PER_PAGE, error_out=False)
-    pagination.items = _in_order(list(pagination.items))
-    return pagination
+    matches = _register_matches(criteria, today).with_only_columns(ActionItem.id, ActionItem.status)
+    return RegisterPage(page=page, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False, select=matches)
 
 
 def mine_clause(member_id: int, include_closed: bool) -> sa.ColumnElement[bool]:

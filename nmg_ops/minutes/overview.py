@@ -107,8 +107,10 @@ def _minutes_to_do(seen: MinutesOverview, now: datetime) -> None:
         sa.exists().where(Invitation.meeting_id == Meeting.id, Invitation.attendance.is_not(None)),
     )
     never_started = sa.and_(Minutes.id.is_(None), held, Meeting.starts_at >= now - MINUTES_WITHIN)
+    # The text of drafts only, which says whether they are written: circulated minutes pile up over years.
+    draft_text = sa.case((Minutes.status == MinutesStatus.DRAFT, Minutes.sections), else_=None)
     rows = db.session.execute(
-        sa.select(Meeting, Minutes)
+        sa.select(Meeting, Minutes.status, draft_text)
         .outerjoin(Minutes, Minutes.meeting_id == Meeting.id)
         .where(
             Meeting.status != MeetingStatus.CANCELLED,
@@ -118,10 +120,10 @@ def _minutes_to_do(seen: MinutesOverview, now: datetime) -> None:
         .options(so.joinedload(Meeting.type))
         .order_by(Meeting.starts_at)
     )
-    for meeting, minutes in rows:
-        if minutes is not None and minutes.status is MinutesStatus.CIRCULATED:
+    for meeting, status, sections in rows:
+        if status is MinutesStatus.CIRCULATED:
             seen.minutes_to_approve.append(meeting)
-        elif minutes is not None and any(text.strip() for text in minutes.sections.values()):
+        elif sections and any(text.strip() for text in sections.values()):
             seen.minutes_to_circulate.append(meeting)
         else:
             seen.minutes_to_write.append(meeting)
