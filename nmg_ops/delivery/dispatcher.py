@@ -37,7 +37,7 @@ import sqlalchemy as sa
 from blinker import Namespace
 from flask import current_app
 
-from .. import clock
+from .. import clock, driver_statements
 from ..busy_database import retry_when_locked
 from ..extensions import db
 from ..models import DeliveryStatus, OutboundMessage, OutboundMessageContent
@@ -182,7 +182,11 @@ def claim(
         .where(OutboundMessage.claim_token == token)
         .order_by(OutboundMessage.id)
     )
-    return [Claimed(*row) for row in rows]
+    claimed = [Claimed(*row) for row in rows]
+    # The outcomes that follow are committed on the driver, which SQLAlchemy does not see: no read
+    # transaction of its own is left open under them.
+    report.ledger.commit()
+    return claimed
 
 
 def dispatch(
@@ -299,11 +303,17 @@ def _finish(message: Claimed, report: DispatchReport, **values: object) -> None:
     On the run's own connection, like the lease keeper's: the session's bookkeeping cost more than the
     UPDATE itself, and the session holds nothing of the outbox rows that this would leave stale. A locked
     database is waited out: an outcome given up on would send the message again once its lease lapsed."""
-    _on_ledger(
-        report,
-        _finish_statement(tuple(sorted(values))),
-        {"b_id": message.id, **{f"b_{column}": value for column, value in values.items()}},
-    )
+    ledger = report.ledger
+    assert ledger is not None
+    statement = _finish_statement(tuple(sorted(values)))
+    parameters = {"b_id": message.id, **{f"b_{column}": value for column, value in values.items()}}
+
+    def transaction() -> None:
+        # Straight to the driver: this runs once per mail (see driver_statements).
+        driver_statements.run(ledger, statement, parameters)
+        driver_statements.commit(ledger)
+
+    retry_when_locked(transaction, lambda: driver_statements.rollback(ledger))
 
 
 def _on_ledger(report: DispatchReport, statement: sa.Update, parameters: dict[str, object]) -> None:

@@ -17,7 +17,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from .. import clock
+from .. import clock, driver_statements
 from ..extensions import db
 from ..models import Language, Member, NewsEdition, NewsSubscriber, NewsSuppression, SubscriberStatus
 
@@ -110,11 +110,13 @@ def _standing() -> sa.Select:
     )
 
 
-def _standing_of(address: str, connection: sa.Connection | None = None) -> sa.Row:
+def _standing_of(address: str, connection: sa.Connection | None = None) -> tuple:
     values = {"address": address.lower(), "today": clock.today()}
     if connection is None:
         return db.session.execute(_standing(), values).one()
-    return connection.execute(_standing(), values).one()
+    # The dispatcher's connection, before every e-news mail: straight to the driver (see driver_statements).
+    (standing,) = driver_statements.run(connection, _standing(), values)
+    return standing
 
 
 def refusal(address: str, connection: sa.Connection) -> str | None:
