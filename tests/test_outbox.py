@@ -55,6 +55,28 @@ def test_a_batch_goes_over_one_connection_and_each_message_once(app, smtp_sink):
     assert len(smtp_sink.received) == 12
 
 
+def test_the_time_a_mail_went_reads_back_as_written_and_sorts_with_the_others(app, smtp_sink, monkeypatch):
+    """Outcomes are written on the driver, not through the ORM: the stored time must be the ORM's own form
+    (on SQLite a text whose order is the times' order, whole seconds included)."""
+    sent_at = []
+    second = clock.now().replace(microsecond=0) + timedelta(seconds=1)
+    for moment in (second, second.replace(microsecond=500_000)):
+        monkeypatch.setattr(clock, "now", lambda moment=moment: moment)
+        queue(1, prefix=f"at{moment.microsecond}-")
+        assert dispatch().sent == 1
+        sent_at.append(moment)
+    db.session.expire_all()
+    stored = db.session.scalars(sa.select(OutboundMessage.sent_at).order_by(OutboundMessage.sent_at)).all()
+    assert stored == sent_at
+    later = sa.select(OutboundMessage.recipient).where(OutboundMessage.sent_at > sent_at[0])
+    assert db.session.scalars(later).all() == ["at500000-0@example.org"]
+    # Queued and sent in the same instant: compared in SQL with the time the ORM wrote, it is not earlier.
+    before_queued = sa.select(OutboundMessage.recipient).where(
+        OutboundMessage.sent_at < OutboundMessage.created_at
+    )
+    assert db.session.scalars(before_queued).all() == []
+
+
 def test_dropped_connection_mid_batch_reconnects_and_continues(app, smtp_sink):
     addresses = queue(6)
     smtp_sink.handler.drop_after = 2
