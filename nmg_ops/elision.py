@@ -5,9 +5,10 @@ is known only once filled in; every translated text passes here once its values 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from babel.support import NullTranslations
-from flask import g
+from flask.globals import _cv_app
 from flask_babel import Babel, Domain, get_domain, get_locale
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -41,12 +42,16 @@ def _speaking() -> tuple[object, bool] | None:
     outside any application. A page translates hundreds of strings: Flask-Babel would look up its context,
     the locale and the catalogue for each; they are worked out once and kept with its context for as long
     as the language stays the same object (`refresh()` and `force_locale()` put another in its place)."""
-    context = g._get_current_object().__dict__.get("_flask_babel") if g else None
+    # The application context itself rather than the `g` proxy: each use of a proxy looks the context up.
+    app_context = _cv_app.get(None)
+    if app_context is None:
+        return None
+    context = app_context.g.__dict__.get("_flask_babel")
     locale = getattr(context, "babel_locale", None) or get_locale()
     if locale is None:
         return None
     if context is None:
-        context = g._flask_babel
+        context = app_context.g._flask_babel
     known = getattr(context, "nmg_speaking", None)
     if known is None or known[0] is not locale:
         translations = Domain.get_translations(get_domain())
@@ -63,14 +68,19 @@ def elide(text: str) -> str:
 def _elided(text: str, italian: bool) -> str:
     if not italian or not text:
         return text
-    written = _BEFORE.sub(_elide, str(text))
+    written = _italian(str(text))
     return Markup(written) if isinstance(text, Markup) else written
+
+
+@lru_cache(maxsize=8192)
+def _italian(text: str) -> str:
+    # A list page writes the same labels and phrases on every row: each is elided once per process.
+    return _BEFORE.sub(_elide, text)
 
 
 class ItalianDomain(Domain):
     def get_translations(self):
-        speaking = _speaking()
-        return NullTranslations() if speaking is None else speaking[0]
+        return _translations()
 
     def gettext(self, string, **variables):
         speaking = None if variables else _speaking()
@@ -98,9 +108,22 @@ class WrittenBabel(Babel):
 
     def init_app(self, app, *args, **kwargs) -> None:
         super().init_app(app, *args, **kwargs)
+        # The catalogue of the language spoken now, found once per page rather than once per text.
+        app.jinja_env.install_gettext_callables(
+            gettext=lambda s: _translations().ugettext(s),
+            ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+            newstyle=True,
+            pgettext=lambda c, s: _translations().upgettext(c, s),
+            npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        )
         # Templates fill the values in themselves after translating: elide what they produce.
         for name in ("gettext", "ngettext", "pgettext", "npgettext"):
             app.jinja_env.globals[name] = _eliding(app.jinja_env.globals[name])
+
+
+def _translations():
+    speaking = _speaking()
+    return NullTranslations() if speaking is None else speaking[0]
 
 
 def _eliding(translate):

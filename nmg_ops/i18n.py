@@ -109,6 +109,17 @@ def _written_day(day: date, format: str, locale: Locale) -> str:
     return dates.format_date(day, format, locale=locale)
 
 
+def written_day_and_time(instant: datetime, locale: Locale, zone: tzinfo) -> tuple[str, str]:
+    """The day ("medium") and time ("short") of an instant in `zone`, for lists that write one per row."""
+    local = instant.astimezone(zone)
+    return _written_day(local.date(), "medium", locale), _written_time(local.hour, local.minute, locale)
+
+
+@lru_cache(maxsize=2048)
+def _written_time(hour: int, minute: int, locale: Locale) -> str:
+    return dates.format_time(time(hour, minute), "short", locale=locale)
+
+
 def format_time(
     moment: time | datetime, format: str = "short", rebase: bool = True, *, locale: str | None = None
 ) -> str:

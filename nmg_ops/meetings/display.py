@@ -11,7 +11,7 @@ from flask_babel import get_timezone
 from flask_babel import gettext as _
 
 from .. import clock
-from ..i18n import date_locale, format_datetime
+from ..i18n import date_locale, format_datetime, written_day_and_time
 from ..models import Meeting, MeetingStatus
 from . import agenda, bp
 
@@ -91,13 +91,8 @@ def meeting_status_class(status: MeetingStatus) -> str:
 def _day_and_time(instant: datetime) -> str:
     # Lists show this for every row: the reader's language and zone are looked up once, not for each part
     # (Flask-Babel's helpers look both up at every call, which cost more than the formatting itself).
-    locale, zone = date_locale(), get_timezone()
-    local = instant.astimezone(zone)
-    return _(
-        "%(day)s, %(time)s",
-        day=dates.format_date(local, "medium", locale=locale),
-        time=dates.format_time(local, "short", locale=locale),
-    )
+    day, moment = written_day_and_time(instant, date_locale(), get_timezone())
+    return _("%(day)s, %(time)s", day=day, time=moment)
 
 
 @bp.app_template_global()

@@ -122,8 +122,9 @@ def _rows_select(viewer_id: int, roles: Iterable[Role], criteria: MeetingFilter,
             mine.id,
             mine.rsvp,
         )
+        # The meeting's type comes from the types the page holds already (a many-to-one by key is looked
+        # up in the session first): joined to each row, its JSON names were decoded once per row.
         .join(Meeting.type)
-        .options(so.contains_eager(Meeting.type))
         .outerjoin(mine, sa.and_(mine.meeting_id == Meeting.id, mine.member_id == viewer_id))
     )
     query = query.where(visibility.seen_clause(roles, mine.id.is_not(None)))
@@ -146,13 +147,6 @@ def _rows(result: Iterable[Any]) -> list[MeetingRow]:
     ]
 
 
-def meeting_rows(
-    viewer_id: int, roles: Iterable[Role], criteria: MeetingFilter, now: datetime
-) -> list[MeetingRow]:
-    """The meetings the viewer may see, with invitation counts and the viewer's answer, in one query."""
-    return _rows(db.session.execute(_rows_select(viewer_id, roles, criteria, now)))
-
-
 class MeetingRowsPage(Pagination):
     """A page of the meeting list (Flask-SQLAlchemy's pagination, for rows that carry their counts):
     the past grows every year, the page does not."""
@@ -173,7 +167,9 @@ class MeetingRowsPage(Pagination):
 def meeting_rows_page(
     viewer_id: int, roles: Iterable[Role], criteria: MeetingFilter, now: datetime, page: int, per_page: int
 ) -> MeetingRowsPage:
-    """One page of `meeting_rows`, in two statements whatever the number of meetings."""
+    """One page of the meetings the viewer may see, with invitation counts and the viewer's answer, in two
+    statements whatever the number of meetings, once the meeting types are loaded (the page's filter
+    loads them)."""
     query = _rows_select(viewer_id, roles, criteria, now)
     return MeetingRowsPage(page=page, per_page=per_page, max_per_page=per_page, error_out=False, select=query)
 

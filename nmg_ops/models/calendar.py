@@ -28,14 +28,15 @@ class ReplyOutcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                ReplyOutcome.RECORDED: _l("Recorded"),
-                ReplyOutcome.PROPOSED: _l("Proposal"),
-                ReplyOutcome.SUPERSEDED: _l("Older than the answer given"),
-                ReplyOutcome.REFUSED: _l("Not processed"),
-            }[self]
-        )
+        return str(_REPLY_OUTCOME_LABELS[self])
+
+
+_REPLY_OUTCOME_LABELS = {
+    ReplyOutcome.RECORDED: _l("Recorded"),
+    ReplyOutcome.PROPOSED: _l("Proposal"),
+    ReplyOutcome.SUPERSEDED: _l("Older than the answer given"),
+    ReplyOutcome.REFUSED: _l("Not processed"),
+}
 
 
 class CalendarReply(db.Model):

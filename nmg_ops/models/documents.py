@@ -30,15 +30,16 @@ class DocumentKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                DocumentKind.TERMS_OF_REFERENCE: _l("Terms of reference"),
-                DocumentKind.NMG_PLAN: _l("NMG plan"),
-                DocumentKind.WORK_PLAN: _l("Annual work plan"),
-                DocumentKind.REPORT: _l("Report"),
-                DocumentKind.OTHER: _l("Other document"),
-            }[self]
-        )
+        return str(_DOCUMENT_KIND_LABELS[self])
+
+
+_DOCUMENT_KIND_LABELS = {
+    DocumentKind.TERMS_OF_REFERENCE: _l("Terms of reference"),
+    DocumentKind.NMG_PLAN: _l("NMG plan"),
+    DocumentKind.WORK_PLAN: _l("Annual work plan"),
+    DocumentKind.REPORT: _l("Report"),
+    DocumentKind.OTHER: _l("Other document"),
+}
 
 
 class DocumentVisibility(StrEnum):
@@ -48,13 +49,14 @@ class DocumentVisibility(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                DocumentVisibility.TEAM: _l("Coordination team"),
-                DocumentVisibility.MEMBERS: _l("Members"),
-                DocumentVisibility.PUBLIC: _l("Public"),
-            }[self]
-        )
+        return str(_DOCUMENT_VISIBILITY_LABELS[self])
+
+
+_DOCUMENT_VISIBILITY_LABELS = {
+    DocumentVisibility.TEAM: _l("Coordination team"),
+    DocumentVisibility.MEMBERS: _l("Members"),
+    DocumentVisibility.PUBLIC: _l("Public"),
+}
 
 
 class VersionStatus(StrEnum):
@@ -64,13 +66,14 @@ class VersionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                VersionStatus.DRAFT: _l("Draft"),
-                VersionStatus.APPROVED: _l("Approved"),
-                VersionStatus.SUPERSEDED: _l("Superseded"),
-            }[self]
-        )
+        return str(_VERSION_STATUS_LABELS[self])
+
+
+_VERSION_STATUS_LABELS = {
+    VersionStatus.DRAFT: _l("Draft"),
+    VersionStatus.APPROVED: _l("Approved"),
+    VersionStatus.SUPERSEDED: _l("Superseded"),
+}
 
 
 class Document(db.Model):

@@ -24,13 +24,7 @@ class MeetingMode(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                MeetingMode.ONLINE: _l("Online"),
-                MeetingMode.ONSITE: _l("Onsite"),
-                MeetingMode.HYBRID: _l("Hybrid"),
-            }[self]
-        )
+        return str(_MEETING_MODE_LABELS[self])
 
     @property
     def needs_venue(self) -> bool:
@@ -39,6 +33,13 @@ class MeetingMode(StrEnum):
     @property
     def needs_video_link(self) -> bool:
         return self is not MeetingMode.ONSITE
+
+
+_MEETING_MODE_LABELS = {
+    MeetingMode.ONLINE: _l("Online"),
+    MeetingMode.ONSITE: _l("Onsite"),
+    MeetingMode.HYBRID: _l("Hybrid"),
+}
 
 
 class MinutesApproval(StrEnum):
@@ -53,13 +54,14 @@ class MinutesApproval(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                MinutesApproval.MEETING: _l("At a later meeting"),
-                MinutesApproval.WRITTEN: _l("By written procedure"),
-                MinutesApproval.COORDINATOR: _l("By the coordinator"),
-            }[self]
-        )
+        return str(_MINUTES_APPROVAL_LABELS[self])
+
+
+_MINUTES_APPROVAL_LABELS = {
+    MinutesApproval.MEETING: _l("At a later meeting"),
+    MinutesApproval.WRITTEN: _l("By written procedure"),
+    MinutesApproval.COORDINATOR: _l("By the coordinator"),
+}
 
 
 class MeetingStatus(StrEnum):
@@ -70,14 +72,15 @@ class MeetingStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                MeetingStatus.DRAFT: _l("Draft"),
-                MeetingStatus.CONFIRMED: _l("Confirmed"),
-                MeetingStatus.CANCELLED: _l("Cancelled"),
-                MeetingStatus.HELD: _l("Held"),
-            }[self]
-        )
+        return str(_MEETING_STATUS_LABELS[self])
+
+
+_MEETING_STATUS_LABELS = {
+    MeetingStatus.DRAFT: _l("Draft"),
+    MeetingStatus.CONFIRMED: _l("Confirmed"),
+    MeetingStatus.CANCELLED: _l("Cancelled"),
+    MeetingStatus.HELD: _l("Held"),
+}
 
 
 class Rsvp(StrEnum):
@@ -87,9 +90,10 @@ class Rsvp(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {Rsvp.YES: _l("I will attend"), Rsvp.NO: _l("I will not attend"), Rsvp.MAYBE: _l("Maybe")}[self]
-        )
+        return str(_RSVP_LABELS[self])
+
+
+_RSVP_LABELS = {Rsvp.YES: _l("I will attend"), Rsvp.NO: _l("I will not attend"), Rsvp.MAYBE: _l("Maybe")}
 
 
 class Attendance(StrEnum):
@@ -99,13 +103,14 @@ class Attendance(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                Attendance.PRESENT: _l("Present"),
-                Attendance.ABSENT: _l("Absent"),
-                Attendance.EXCUSED: _l("Excused"),
-            }[self]
-        )
+        return str(_ATTENDANCE_LABELS[self])
+
+
+_ATTENDANCE_LABELS = {
+    Attendance.PRESENT: _l("Present"),
+    Attendance.ABSENT: _l("Absent"),
+    Attendance.EXCUSED: _l("Excused"),
+}
 
 
 class MeetingType(db.Model):

@@ -23,13 +23,14 @@ class MinutesStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                MinutesStatus.DRAFT: _l("Draft"),
-                MinutesStatus.CIRCULATED: _l("Circulated for comments"),
-                MinutesStatus.APPROVED: _l("Approved"),
-            }[self]
-        )
+        return str(_MINUTES_STATUS_LABELS[self])
+
+
+_MINUTES_STATUS_LABELS = {
+    MinutesStatus.DRAFT: _l("Draft"),
+    MinutesStatus.CIRCULATED: _l("Circulated for comments"),
+    MinutesStatus.APPROVED: _l("Approved"),
+}
 
 
 class RevisionKind(StrEnum):
@@ -39,13 +40,14 @@ class RevisionKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                RevisionKind.EDIT: _l("Edited"),
-                RevisionKind.RESTORE: _l("Restored"),
-                RevisionKind.ERRATUM: _l("Erratum"),
-            }[self]
-        )
+        return str(_REVISION_KIND_LABELS[self])
+
+
+_REVISION_KIND_LABELS = {
+    RevisionKind.EDIT: _l("Edited"),
+    RevisionKind.RESTORE: _l("Restored"),
+    RevisionKind.ERRATUM: _l("Erratum"),
+}
 
 
 class ActionStatus(StrEnum):
@@ -56,18 +58,19 @@ class ActionStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                ActionStatus.OPEN: _l("Open"),
-                ActionStatus.IN_PROGRESS: _l("In progress"),
-                ActionStatus.DONE: _l("Done"),
-                ActionStatus.DROPPED: _l("Dropped"),
-            }[self]
-        )
+        return str(_ACTION_STATUS_LABELS[self])
 
     @property
     def is_open(self) -> bool:
         return self in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+_ACTION_STATUS_LABELS = {
+    ActionStatus.OPEN: _l("Open"),
+    ActionStatus.IN_PROGRESS: _l("In progress"),
+    ActionStatus.DONE: _l("Done"),
+    ActionStatus.DROPPED: _l("Dropped"),
+}
 
 
 class ActionEventKind(StrEnum):
@@ -79,15 +82,16 @@ class ActionEventKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                ActionEventKind.CREATED: _l("Recorded"),
-                ActionEventKind.EDITED: _l("Changed"),
-                ActionEventKind.STATUS: _l("Status changed"),
-                ActionEventKind.NOTE: _l("Note"),
-                ActionEventKind.CARRIED: _l("Carried over"),
-            }[self]
-        )
+        return str(_ACTION_EVENT_KIND_LABELS[self])
+
+
+_ACTION_EVENT_KIND_LABELS = {
+    ActionEventKind.CREATED: _l("Recorded"),
+    ActionEventKind.EDITED: _l("Changed"),
+    ActionEventKind.STATUS: _l("Status changed"),
+    ActionEventKind.NOTE: _l("Note"),
+    ActionEventKind.CARRIED: _l("Carried over"),
+}
 
 
 class Minutes(db.Model):
@@ -365,13 +369,14 @@ class ProcedureStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                ProcedureStatus.OPEN: _l("Open"),
-                ProcedureStatus.APPROVED: _l("Approved"),
-                ProcedureStatus.OBJECTED: _l("Ended by an objection"),
-            }[self]
-        )
+        return str(_PROCEDURE_STATUS_LABELS[self])
+
+
+_PROCEDURE_STATUS_LABELS = {
+    ProcedureStatus.OPEN: _l("Open"),
+    ProcedureStatus.APPROVED: _l("Approved"),
+    ProcedureStatus.OBJECTED: _l("Ended by an objection"),
+}
 
 
 class WrittenProcedure(db.Model):

@@ -29,14 +29,15 @@ class SourceOutcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return str(
-            {
-                SourceOutcome.WAITING: _l("Not read yet"),
-                SourceOutcome.READ: _l("Read"),
-                SourceOutcome.UNCHANGED: _l("Unchanged since the last reading"),
-                SourceOutcome.FAILED: _l("Not readable"),
-            }[self]
-        )
+        return str(_SOURCE_OUTCOME_LABELS[self])
+
+
+_SOURCE_OUTCOME_LABELS = {
+    SourceOutcome.WAITING: _l("Not read yet"),
+    SourceOutcome.READ: _l("Read"),
+    SourceOutcome.UNCHANGED: _l("Unchanged since the last reading"),
+    SourceOutcome.FAILED: _l("Not readable"),
+}
 
 
 class PartnershipSource(db.Model):
