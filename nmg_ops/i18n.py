@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from babel import Locale, dates
 from flask import Flask, current_app, g, has_request_context, request
+from flask.globals import _cv_app
 from flask_babel import get_locale, get_timezone, refresh
 from flask_login import current_user
 
@@ -77,9 +78,18 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetimeformat")
 
 
+def _worked_out(name: str) -> object | None:
+    """What Flask-Babel has worked out for this context already ("babel_locale", "babel_tzinfo"): a list
+    writes a hundred dates, and Flask-Babel's own helpers look the context up through proxies each time."""
+    app_context = _cv_app.get(None)
+    context = None if app_context is None else app_context.g.__dict__.get("_flask_babel")
+    return getattr(context, name, None)
+
+
 def date_locale(locale: str | Locale | None = None) -> Locale:
     """The locale dates are written in for `locale` (or the page's or mail's language), see DATE_STYLES."""
-    return _parsed(str(locale or get_locale() or current_app.config["DEFAULT_LANGUAGE"]))
+    language = locale or _worked_out("babel_locale") or get_locale() or current_app.config["DEFAULT_LANGUAGE"]
+    return _parsed(str(language))
 
 
 @lru_cache(maxsize=64)
@@ -91,7 +101,7 @@ def _parsed(language: str) -> Locale:
 def _in_reader_zone(instant: datetime, zone: tzinfo | None = None) -> datetime:
     # A naive instant is UTC, as Flask-Babel takes it.
     aware = instant if instant.tzinfo else instant.replace(tzinfo=UTC)
-    return aware.astimezone(zone or get_timezone())
+    return aware.astimezone(zone or _worked_out("babel_tzinfo") or get_timezone())
 
 
 def format_date(
