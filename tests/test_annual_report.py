@@ -350,10 +350,8 @@ def test_a_year_out_of_range_is_not_found_with_a_reason(client, sign_in, people)
         assert "There is no annual report for 2031" in response.get_data(as_text=True)
 
 
-def test_the_demo_2025_report_opens_as_a_pdf_with_its_charts(app, runner):
-    result = runner.invoke(args=["demo", "--password", "a-test-password"])
-    assert result.exit_code == 0, result.output
-    with app.test_request_context():
+def test_the_demo_2025_report_opens_as_a_pdf_with_its_charts(demo_loaded):
+    with demo_loaded.test_request_context():
         made = gathering.report_for(2025)
         data = pdf.report_pdf(made)
     assert made.meetings_held > 0

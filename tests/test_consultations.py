@@ -264,11 +264,10 @@ def test_reminders_go_once_per_offset_to_non_respondents_only(build, respondents
     assert len(keys()) == 2 * len(asked)
 
 
-def test_the_demo_holds_the_kick_off_survey_with_answers_from_several_types_and_regions(app, runner, client):
+def test_the_demo_holds_the_kick_off_survey_with_answers_from_several_types_and_regions(demo_loaded, client):
     from nmg_ops.demo.consultations import TITLE
     from nmg_ops.models import Survey
 
-    assert runner.invoke(args=["demo", "--password", "a-test-password"]).exit_code == 0
     survey = db.session.scalar(sa.select(Survey).where(Survey.title == TITLE))
     result = consultation_results.results(survey)
     assert result.respondents >= 10

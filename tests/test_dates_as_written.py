@@ -85,13 +85,8 @@ def _with_seconds(client) -> dict[str, list[str]]:
     return problems
 
 
-@pytest.fixture
-def demo(app, runner):
-    assert runner.invoke(args=["demo", "--password", "a-test-password"]).exit_code == 0
-
-
 @pytest.mark.parametrize("language", [Language.EN, Language.IT])
-def test_no_page_of_the_demo_shows_seconds(demo, client, language):
+def test_no_page_of_the_demo_shows_seconds(demo_loaded, client, language):
     coordinator = db.session.scalar(sa.select(Member).where(Member.email == "coordinator@demo.nmg"))
     coordinator.language = language
     db.session.commit()
@@ -99,7 +94,7 @@ def test_no_page_of_the_demo_shows_seconds(demo, client, language):
     assert _with_seconds(client) == {}
 
 
-def test_no_mail_of_the_demo_shows_seconds(demo, app):
+def test_no_mail_of_the_demo_shows_seconds(demo_loaded):
     for member in db.session.scalars(sa.select(Member)):
         member.language = Language.EN if member.id % 2 else Language.IT
     db.session.commit()

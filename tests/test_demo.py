@@ -1,10 +1,13 @@
 import re
+import shutil
 from datetime import date, time, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from markupsafe import escape
 
 from nmg_ops import clock
+from nmg_ops.documents import library
 from nmg_ops.extensions import db
 from nmg_ops.meetings import cadence
 from nmg_ops.meetings.types import seed_meeting_types
@@ -14,6 +17,7 @@ from nmg_ops.models import (
     ActionStatus,
     ConsentEvent,
     CoordinatorTerm,
+    DocumentKind,
     Invitation,
     Meeting,
     MeetingMode,
@@ -38,6 +42,7 @@ from nmg_ops.models import (
 from nmg_ops.news import drafting
 from nmg_ops.news.recipients import recipients
 from tests.fixtures.database import IsolatedClient, _empty_tables, app_for
+from tests.fixtures.demo import put_demo
 
 
 def test_demo_loads_the_italian_nmg_as_of_its_kick_off(app, runner, client):
@@ -77,8 +82,7 @@ def test_demo_loads_the_italian_nmg_as_of_its_kick_off(app, runner, client):
         client.post("/sign-out")
 
 
-def test_demo_visitors_find_the_published_consultation_results_on_the_landing_page(app, runner, client):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_demo_visitors_find_the_published_consultation_results_on_the_landing_page(demo_loaded, client):
     landing = client.get("/").get_data(as_text=True)
     (link,) = re.findall(r'href="(/consultations/\d+/published)"', landing)
     page = client.get(link).get_data(as_text=True)
@@ -117,8 +121,7 @@ def test_demo_refuses_to_run_under_production(database_url, tmp_path, monkeypatc
     assert "production" in result.output
 
 
-def test_demo_has_the_kick_off_held_and_each_year_planned(app, runner):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_demo_has_the_kick_off_held_and_each_year_planned(demo_loaded):
     kick_off = db.session.scalar(sa.select(Meeting).order_by(Meeting.starts_at))
     assert clock.local(kick_off.starts_at).date() == date(2024, 11, 12)
     assert (kick_off.status, kick_off.mode, kick_off.type.code) == (
@@ -160,8 +163,7 @@ def test_demo_scale_adds_a_thousand_meetings_across_years(app, runner):
     assert all(owner.is_current for owner in last.owners)
 
 
-def test_demo_has_the_record_of_the_meetings_held(app, runner, client):
-    assert runner.invoke(args=["demo", "--password", "a-test-password"]).exit_code == 0
+def test_demo_has_the_record_of_the_meetings_held(demo_loaded, client):
     kick_off = db.session.scalar(sa.select(Meeting).order_by(Meeting.starts_at).limit(1))
     first_2025_plenary = db.session.scalar(
         sa.select(Meeting)
@@ -232,8 +234,7 @@ def test_the_italian_demo_names_its_meeting_types_in_italian(database_url, tmp_p
             db.engine.dispose()
 
 
-def test_demo_has_a_year_of_e_news_sent_and_next_month_drafted(app, runner):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_demo_has_a_year_of_e_news_sent_and_next_month_drafted(demo_loaded):
     issues = db.session.scalars(sa.select(NewsIssue).order_by(NewsIssue.number)).all()
     assert [issue.number for issue in issues] == list(range(1, 14))
     assert [issue.status for issue in issues] == [NewsIssueStatus.SENT] * 12 + [NewsIssueStatus.DRAFT]
@@ -263,8 +264,7 @@ def test_demo_has_a_year_of_e_news_sent_and_next_month_drafted(app, runner):
     ), "a year of copies is not kept in the outbox"
 
 
-def test_demo_has_subscribers_in_every_state_with_their_consents(app, runner):
-    assert runner.invoke(args=["demo"]).exit_code == 0
+def test_demo_has_subscribers_in_every_state_with_their_consents(demo_loaded):
     subscribers = db.session.scalars(sa.select(NewsSubscriber)).all()
     assert len(subscribers) == 40
     by_status = {status: [s for s in subscribers if s.status is status] for status in SubscriberStatus}
@@ -317,3 +317,24 @@ def test_demo_has_subscribers_in_every_state_with_their_consents(app, runner):
     found = recipients()
     assert len(found) == len([m for m in members if not m.news_opt_out]) + len(public)
     assert len({r.email.lower() for r in found}) == len(found)
+
+
+def test_what_a_test_changes_in_the_demo_no_later_test_finds(demo_loaded, tmp_path_factory):
+    member = db.session.scalar(sa.select(Member).where(Member.email == "member@demo.nmg"))
+    member.full_name = "Changed by a test"
+    db.session.execute(sa.delete(NewsSuppression))
+    db.session.commit()
+    documents = demo_loaded.config["DOCUMENTS_DIR"]
+    shutil.rmtree(documents)
+
+    # As between two tests: the tables emptied after one, the demo put in for the next.
+    _empty_tables(demo_loaded)
+    put_demo(demo_loaded, tmp_path_factory)
+    member = db.session.scalar(sa.select(Member).where(Member.email == "member@demo.nmg"))
+    assert member.full_name != "Changed by a test"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(NewsSuppression)) == 2
+    assert library.current_approved(DocumentKind.TERMS_OF_REFERENCE) is not None
+    assert any(path.is_file() for path in Path(documents).rglob("*")), "the demo's files are back"
+    # A new row takes an id after the demo's, as it would after a load.
+    db.session.add(Organisation(name="Added after the demo", stakeholder_type=StakeholderType.RESEARCH))
+    db.session.commit()

@@ -437,10 +437,8 @@ def test_documents_go_to_the_configured_bucket_and_come_back_from_it(
 
 
 def test_the_demo_has_approved_terms_of_reference_a_draft_plan_and_a_work_plan_in_two_versions(
-    app, runner, client
+    demo_loaded, client
 ):
-    result = runner.invoke(args=["demo", "--password", "a-test-password"])
-    assert result.exit_code == 0, result.output
     terms = library.current_approved(DocumentKind.TERMS_OF_REFERENCE)
     kick_off = db.session.scalar(sa.select(Meeting).order_by(Meeting.starts_at))
     assert terms is not None and terms.approved_meeting_id == kick_off.id

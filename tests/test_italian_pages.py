@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from babel.messages.pofile import read_po
 from werkzeug.exceptions import HTTPException
 
-from nmg_ops import clock, demo
 from nmg_ops.extensions import db
 from nmg_ops.models import Language, Member
 from tests.browser import crawl
 from tests.browser.crawl import ROLES
+from tests.fixtures.demo import DEMO_PASSWORD, put_demo
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "nmg_ops/translations/it/LC_MESSAGES/messages.po"
 #: the feed is a download too, here where links are read from the page's text rather than followed
@@ -96,10 +96,10 @@ def _walk(client, adapter) -> dict[str, str]:
 
 
 @pytest.fixture
-def italian_demo(app):
+def italian_demo(app, tmp_path_factory):
     # The Italian NMG writes its own records (agenda items, e-news drafts) in Italian.
     app.config.update(DEFAULT_LANGUAGE="it", BABEL_DEFAULT_LOCALE="it")
-    demo.load(clock.today(), demo.DEFAULT_PASSWORD)
+    put_demo(app, tmp_path_factory)
     db.session.execute(sa.update(Member).values(language=Language.IT))
     db.session.commit()
     return app
@@ -110,7 +110,7 @@ def italian_demo(app):
 def test_every_page_reads_in_italian_without_english_sentences(italian_demo, role):
     client = italian_demo.test_client()
     if email := ROLES[role]:
-        response = client.post("/sign-in", data={"email": email, "password": demo.DEFAULT_PASSWORD})
+        response = client.post("/sign-in", data={"email": email, "password": DEMO_PASSWORD})
         assert response.status_code == 302
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "it-IT,it;q=0.9"
     shown = _walk(client, italian_demo.url_map.bind("localhost"))

@@ -18,9 +18,9 @@ from nmg_ops.governance.self_assessment.definitions import QUESTIONS
 from nmg_ops.governance.self_assessment.document import SCHEMA_FILE
 from nmg_ops.governance.self_assessment.trend import assessment_for
 from nmg_ops.models import AuditEntry, Member, SelfAssessmentAnswer, StakeholderType
+from tests.fixtures.demo import DEMO_PASSWORD
 
 COMMITTED_SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-DEMO_PASSWORD = "a-test-password"
 
 
 def _sign_in(client, email: str, password: str, language: str = "en") -> None:
@@ -31,8 +31,7 @@ def _sign_in(client, email: str, password: str, language: str = "en") -> None:
 
 
 @pytest.fixture
-def demo(app, runner, client):
-    assert runner.invoke(args=["demo", "--password", DEMO_PASSWORD]).exit_code == 0
+def demo(demo_loaded, client):
     return client
 
 
