@@ -105,8 +105,13 @@ def crawl(
     visits: Counter[str] = Counter()
     problems: list[Any] = []
 
+    endpoints: dict[str, str] = {}
+
     def endpoint(path: str) -> str:
-        return _endpoint(adapter, urlsplit(path).path) or "not found"
+        # Asked of every waiting address at each step: matched against the URL map once each.
+        if path not in endpoints:
+            endpoints[path] = _endpoint(adapter, urlsplit(path).path) or "not found"
+        return endpoints[path]
 
     while queue and visits.total() < pages:
         path = next((path for path in queue if not visits[endpoint(path)]), queue[0])
