@@ -1,6 +1,7 @@
 """Walking the pages a role reaches in a real browser: from the start page, along links and GET forms as the
 role sees them (downloads left out), an endpoint not yet seen first, so that a new page is checked as soon as
-something leads to it. Each page is handed to a check, which says what is wrong with it."""
+something leads to it. Each page is handed to a check, which says what is wrong with it, and is told whether
+the page is the first its endpoint answered with."""
 
 from __future__ import annotations
 
@@ -92,7 +93,7 @@ def crawl(
     page: Any,
     origin: str,
     adapter: Any,
-    check: Callable[[Any], list[Any]],
+    check: Callable[[Any, bool], list[Any]],
     visits_per_endpoint: int,
     pages: int,
 ) -> Crawl:
@@ -126,7 +127,7 @@ def crawl(
         if endpoint(path) != shown:
             # A redirect (the start page to sign-in) counts for the page asked for too.
             visits[endpoint(path)] += 1
-        problems += check(page)
+        problems += check(page, visits[shown] == 1)
         for link in _links(page, origin):
             if link not in seen:
                 seen.add(link)
