@@ -1,6 +1,7 @@
 """Walking the pages a role reaches in a real browser: from the start page, along links and GET forms as the
 role sees them (downloads left out), an endpoint not yet seen first, so that a new page is checked as soon as
-something leads to it. Each page is handed to a check, which says what is wrong with it."""
+something leads to it. Each page is handed to a check, which says what is wrong with it, and is told whether
+the page is the first its endpoint answered with."""
 
 from __future__ import annotations
 
@@ -92,7 +93,7 @@ def crawl(
     page: Any,
     origin: str,
     adapter: Any,
-    check: Callable[[Any], list[Any]],
+    check: Callable[[Any, bool], list[Any]],
     visits_per_endpoint: int,
     pages: int,
 ) -> Crawl:
@@ -105,8 +106,13 @@ def crawl(
     visits: Counter[str] = Counter()
     problems: list[Any] = []
 
+    endpoints: dict[str, str] = {}
+
     def endpoint(path: str) -> str:
-        return _endpoint(adapter, urlsplit(path).path) or "not found"
+        # Asked of every waiting address at each step: matched against the URL map once each.
+        if path not in endpoints:
+            endpoints[path] = _endpoint(adapter, urlsplit(path).path) or "not found"
+        return endpoints[path]
 
     while queue and visits.total() < pages:
         path = next((path for path in queue if not visits[endpoint(path)]), queue[0])
@@ -121,7 +127,7 @@ def crawl(
         if endpoint(path) != shown:
             # A redirect (the start page to sign-in) counts for the page asked for too.
             visits[endpoint(path)] += 1
-        problems += check(page)
+        problems += check(page, visits[shown] == 1)
         for link in _links(page, origin):
             if link not in seen:
                 seen.add(link)

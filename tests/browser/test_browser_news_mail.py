@@ -12,7 +12,7 @@ import pytest
 from nmg_ops.extensions import db
 from nmg_ops.models import NewsEdition, NewsSection, NewsSectionKind
 from nmg_ops.news import drafting, rendering
-from tests.browser.test_phone_width import OVERFLOW
+from tests.browser.phone import OVERFLOW
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ import pytest
 from nmg_ops import demo
 from tests.browser import test_accessibility
 from tests.browser.crawl import sign_in
+from tests.browser.phone import PHONE, sideways
 from tests.browser.test_accessibility import audit, report
-from tests.browser.test_phone_width import PHONE, sideways
 
 pytestmark = pytest.mark.browser
 
