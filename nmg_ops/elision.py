@@ -37,21 +37,26 @@ def _elide(match: re.Match[str]) -> str:
     return (elided.capitalize() if article[0].isupper() else elided) + word
 
 
+def babel_context() -> object | None:
+    """What Flask-Babel keeps for the current application context (its locale, zone, catalogue), or None;
+    read from the context itself, since each use of Flask's `g` proxy looks the context up again and a
+    page asks hundreds of times."""
+    app_context = _cv_app.get(None)
+    return None if app_context is None else app_context.g.__dict__.get("_flask_babel")
+
+
 def _speaking() -> tuple[object, bool] | None:
     """The translations of the language the page or mail speaks now and whether it is Italian, or None
     outside any application. A page translates hundreds of strings: Flask-Babel would look up its context,
     the locale and the catalogue for each; they are worked out once and kept with its context for as long
     as the language stays the same object (`refresh()` and `force_locale()` put another in its place)."""
-    # The application context itself rather than the `g` proxy: each use of a proxy looks the context up.
-    app_context = _cv_app.get(None)
-    if app_context is None:
-        return None
-    context = app_context.g.__dict__.get("_flask_babel")
+    context = babel_context()
     locale = getattr(context, "babel_locale", None) or get_locale()
     if locale is None:
         return None
     if context is None:
-        context = app_context.g._flask_babel
+        # Made by get_locale() just now.
+        context = babel_context()
     known = getattr(context, "nmg_speaking", None)
     if known is None or known[0] is not locale:
         translations = Domain.get_translations(get_domain())

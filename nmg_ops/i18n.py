@@ -18,10 +18,10 @@ from functools import lru_cache
 
 from babel import Locale, dates
 from flask import Flask, current_app, g, has_request_context, request
-from flask.globals import _cv_app
 from flask_babel import get_locale, get_timezone, refresh
 from flask_login import current_user
 
+from .elision import babel_context
 from .extensions import babel
 
 #: the named widths; any other format is an explicit pattern (such as "HH:mm") and is used as it is
@@ -81,9 +81,7 @@ def init_app(app: Flask) -> None:
 def _worked_out(name: str) -> object | None:
     """What Flask-Babel has worked out for this context already ("babel_locale", "babel_tzinfo"): a list
     writes a hundred dates, and Flask-Babel's own helpers look the context up through proxies each time."""
-    app_context = _cv_app.get(None)
-    context = None if app_context is None else app_context.g.__dict__.get("_flask_babel")
-    return getattr(context, name, None)
+    return getattr(babel_context(), name, None)
 
 
 def date_locale(locale: str | Locale | None = None) -> Locale:
